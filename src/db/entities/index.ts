@@ -1,0 +1,106 @@
+/** Table mappings. Columns say their SQL type explicitly: the schema is owned by migrations. */
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+const numeric = {
+  to: (value: number | null | undefined) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
+};
+
+@Entity({ name: 'users' })
+export class UserEntity {
+  @PrimaryColumn({ type: 'text' })
+  id!: string;
+
+  /** False when the user has turned personalisation off. */
+  @Column({ type: 'boolean', default: true })
+  consent!: boolean;
+
+  /** The instant the stored interest weights are expressed at (see personalisation/interests.ts). */
+  @Column({ name: 'profile_ref_time', type: 'timestamptz', nullable: true })
+  profileRefTime!: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+@Entity({ name: 'items' })
+export class ItemEntity {
+  @PrimaryColumn({ type: 'text' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  title!: string;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  brand!: string | null;
+
+  @Column({ type: 'text', array: true })
+  categories!: string[];
+
+  @Column({ type: 'text', array: true })
+  tags!: string[];
+
+  @Column({ type: 'numeric', precision: 12, scale: 2, nullable: true, transformer: numeric })
+  price!: number | null;
+
+  @Column({ type: 'jsonb' })
+  attributes!: Record<string, unknown>;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+export type InteractionKindValue = 'VIEW' | 'SEARCH' | 'ADD_TO_CART' | 'PURCHASE';
+
+@Entity({ name: 'interactions' })
+@Index(['userId', 'occurredAt'])
+export class InteractionEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ name: 'user_id', type: 'text' })
+  userId!: string;
+
+  @Column({ name: 'item_id', type: 'text', nullable: true })
+  itemId!: string | null;
+
+  @Column({ type: 'text' })
+  kind!: InteractionKindValue;
+
+  @Column({ type: 'text', nullable: true })
+  query!: string | null;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt!: Date;
+
+  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  recordedAt!: Date;
+
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
+  idempotencyKey!: string | null;
+
+  /** False when it repeated an identical event inside the de-duplication window. */
+  @Column({ type: 'boolean' })
+  counted!: boolean;
+}
+
+@Entity({ name: 'user_interests' })
+export class UserInterestEntity {
+  @PrimaryColumn({ name: 'user_id', type: 'text' })
+  userId!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  term!: string;
+
+  /** Raw weight relative to the user's profile_ref_time. */
+  @Column({ type: 'double precision' })
+  weight!: number;
+}
+
+export const ENTITIES = [UserEntity, ItemEntity, InteractionEntity, UserInterestEntity];
