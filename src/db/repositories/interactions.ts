@@ -1,0 +1,126 @@
+/** The append-only interaction log. */
+import { DataSource, EntityManager } from 'typeorm';
+import { InteractionEntity, InteractionKindValue } from '../entities';
+
+export interface NewInteraction {
+  userId: string;
+  itemId: string | null;
+  kind: InteractionKindValue;
+  query: string | null;
+  occurredAt: Date;
+  idempotencyKey: string | null;
+  counted: boolean;
+}
+
+const COLUMNS = `id::text AS id, user_id AS "userId", item_id AS "itemId", kind, query, occurred_at AS "occurredAt",
+  recorded_at AS "recordedAt", idempotency_key AS "idempotencyKey", counted`;
+
+export async function findByIdempotencyKey(db: EntityManager, userId: string, key: string): Promise<InteractionEntity | null> {
+  const rows = await db.query(`SELECT ${COLUMNS} FROM interactions WHERE user_id = $1 AND idempotency_key = $2`, [userId, key]);
+  return rows[0] ?? null;
+}
+
+/**
+ * Inserts unless the user already used the idempotency key; null means it was used (the
+ * caller answers with the first event). A concurrent insert of the same key waits on the
+ * unique index, then sees the committed row.
+ */
+export async function insertInteraction(db: EntityManager, row: NewInteraction): Promise<InteractionEntity | null> {
+  const rows = await db.query(
+    `INSERT INTO interactions (user_id, item_id, kind, query, occurred_at, idempotency_key, counted)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (user_id, idempotency_key) DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [row.userId, row.itemId, row.kind, row.query, row.occurredAt, row.idempotencyKey, row.counted],
+  );
+  return rows[0] ?? null;
+}
+
+/** Whether the same user did the same thing (item, kind, query) within `windowMs` of `at`. */
+export async function hasSimilarWithin(
+  db: EntityManager,
+  row: Pick<NewInteraction, 'userId' | 'itemId' | 'kind' | 'query' | 'occurredAt'>,
+  windowMs: number,
+): Promise<boolean> {
+  if (windowMs <= 0) return false;
+  const rows = await db.query(
+    `SELECT 1 FROM interactions
+      WHERE user_id = $1 AND item_id IS NOT DISTINCT FROM $2 AND kind = $3 AND query IS NOT DISTINCT FROM $4
+        AND occurred_at > $5::timestamptz - make_interval(secs => $6) AND occurred_at < $5::timestamptz + make_interval(secs => $6)
+      LIMIT 1`,
+    [row.userId, row.itemId, row.kind, row.query, row.occurredAt, windowMs / 1000],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Bulk insert for the importer: one statement per batch; rows whose key is already there are
+ * skipped, so a re-run imports nothing twice. Returns the ids of the users that got new rows.
+ */
+export async function insertInteractionsBulk(db: DataSource | EntityManager, rows: readonly NewInteraction[]): Promise<{ inserted: number; users: string[] }> {
+  if (rows.length === 0) return { inserted: 0, users: [] };
+  const result: { user_id: string }[] = await db.query(
+    `INSERT INTO interactions (user_id, item_id, kind, query, occurred_at, idempotency_key, counted)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::bool[])
+     ON CONFLICT (user_id, idempotency_key) DO NOTHING
+     RETURNING user_id`,
+    [
+      rows.map((r) => r.userId),
+      rows.map((r) => r.itemId),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.query),
+      rows.map((r) => r.occurredAt),
+      rows.map((r) => r.idempotencyKey),
+      rows.map((r) => r.counted),
+    ],
+  );
+  return { inserted: result.length, users: [...new Set(result.map((r) => r.user_id))] };
+}
+
+export interface LoggedEvent {
+  id: string;
+  userId: string;
+  itemId: string | null;
+  kind: InteractionKindValue;
+  query: string | null;
+  occurredAt: Date;
+  counted: boolean;
+}
+
+/** Every event of the given users in time order (profile rebuilds). */
+export async function findEventsOfUsers(db: DataSource | EntityManager, userIds: readonly string[]): Promise<LoggedEvent[]> {
+  return db.query(
+    `SELECT id::text AS id, user_id AS "userId", item_id AS "itemId", kind, query, occurred_at AS "occurredAt", counted
+       FROM interactions WHERE user_id = ANY($1::text[]) ORDER BY user_id, occurred_at, id`,
+    [userIds],
+  );
+}
+
+export async function setCounted(db: DataSource | EntityManager, ids: readonly string[], counted: boolean): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(`UPDATE interactions SET counted = $2 WHERE id = ANY($1::bigint[])`, [ids, counted]);
+}
+
+/**
+ * Most popular items of the recent period: counted events weighted by kind, in the window that
+ * ends at the newest event (so a historical dataset still has a "recent period").
+ */
+export async function findPopularItems(
+  db: DataSource,
+  windowMs: number,
+  limit: number,
+  kindWeights: Readonly<Record<InteractionKindValue, number>>,
+): Promise<{ itemId: string; score: number }[]> {
+  const rows: { item_id: string; score: number }[] = await db.query(
+    `WITH newest AS (SELECT max(occurred_at) AS t FROM interactions)
+     SELECT i.item_id, sum(CASE i.kind WHEN 'VIEW' THEN $3::float8 WHEN 'ADD_TO_CART' THEN $4::float8
+                                       WHEN 'PURCHASE' THEN $5::float8 ELSE 0 END)::float8 AS score
+       FROM interactions i, newest
+      WHERE i.item_id IS NOT NULL AND i.counted AND i.occurred_at > newest.t - make_interval(secs => $1)
+      GROUP BY i.item_id
+      ORDER BY score DESC, i.item_id
+      LIMIT $2`,
+    [windowMs / 1000, limit, kindWeights.VIEW, kindWeights.ADD_TO_CART, kindWeights.PURCHASE],
+  );
+  return rows.map((r) => ({ itemId: r.item_id, score: r.score }));
+}

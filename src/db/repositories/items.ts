@@ -1,0 +1,94 @@
+/** Catalogue reads and writes. */
+import { DataSource, EntityManager, In } from 'typeorm';
+import { ItemEntity } from '../entities';
+
+export interface ItemInput {
+  id: string;
+  title: string;
+  description: string | null;
+  brand: string | null;
+  categories: string[];
+  tags: string[];
+  price: number | null;
+  attributes: Record<string, unknown>;
+}
+
+export async function findItemsByIds(db: DataSource | EntityManager, ids: readonly string[]): Promise<ItemEntity[]> {
+  if (ids.length === 0) return [];
+  return db.getRepository(ItemEntity).findBy({ id: In([...ids]) });
+}
+
+/** One page of the catalogue in id order, starting after `afterId`; asks for one extra row to tell whether more follow. */
+export async function findItemsPage(db: DataSource, first: number, afterId: string | null): Promise<{ items: ItemEntity[]; hasMore: boolean }> {
+  const qb = db.getRepository(ItemEntity).createQueryBuilder('i').orderBy('i.id', 'ASC').limit(first + 1);
+  if (afterId !== null) qb.where('i.id > :afterId', { afterId });
+  const rows = await qb.getMany();
+  return { items: rows.slice(0, first), hasMore: rows.length > first };
+}
+
+/** The catalogue's feature sources in id order, a chunk at a time (index builds stream them). */
+export async function* streamItemFeatureSources(
+  db: DataSource,
+  chunk = 10_000,
+): AsyncGenerator<Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>[]> {
+  let after: string | null = null;
+  for (;;) {
+    const rows: Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>[] = await db.query(
+      `SELECT id, tags, categories, brand, updated_at AS "updatedAt" FROM items
+        WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+      [after, chunk],
+    );
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1].id;
+  }
+}
+
+/** Items changed at or after `since` (other processes use it to follow catalogue changes). */
+export async function findItemsChangedSince(
+  db: DataSource,
+  since: Date,
+): Promise<Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>[]> {
+  return db.query(
+    `SELECT id, tags, categories, brand, updated_at AS "updatedAt" FROM items WHERE updated_at >= $1 ORDER BY updated_at`,
+    [since],
+  );
+}
+
+export async function countItems(db: DataSource): Promise<number> {
+  const [row] = await db.query(`SELECT count(*)::int AS n FROM items`);
+  return row.n;
+}
+
+/**
+ * Inserts or updates a batch in one statement. A row whose content is unchanged is left
+ * alone (its updated_at stays, so no process re-indexes it). Returns what happened to each id.
+ */
+export async function upsertItems(
+  db: DataSource | EntityManager,
+  items: readonly ItemInput[],
+): Promise<{ inserted: string[]; updated: string[] }> {
+  if (items.length === 0) return { inserted: [], updated: [] };
+  const rows: { id: string; inserted: boolean }[] = await db.query(
+    `INSERT INTO items (id, title, description, brand, categories, tags, price, attributes)
+     SELECT r.id, r.title, r.description, r.brand,
+            ARRAY(SELECT jsonb_array_elements_text(r.categories)),
+            ARRAY(SELECT jsonb_array_elements_text(r.tags)),
+            r.price, r.attributes
+       FROM jsonb_to_recordset($1::jsonb)
+         AS r(id text, title text, description text, brand text, categories jsonb, tags jsonb, price numeric, attributes jsonb)
+     ON CONFLICT (id) DO UPDATE SET
+       title = excluded.title, description = excluded.description, brand = excluded.brand,
+       categories = excluded.categories, tags = excluded.tags, price = excluded.price,
+       attributes = excluded.attributes, updated_at = now()
+     WHERE (items.title, items.description, items.brand, items.categories, items.tags, items.price, items.attributes)
+           IS DISTINCT FROM
+           (excluded.title, excluded.description, excluded.brand, excluded.categories, excluded.tags, excluded.price, excluded.attributes)
+     RETURNING id, (xmax = 0) AS inserted`,
+    [JSON.stringify(items)],
+  );
+  return {
+    inserted: rows.filter((r) => r.inserted).map((r) => r.id),
+    updated: rows.filter((r) => !r.inserted).map((r) => r.id),
+  };
+}

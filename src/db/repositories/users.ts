@@ -1,0 +1,104 @@
+/** Users and their stored interest profiles. */
+import { DataSource, EntityManager, In } from 'typeorm';
+import { UserEntity } from '../entities';
+
+export async function findUsersByIds(db: DataSource | EntityManager, ids: readonly string[]): Promise<UserEntity[]> {
+  if (ids.length === 0) return [];
+  return db.getRepository(UserEntity).findBy({ id: In([...ids]) });
+}
+
+export async function ensureUsers(db: DataSource | EntityManager, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(`INSERT INTO users (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING`, [ids]);
+}
+
+export interface StoredProfile {
+  weights: Map<string, number>;
+  refMs: number;
+}
+
+/** Raw interest weights of several users in one query; users without a profile get an empty one. */
+export async function findProfiles(db: DataSource | EntityManager, userIds: readonly string[]): Promise<Map<string, StoredProfile>> {
+  const profiles = new Map<string, StoredProfile>();
+  for (const id of userIds) profiles.set(id, { weights: new Map(), refMs: -Infinity });
+  if (userIds.length === 0) return profiles;
+  const rows: { user_id: string; term: string | null; weight: number | null; ref: Date | null }[] = await db.query(
+    `SELECT u.id AS user_id, ui.term, ui.weight, u.profile_ref_time AS ref
+       FROM users u LEFT JOIN user_interests ui ON ui.user_id = u.id
+      WHERE u.id = ANY($1::text[])`,
+    [userIds],
+  );
+  for (const row of rows) {
+    const profile = profiles.get(row.user_id)!;
+    if (row.ref) profile.refMs = row.ref.getTime();
+    if (row.term !== null && row.weight !== null) profile.weights.set(row.term, row.weight);
+  }
+  return profiles;
+}
+
+/** Items each user has interacted with, in one query. */
+export async function findInteractedItems(db: DataSource | EntityManager, userIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const result = new Map<string, Set<string>>();
+  for (const id of userIds) result.set(id, new Set());
+  if (userIds.length === 0) return result;
+  const rows: { user_id: string; item_id: string }[] = await db.query(
+    `SELECT DISTINCT user_id, item_id FROM interactions WHERE user_id = ANY($1::text[]) AND item_id IS NOT NULL`,
+    [userIds],
+  );
+  for (const row of rows) result.get(row.user_id)!.add(row.item_id);
+  return result;
+}
+
+/**
+ * Applies one counted event to a user's stored profile: every weight times `rescale`, then
+ * the additions, and the new reference time. Runs inside the caller's transaction.
+ */
+export async function applyProfileUpdate(
+  db: EntityManager,
+  userId: string,
+  update: { rescale: number; refMs: number; additions: Map<string, number> },
+): Promise<void> {
+  if (update.rescale !== 1) {
+    await db.query(`UPDATE user_interests SET weight = weight * $2 WHERE user_id = $1`, [userId, update.rescale]);
+  }
+  if (update.additions.size > 0) {
+    await db.query(
+      `INSERT INTO user_interests (user_id, term, weight)
+       SELECT $1, t.term, t.weight FROM unnest($2::text[], $3::float8[]) AS t(term, weight)
+       ON CONFLICT (user_id, term) DO UPDATE SET weight = user_interests.weight + excluded.weight`,
+      [userId, [...update.additions.keys()], [...update.additions.values()]],
+    );
+  }
+  await db.query(`UPDATE users SET profile_ref_time = $2 WHERE id = $1`, [userId, new Date(update.refMs)]);
+}
+
+/** Replaces several users' profiles at once (bulk import rebuilds them from the log). */
+export async function replaceProfiles(
+  db: EntityManager,
+  profiles: ReadonlyMap<string, { weights: ReadonlyMap<string, number>; refMs: number }>,
+): Promise<void> {
+  const userIds = [...profiles.keys()];
+  if (userIds.length === 0) return;
+  await db.query(`DELETE FROM user_interests WHERE user_id = ANY($1::text[])`, [userIds]);
+  const users: string[] = [];
+  const terms: string[] = [];
+  const weights: number[] = [];
+  const refs: (Date | null)[] = [];
+  for (const [userId, profile] of profiles) {
+    refs.push(Number.isFinite(profile.refMs) ? new Date(profile.refMs) : null);
+    for (const [term, weight] of profile.weights) {
+      users.push(userId);
+      terms.push(term);
+      weights.push(weight);
+    }
+  }
+  await db.query(
+    `INSERT INTO user_interests (user_id, term, weight)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::float8[])`,
+    [users, terms, weights],
+  );
+  await db.query(
+    `UPDATE users u SET profile_ref_time = r.ref FROM unnest($1::text[], $2::timestamptz[]) AS r(id, ref) WHERE u.id = r.id`,
+    [userIds, refs],
+  );
+}

@@ -1,0 +1,15 @@
+import type { MutationResolvers } from '../__generated__/resolvers-types';
+
+export const Mutation: MutationResolvers = {
+  recordInteraction: async (_, { input }, { services, viewer }) => {
+    viewer.assertCanActFor(input.userId);
+    return services.interactions.record({
+      userId: input.userId,
+      itemId: input.itemId ?? null,
+      kind: input.kind,
+      query: input.query ?? null,
+      occurredAt: input.occurredAt ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+    });
+  },
+};

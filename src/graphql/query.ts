@@ -1,0 +1,18 @@
+import type { QueryResolvers } from '../__generated__/resolvers-types';
+import { decodeCursor, encodeCursor } from './cursor';
+import { boundedInt } from './errors';
+
+export const Query: QueryResolvers = {
+  user: (_, { id }, { loaders }) => loaders.user.load(id),
+  item: (_, { id }, { loaders }) => loaders.item.load(id),
+  items: async (_, { first, after }, { services }) => {
+    const size = boundedInt(first, 20, 1, 100, 'first');
+    const afterId = after == null ? null : decodeCursor(after);
+    const page = await services.catalogue.page(size, afterId);
+    const edges = page.items.map((node) => ({ cursor: encodeCursor(node.id), node }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: page.hasMore, endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null },
+    };
+  },
+};

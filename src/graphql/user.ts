@@ -1,0 +1,27 @@
+import type { UserResolvers } from '../__generated__/resolvers-types';
+import { boundedFloat, boundedInt } from './errors';
+
+export const User: UserResolvers = {
+  __resolveReference: ({ id }, { loaders }) => loaders.user.load(id),
+  interests: async (user, { first }, { loaders, services, viewer }) => {
+    viewer.assertCanReadPersonal(user.id);
+    const n = boundedInt(first, 20, 1, 100, 'first');
+    return services.personalisation.interests(await loaders.profile.load(user.id), n);
+  },
+  recommendations: async (user, args, { loaders, services, viewer }) => {
+    viewer.assertCanReadPersonal(user.id);
+    const first = boundedInt(args.first, 10, 1, 100, 'first');
+    const diversity = boundedFloat(args.diversity, 0, 0, 1, 'diversity');
+    const excludeInteracted = args.excludeInteracted ?? true;
+    const [profile, interacted] = await Promise.all([
+      loaders.profile.load(user.id),
+      excludeInteracted ? loaders.interacted.load(user.id) : Promise.resolve(new Set<string>()),
+    ]);
+    return services.personalisation.recommend(profile, {
+      similarity: args.similarity ?? 'COSINE',
+      first,
+      exclude: interacted,
+      diversity,
+    });
+  },
+};

@@ -1,0 +1,104 @@
+/**
+ * The HTTP face of the subgraph: Apollo Server on Express with /graphql, /health and /ready,
+ * errors that never carry a stack trace, and a drain on stop so in-flight requests finish.
+ */
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLFormattedError } from 'graphql';
+import type { Config } from './config';
+import { Context, createContext, viewerFromHeaders } from './context';
+import { buildSchema } from './graphql';
+import type { Logger } from './logger';
+import type { Services } from './services';
+
+export interface HttpServer {
+  apollo: ApolloServer<Context>;
+  http: http.Server;
+  app: express.Express;
+}
+
+const SAFE_CODES = new Set([
+  'BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'SERVICE_UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** Connection-level failures of Postgres that mean "try again later", not "bug". */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | undefined;
+  if (!e) return false;
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300'].includes(e.code)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(e.message ?? '');
+}
+
+/** Clients see a clear code and message; unexpected errors are logged in full and masked. */
+export function formatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code as string | undefined;
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    if (isDatabaseUnavailable(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'database unavailable');
+      return { message: 'The database is unavailable; try again shortly.', path: formatted.path, locations: formatted.locations, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+    }
+    if (code && SAFE_CODES.has(code)) return { ...formatted, extensions };
+    const errorId = randomUUID();
+    logger.error({ err: original, errorId, path: formatted.path }, 'unexpected error in a request');
+    return {
+      message: 'Internal server error',
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+    };
+  };
+}
+
+export async function createHttpServer(services: Services, config: Config, logger: Logger): Promise<HttpServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const plugins: ApolloServerPlugin<Context>[] = [
+    ApolloServerPluginDrainHttpServer({ httpServer }),
+    config.isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+  ];
+  const apollo = new ApolloServer<Context>({
+    schema: buildSchema(),
+    plugins,
+    introspection: !config.isProduction,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatError(logger),
+    csrfPrevention: true,
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await Promise.race([
+        services.db.query('SELECT 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('readiness check timed out')), 2_000).unref()),
+      ]);
+      res.json({ status: 'ready', items: services.catalogue.engine.size, modelVersion: services.descriptions.model.modelVersion });
+    } catch (err) {
+      logger.warn({ err }, 'not ready: database unreachable');
+      res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createContext(services, viewerFromHeaders(req.headers, config.allowDevUserHeader)),
+    }),
+  );
+  return { apollo, http: httpServer, app };
+}

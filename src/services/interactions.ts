@@ -1,0 +1,100 @@
+/**
+ * Recording what a user did: validate, de-duplicate, persist, and fold the event into the
+ * user's interest profile, all in one transaction that commits before the client is answered.
+ */
+import type { DataSource, EntityManager } from 'typeorm';
+import type { InteractionEntity, InteractionKindValue } from '../db/entities';
+import { findItemsByIds } from '../db/repositories/items';
+import { findByIdempotencyKey, hasSimilarWithin, insertInteraction } from '../db/repositories/interactions';
+import { applyProfileUpdate, ensureUsers } from '../db/repositories/users';
+import { badUserInput } from '../graphql/errors';
+import { eventUpdate, ProfileOptions } from '../personalisation/interests';
+import { itemTermCounts, queryTerms } from '../personalisation/tokenise';
+import type { Catalogue } from './catalogue';
+
+export interface RecordInput {
+  userId: string;
+  itemId: string | null;
+  kind: InteractionKindValue;
+  query: string | null;
+  occurredAt: Date | null;
+  idempotencyKey: string | null;
+}
+
+export interface RecordResult {
+  interaction: InteractionEntity;
+  replayed: boolean;
+}
+
+export const LIMITS = { idLength: 200, queryLength: 500, keyLength: 200, futureSkewMs: 5 * 60_000 } as const;
+
+export interface InteractionOptions extends ProfileOptions {
+  dedupeWindowMs: number;
+}
+
+export class InteractionService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly catalogue: Catalogue,
+    private readonly options: InteractionOptions,
+  ) {}
+
+  async record(raw: RecordInput): Promise<RecordResult> {
+    const input = validate(raw);
+    return this.db.transaction(async (tx) => {
+      await ensureUsers(tx, [input.userId]);
+      // Serialises this user's events so profile updates never interleave.
+      const [user] = await tx.query(`SELECT profile_ref_time FROM users WHERE id = $1 FOR UPDATE`, [input.userId]);
+      if (input.idempotencyKey) {
+        const earlier = await findByIdempotencyKey(tx, input.userId, input.idempotencyKey);
+        if (earlier) return { interaction: earlier, replayed: true };
+      }
+      const terms = await this.termsOf(tx, input);
+      const duplicate = await hasSimilarWithin(tx, input, this.options.dedupeWindowMs);
+      const interaction = await insertInteraction(tx, { ...input, counted: !duplicate });
+      if (!interaction) {
+        // Lost a race with the same key: the winner has committed, answer as it did.
+        const earlier = await findByIdempotencyKey(tx, input.userId, input.idempotencyKey!);
+        return { interaction: earlier!, replayed: true };
+      }
+      if (!duplicate && terms.size > 0) {
+        const refMs = user.profile_ref_time ? (user.profile_ref_time as Date).getTime() : -Infinity;
+        const update = eventUpdate(refMs, { kind: input.kind, occurredAtMs: input.occurredAt.getTime(), terms }, this.options);
+        await applyProfileUpdate(tx, input.userId, update);
+      }
+      return { interaction, replayed: false };
+    });
+  }
+
+  /** The item's terms, or for a SEARCH the known terms its query names (its item, if any, must exist). */
+  private async termsOf(tx: EntityManager, input: ValidInput): Promise<Map<string, number>> {
+    const [item] = input.itemId === null ? [] : await findItemsByIds(tx, [input.itemId]);
+    if (input.itemId !== null && !item) throw badUserInput(`no item with id ${JSON.stringify(input.itemId)}`, 'itemId');
+    if (input.kind !== 'SEARCH') return itemTermCounts(item);
+    const engine = this.catalogue.engine;
+    return new Map(queryTerms(input.query!, (t) => engine.isKnownTerm(t)).map((t) => [t, 1]));
+  }
+}
+
+type ValidInput = Omit<RecordInput, 'occurredAt'> & { occurredAt: Date };
+
+function validate(input: RecordInput): ValidInput {
+  const userId = input.userId.trim();
+  if (userId === '' || userId.length > LIMITS.idLength) throw badUserInput(`userId must be 1 to ${LIMITS.idLength} characters`, 'userId');
+  const itemId = input.itemId === null ? null : input.itemId.trim();
+  if (itemId !== null && (itemId === '' || itemId.length > LIMITS.idLength)) throw badUserInput(`itemId must be 1 to ${LIMITS.idLength} characters`, 'itemId');
+  const query = input.query === null ? null : input.query.trim();
+  if (input.kind === 'SEARCH') {
+    if (!query) throw badUserInput('a SEARCH needs a non-empty query', 'query');
+    if (query.length > LIMITS.queryLength) throw badUserInput(`query must be at most ${LIMITS.queryLength} characters`, 'query');
+  } else {
+    if (itemId === null) throw badUserInput(`a ${input.kind} needs an itemId`, 'itemId');
+    if (query) throw badUserInput('query is only for SEARCH', 'query');
+  }
+  const key = input.idempotencyKey;
+  if (key !== null && (key === '' || key.length > LIMITS.keyLength)) throw badUserInput(`idempotencyKey must be 1 to ${LIMITS.keyLength} characters`, 'idempotencyKey');
+  const occurredAt = input.occurredAt ?? new Date();
+  if (Number.isNaN(occurredAt.getTime())) throw badUserInput('occurredAt is not a valid time', 'occurredAt');
+  if (occurredAt.getTime() > Date.now() + LIMITS.futureSkewMs) throw badUserInput('occurredAt is in the future', 'occurredAt');
+  return { userId, itemId, kind: input.kind, query: input.kind === 'SEARCH' ? query : null, occurredAt, idempotencyKey: key };
+}

@@ -1,0 +1,70 @@
+/**
+ * Rebuilding users' profiles from the interaction log with the same arithmetic the live path
+ * uses (bulk import writes the log in batches, then derives the profiles once).
+ */
+import type { DataSource } from 'typeorm';
+import { findEventsOfUsers, LoggedEvent, setCounted } from '../db/repositories/interactions';
+import { replaceProfiles } from '../db/repositories/users';
+import { applyEvent, isDuplicate, ProfileOptions, ProfileState } from '../personalisation/interests';
+import { queryTerms } from '../personalisation/tokenise';
+
+export interface RebuildOptions extends ProfileOptions {
+  dedupeWindowMs: number;
+  /** Term counts of an item, or undefined when it is unknown. */
+  itemTerms: (itemId: string) => ReadonlyMap<string, number> | undefined;
+  isKnownTerm: (term: string) => boolean;
+}
+
+/** Folds one user's time-ordered events into a profile; returns it and the events that count. */
+export function profileFromEvents(events: readonly LoggedEvent[], options: RebuildOptions): { profile: ProfileState; counted: Set<string> } {
+  const profile: ProfileState = { weights: new Map(), refMs: -Infinity };
+  const lastSeen = new Map<string, number>();
+  const counted = new Set<string>();
+  for (const e of events) {
+    const at = e.occurredAt.getTime();
+    const key = `${e.kind}\u0000${e.itemId ?? ''}\u0000${e.query ?? ''}`;
+    const previous = lastSeen.get(key) ?? null;
+    lastSeen.set(key, at);
+    if (isDuplicate(previous, at, options.dedupeWindowMs)) continue;
+    counted.add(e.id);
+    const terms =
+      e.kind === 'SEARCH'
+        ? new Map(queryTerms(e.query ?? '', options.isKnownTerm).map((t) => [t, 1]))
+        : e.itemId !== null
+          ? options.itemTerms(e.itemId)
+          : undefined;
+    if (terms && terms.size > 0) applyEvent(profile, { kind: e.kind, occurredAtMs: at, terms }, options);
+  }
+  return { profile, counted };
+}
+
+/** Rebuilds the given users' profiles, a batch of users per transaction. */
+export async function rebuildProfiles(db: DataSource, userIds: readonly string[], options: RebuildOptions, batchSize = 2_000): Promise<void> {
+  for (let start = 0; start < userIds.length; start += batchSize) {
+    const batch = userIds.slice(start, start + batchSize);
+    await db.transaction(async (tx) => {
+      // Same lock order as the live path, so a concurrent recordInteraction waits rather than interleaves.
+      await tx.query(`SELECT 1 FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [batch]);
+      const events = await findEventsOfUsers(tx, batch);
+      const profiles = new Map<string, ProfileState>();
+      const nowCounted: string[] = [];
+      const nowNotCounted: string[] = [];
+      let from = 0;
+      while (from < events.length) {
+        let to = from;
+        while (to < events.length && events[to].userId === events[from].userId) to++;
+        const userEvents = events.slice(from, to);
+        const { profile, counted } = profileFromEvents(userEvents, options);
+        profiles.set(events[from].userId, profile);
+        for (const e of userEvents) {
+          if (counted.has(e.id) && !e.counted) nowCounted.push(e.id);
+          if (!counted.has(e.id) && e.counted) nowNotCounted.push(e.id);
+        }
+        from = to;
+      }
+      await replaceProfiles(tx, profiles);
+      await setCounted(tx, nowCounted, true);
+      await setCounted(tx, nowNotCounted, false);
+    });
+  }
+}
