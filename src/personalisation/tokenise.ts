@@ -2,6 +2,9 @@
 import pluralize from 'pluralize';
 import { eng as englishStopwords } from 'stopword';
 
+// Fields of study and similar words ending in -ics are singular nouns (physics, economics).
+pluralize.addUncountableRule(/ics$/i);
+
 const STOPWORDS: ReadonlySet<string> = new Set([
   ...englishStopwords,
   // Words that open almost every product description and say nothing about the product.
