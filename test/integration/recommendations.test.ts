@@ -1,0 +1,181 @@
+import { Catalogue } from '../../src/services/catalogue';
+import { catalogueChannel } from '../../src/services';
+import { upsertItems } from '../../src/db/repositories/items';
+import { createTestApp, TestApp } from '../support/app';
+import { createTestDatabase, TestDatabase } from '../support/db';
+import { insertItems, item } from '../support/factories';
+
+const RECORD = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`;
+const RECS = `query ($u: ID!, $s: Similarity, $f: Int, $x: Boolean, $d: Float) {
+  user(id: $u) { recommendations(similarity: $s, first: $f, excludeInteracted: $x, diversity: $d) {
+    score strategy item { id } reasons { term weight } } } }`;
+
+async function until(check: () => Promise<boolean>, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('interests and recommendations', () => {
+  let db: TestDatabase;
+  let app: TestApp;
+  let other: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await insertItems(db.dataSource, [
+      item('space-1', { brand: 'Pole Star', categories: ['Science'], tags: ['astronomy', 'telescopes', 'space'] }),
+      item('space-2', { brand: 'Pole Star', categories: ['Science'], tags: ['astronomy', 'space'] }),
+      item('space-3', { brand: 'Orbit', categories: ['Science'], tags: ['space', 'rockets'] }),
+      item('space-4', { brand: 'Orbit', categories: ['Science'], tags: ['astronomy', 'telescopes'] }),
+      item('physics-1', { brand: 'Orbit', categories: ['Science'], tags: ['physics'] }),
+      item('fashion-1', { brand: 'Conde Nast', categories: ['Fashion'], tags: ['fashion', 'beauty'] }),
+      item('fashion-2', { brand: 'Conde Nast', categories: ['Fashion'], tags: ['fashion', 'celebrities'] }),
+      item('fashion-3', { brand: 'Hearst', categories: ['Fashion'], tags: ['beauty', 'celebrities'] }),
+      item('cooking-1', { brand: 'Hearst', categories: ['Food'], tags: ['cooking', 'recipes'] }),
+      item('cooking-2', { brand: 'Meredith', categories: ['Food'], tags: ['recipes', 'baking'] }),
+    ]);
+    // Popularity for cold start: fashion-2 is the most bought recently.
+    const t = '2026-11-20T10:00:00Z';
+    for (const [u, i, k] of [['p1', 'fashion-2', 'PURCHASE'], ['p2', 'fashion-2', 'PURCHASE'], ['p5', 'fashion-2', 'PURCHASE'], ['p3', 'cooking-1', 'PURCHASE'], ['p4', 'space-3', 'VIEW']]) {
+      await db.dataSource.query(`INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING`, [u]);
+      await db.dataSource.query(`INSERT INTO interactions (user_id, item_id, kind, occurred_at) VALUES ($1, $2, $3, $4)`, [u, i, k, t]);
+    }
+    app = await createTestApp(db);
+    other = await createTestApp(db);
+  });
+  afterAll(async () => {
+    await app.close();
+    await other.close();
+    await db.close();
+  });
+
+  it('a purchase makes the item\'s terms the user\'s top interests', async () => {
+    await app.run(RECORD, { input: { userId: 'ann', itemId: 'space-1', kind: 'PURCHASE', occurredAt: '2026-11-01T00:00:00Z' } });
+    await app.run(RECORD, { input: { userId: 'ann', itemId: 'fashion-1', kind: 'VIEW', occurredAt: '2026-11-02T00:00:00Z' } });
+    const res = await app.run(`{ user(id: "ann") { interests(first: 4) { term weight } } }`);
+    const terms = res.data!.user.interests.map((i: { term: string }) => i.term);
+    // Rarer terms weigh more (IDF): telescope and pole star are on two items, astronomy and space on three.
+    expect(terms.slice(0, 3)).toEqual(['pole star', 'telescope', 'astronomy']);
+    expect(terms).not.toContain('fashion');
+    const all = await app.run(`{ user(id: "ann") { interests(first: 100) { weight } } }`);
+    const norm = Math.sqrt(all.data!.user.interests.reduce((s: number, i: { weight: number }) => s + i.weight ** 2, 0));
+    expect(norm).toBeCloseTo(1, 10);
+  });
+
+  it('COSINE scores are the dot product of the interests and the features the API shows', async () => {
+    const res = await app.run(
+      `{ user(id: "ann") { interests(first: 100) { term weight }
+         recommendations(first: 5) { score strategy item { id features { term weight } } reasons { term weight } } } }`,
+    );
+    const interests = new Map<string, number>(res.data!.user.interests.map((i: any) => [i.term, i.weight]));
+    const recs = res.data!.user.recommendations;
+    expect(recs.length).toBeGreaterThan(0);
+    for (const r of recs) {
+      expect(r.strategy).toBe('PERSONALISED');
+      const dot = r.item.features.reduce((s: number, f: any) => s + f.weight * (interests.get(f.term) ?? 0), 0);
+      expect(r.score).toBeCloseTo(dot, 9);
+      const contribution = r.reasons[0];
+      const feature = r.item.features.find((f: any) => f.term === contribution.term);
+      expect(contribution.weight).toBeCloseTo(feature.weight * interests.get(contribution.term)!, 9);
+    }
+    expect(recs[0].item.id).toMatch(/^space-/);
+    for (let i = 1; i < recs.length; i++) expect(recs[i - 1].score).toBeGreaterThanOrEqual(recs[i].score);
+  });
+
+  it('JACCARD ranks items by shared terms over all terms', async () => {
+    await app.run(RECORD, { input: { userId: 'jo', itemId: 'cooking-1', kind: 'PURCHASE', occurredAt: '2026-11-01T00:00:00Z' } });
+    const res = await app.run(RECS, { u: 'jo', s: 'JACCARD', f: 3 });
+    const recs = res.data!.user.recommendations;
+    // jo's terms: cooking, recipe, food, hearst. cooking-2 {recipe, baking, food, meredith}: 2 / 6.
+    // fashion-3 {beauty, celebrity, fashion, hearst}: 1 / 7.
+    expect(recs[0]).toMatchObject({ item: { id: 'cooking-2' }, score: expect.closeTo(2 / 6, 12) });
+    expect(recs[0].reasons.map((r: any) => r.term).sort()).toEqual(['food', 'recipe']);
+    expect(recs[1]).toMatchObject({ item: { id: 'fashion-3' }, score: expect.closeTo(1 / 7, 12) });
+  });
+
+  it('leaves out what the user already has unless asked not to', async () => {
+    const without = await app.run(RECS, { u: 'ann', f: 10 });
+    const ids = without.data!.user.recommendations.map((r: any) => r.item.id);
+    expect(ids).not.toContain('space-1');
+    expect(ids).not.toContain('fashion-1');
+    const withAll = await app.run(RECS, { u: 'ann', f: 10, x: false });
+    expect(withAll.data!.user.recommendations[0].item.id).toBe('space-1');
+  });
+
+  it('gives a user with no history the most popular recent items, and says so', async () => {
+    await app.run(RECORD, { input: { userId: 'newcomer', kind: 'SEARCH', query: 'zzz qqq' } });
+    const cold = await app.run(RECS, { u: 'newcomer', f: 3 });
+    const recs = cold.data!.user.recommendations;
+    expect(recs.map((r: any) => r.strategy)).toEqual(['POPULAR', 'POPULAR', 'POPULAR']);
+    // fashion-2: three purchases (15); cooking-1: p3's and jo's purchases (10); space-1: ann's purchase (5).
+    expect(recs.map((r: any) => r.item.id)).toEqual(['fashion-2', 'cooking-1', 'space-1']);
+  });
+
+  it('diversity 0 is pure relevance; diversity 1 spreads the list across kinds of items', async () => {
+    await app.run(RECORD, { input: { userId: 'div', itemId: 'space-2', kind: 'PURCHASE', occurredAt: '2026-11-01T00:00:00Z' } });
+    await app.run(RECORD, { input: { userId: 'div', itemId: 'fashion-2', kind: 'VIEW', occurredAt: '2026-11-01T00:00:00Z' } });
+    const plain = (await app.run(RECS, { u: 'div', f: 4 })).data!.user.recommendations;
+    const zero = (await app.run(RECS, { u: 'div', f: 4, d: 0 })).data!.user.recommendations;
+    expect(zero).toEqual(plain);
+    const diverse = (await app.run(RECS, { u: 'div', f: 4, d: 1 })).data!.user.recommendations;
+    const science = (list: any[]) => list.filter((r) => r.item.id.startsWith('space-') || r.item.id.startsWith('physics')).length;
+    expect(science(plain)).toBeGreaterThan(science(diverse));
+  });
+
+  it('refuses out-of-range arguments with BAD_USER_INPUT', async () => {
+    for (const vars of [{ f: 0 }, { f: 101 }, { d: -0.1 }, { d: 1.5 }]) {
+      const res = await app.run(RECS, { u: 'ann', ...vars });
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    const interests = await app.run(`{ user(id: "ann") { interests(first: 1000) { term } } }`);
+    expect(interests.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const similar = await app.run(`{ item(id: "space-1") { similarItems(first: -1) { score } } }`);
+    expect(similar.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('makes the same number of SQL queries for 1 and for 50 recommendations', async () => {
+    const count = async (first: number) => {
+      db.resetQueries();
+      const res = await app.run(`query ($f: Int) { user(id: "ann") { recommendations(first: $f) { item { id title } } } }`, { f: first });
+      expect(res.errors).toBeUndefined();
+      return db.queries.length;
+    };
+    const one = await count(1);
+    const many = await count(50);
+    expect(many).toBe(one);
+    expect(one).toBeLessThanOrEqual(4);
+  });
+
+  it('finds similar items with the same engine, never the item itself', async () => {
+    const res = await app.run(`{ item(id: "space-1") { similarItems(first: 3) { item { id } score reasons { term } } } }`);
+    const recs = res.data!.item.similarItems;
+    expect(recs.map((r: any) => r.item.id)).not.toContain('space-1');
+    expect(recs[0].item.id).toBe('space-2');
+    const jaccard = await app.run(`{ item(id: "space-1") { similarItems(similarity: JACCARD, first: 1) { item { id } score } } }`);
+    // space-1 {astronomy, telescope, space, pole star, science}; space-2 shares 4 of 5: 4 / 5.
+    expect(jaccard.data!.item.similarItems[0]).toEqual({ item: { id: 'space-2' }, score: expect.closeTo(4 / 5, 12) });
+  });
+
+  it('shows an interaction recorded through one process in another process at the next request', async () => {
+    await app.run(RECORD, { input: { userId: 'kim', itemId: 'cooking-2', kind: 'PURCHASE' } });
+    const res = await other.run(`{ user(id: "kim") { interests(first: 1) { term } recommendations(first: 1) { item { id } } } }`);
+    expect(['baking', 'recipe', 'meredith', 'food']).toContain(res.data!.user.interests[0].term);
+    expect(res.data!.user.recommendations[0].item.id).toBe('cooking-1');
+  });
+
+  it('keeps every process\'s index fresh when the catalogue changes', async () => {
+    await upsertItems(db.dataSource, [item('space-5', { brand: 'Pole Star', categories: ['Science'], tags: ['astronomy', 'telescopes', 'space'] })]);
+    await Catalogue.announceChange(db.dataSource, catalogueChannel(db.schema));
+    for (const instance of [app, other]) {
+      await until(async () => {
+        const r = await instance.run(`{ item(id: "space-5") { features { term } } }`);
+        return r.data!.item.features.length > 0;
+      });
+      const recs = await instance.run(RECS, { u: 'ann', f: 2 });
+      expect(recs.data!.user.recommendations.map((r: any) => r.item.id)).toContain('space-5');
+    }
+  });
+});

@@ -1,0 +1,150 @@
+import { createTestApp, TestApp } from '../support/app';
+import { createTestDatabase, TestDatabase } from '../support/db';
+import { insertItems, item } from '../support/factories';
+
+describe('the subgraph on a real Postgres', () => {
+  let db: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const items = Array.from({ length: 60 }, (_, i) =>
+      item(`m${String(i).padStart(3, '0')}`, {
+        title: `Magazine ${i}`,
+        brand: i % 2 === 0 ? 'Conde Nast' : 'Hearst',
+        categories: ['Magazine Subscriptions', i % 3 === 0 ? 'Science & Nature' : 'Fashion & Style'],
+        tags: i % 3 === 0 ? ['astronomy', 'physics'] : ['fashion', 'beauty', 'celebrities'],
+        price: 10 + i,
+      }),
+    );
+    await insertItems(db.dataSource, items);
+    await db.dataSource.query(`INSERT INTO users (id) VALUES ('alice'), ('bob'), ('carol')`);
+    app = await createTestApp(db);
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  it('resolves any number of entity representations with one SQL query per type', async () => {
+    const representations = [
+      ...Array.from({ length: 50 }, (_, i) => ({ __typename: 'Item', id: `m${String(i).padStart(3, '0')}` })),
+      { __typename: 'Item', id: 'no-such-item' },
+      { __typename: 'User', id: 'alice' },
+      { __typename: 'User', id: 'bob' },
+      { __typename: 'User', id: 'nobody' },
+    ];
+    db.resetQueries();
+    const res = await app.run(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Item { id title brand } ... on User { id } } }`,
+      { r: representations },
+      'service',
+    );
+    expect(res.errors).toBeUndefined();
+    const entities = res.data!._entities;
+    expect(entities).toHaveLength(54);
+    expect(entities[0]).toEqual({ id: 'm000', title: 'Magazine 0', brand: 'Conde Nast' });
+    expect(entities[49].id).toBe('m049');
+    expect(entities[50]).toBeNull();
+    expect(entities[51]).toEqual({ id: 'alice' });
+    expect(entities[53]).toBeNull();
+    const itemQueries = db.queries.filter((q) => /FROM "items"/i.test(q));
+    const userQueries = db.queries.filter((q) => /FROM "users"/i.test(q));
+    expect(itemQueries).toHaveLength(1);
+    expect(userQueries).toHaveLength(1);
+    expect(db.queries).toHaveLength(2);
+  });
+
+  it('answers _service { sdl } with the federation keys', async () => {
+    const res = await app.run(`{ _service { sdl } }`);
+    expect(res.data!._service.sdl).toContain('type Item @key(fields: "id")');
+    expect(res.data!._service.sdl).toContain('type User @key(fields: "id")');
+  });
+
+  it('gives each item a unit-length feature vector, strongest term first', async () => {
+    const res = await app.run(`{ item(id: "m003") { categories features { term weight } } }`);
+    const features: { term: string; weight: number }[] = res.data!.item.features;
+    expect(features.map((f) => f.term).sort()).toEqual(['astronomy', 'hearst', 'magazine subscription', 'physics', 'science and nature']);
+    const norm = Math.sqrt(features.reduce((s, f) => s + f.weight * f.weight, 0));
+    expect(norm).toBeCloseTo(1, 10);
+    for (let i = 1; i < features.length; i++) expect(features[i - 1].weight).toBeGreaterThanOrEqual(features[i].weight);
+    // Every item has "magazine subscription": it is the least distinctive term.
+    expect(features[features.length - 1].term).toBe('magazine subscription');
+  });
+
+  it('pages through the catalogue with cursors, in id order, without gaps or repeats', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const res: any = await app.run(
+        `query ($after: String) { items(first: 7, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+      expect(res.errors).toBeUndefined();
+      const page = res.data.items;
+      seen.push(...page.edges.map((e: any) => e.node.id));
+      pages++;
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(pages).toBe(9);
+    expect(seen).toHaveLength(60);
+    expect(new Set(seen).size).toBe(60);
+    expect([...seen].sort()).toEqual(seen);
+  });
+
+  it('refuses page sizes out of bounds and cursors it never gave out', async () => {
+    for (const [args, name] of [['first: 0', 'first'], ['first: 101', 'first'], ['after: "bm90LWEtY3Vyc29y"', 'after'], ['after: "%%%"', 'after']]) {
+      const res = await app.run(`{ items(${args}) { edges { cursor } } }`);
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: name });
+    }
+  });
+
+  it('records an interaction once per idempotency key and answers a retry as the first time', async () => {
+    const mutation = `mutation ($input: RecordInteractionInput!) {
+      recordInteraction(input: $input) { replayed interaction { id kind counted occurredAt user { id } item { id } } } }`;
+    const input = { userId: 'dora', itemId: 'm003', kind: 'PURCHASE', idempotencyKey: 'order-77', occurredAt: '2026-11-01T10:00:00Z' };
+    const first = await app.run(mutation, { input });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.recordInteraction.replayed).toBe(false);
+    const again = await app.run(mutation, { input: { ...input, occurredAt: '2026-11-02T10:00:00Z' } });
+    expect(again.data!.recordInteraction.replayed).toBe(true);
+    expect(again.data!.recordInteraction.interaction).toEqual(first.data!.recordInteraction.interaction);
+    expect(first.data!.recordInteraction.interaction).toMatchObject({ kind: 'PURCHASE', counted: true, occurredAt: '2026-11-01T10:00:00.000Z', user: { id: 'dora' }, item: { id: 'm003' } });
+    const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = 'dora'`);
+    expect(n).toBe(1);
+    // The unknown user was created, and the purchase is in their profile exactly once (PURCHASE weighs 5).
+    const weights = await db.dataSource.query(`SELECT term, weight FROM user_interests WHERE user_id = 'dora' AND term = 'astronomy'`);
+    expect(weights).toEqual([{ term: 'astronomy', weight: 5 }]);
+  });
+
+  it('rejects bad interactions with BAD_USER_INPUT and stores nothing', async () => {
+    const mutation = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`;
+    const cases: [Record<string, unknown>, string][] = [
+      [{ userId: 'erin', itemId: 'no-such-item', kind: 'VIEW' }, 'itemId'],
+      [{ userId: 'erin', kind: 'VIEW' }, 'itemId'],
+      [{ userId: 'erin', kind: 'SEARCH' }, 'query'],
+      [{ userId: 'erin', kind: 'SEARCH', query: 'x'.repeat(501) }, 'query'],
+      [{ userId: '  ', itemId: 'm001', kind: 'VIEW' }, 'userId'],
+      [{ userId: 'erin', itemId: 'm001', kind: 'VIEW', occurredAt: '2999-01-01T00:00:00Z' }, 'occurredAt'],
+    ];
+    for (const [input, argumentName] of cases) {
+      const res = await app.run(mutation, { input });
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName });
+    }
+    const wrongType = await app.run(mutation, { input: { userId: 'erin', itemId: 'm001', kind: 'LIKE' } });
+    expect(wrongType.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = 'erin'`);
+    expect(n).toBe(0);
+  });
+
+  it('counts an identical event inside the de-duplication window once', async () => {
+    const mutation = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { interaction { counted } } }`;
+    const view = { userId: 'frank', itemId: 'm010', kind: 'VIEW' };
+    const a = await app.run(mutation, { input: { ...view, occurredAt: '2026-11-01T10:00:00Z' } });
+    const b = await app.run(mutation, { input: { ...view, occurredAt: '2026-11-01T10:02:00Z' } });
+    const c = await app.run(mutation, { input: { ...view, occurredAt: '2026-11-01T11:00:00Z' } });
+    expect([a, b, c].map((r) => r.data!.recordInteraction.interaction.counted)).toEqual([true, false, true]);
+  });
+});

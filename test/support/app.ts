@@ -1,0 +1,51 @@
+/**
+ * A tailor instance on a test database: the real services and the real Apollo Server, asked
+ * in-process (executeOperation) or over HTTP, as a frontend or gateway would.
+ */
+import type { AddressInfo } from 'node:net';
+import { loadConfig, Config } from '../../src/config';
+import { createContext, makeViewer } from '../../src/context';
+import { createLogger } from '../../src/logger';
+import { createHttpServer, HttpServer } from '../../src/server';
+import { buildServices, Services } from '../../src/services';
+import type { TestDatabase } from './db';
+
+export interface TestApp {
+  services: Services;
+  server: HttpServer;
+  config: Config;
+  /** Runs an operation in-process; `as` is the viewer's user id (service role with 'service'). */
+  run<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | 'service' | null): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown }[] }>;
+  /** Listens on a free port; returns the /graphql URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(db: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, INDEX_REFRESH_MS: '200', MODEL_POLL_MS: '200', LOG_LEVEL: 'silent', ...env });
+  const logger = createLogger(config.logLevel);
+  const services = await buildServices({ db: db.dataSource, url: db.url, schema: db.schema, config, logger });
+  const server = await createHttpServer(services, config, logger);
+  let listening = false;
+  return {
+    services,
+    server,
+    config,
+    async run(query, variables, as = null) {
+      const viewer = as === 'service' ? makeViewer(null, true, false) : makeViewer(as, false, true);
+      const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createContext(services, viewer) });
+      if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+      return response.body.singleResult as never;
+    },
+    async listen() {
+      await new Promise<void>((resolve) => server.http.listen(0, '127.0.0.1', resolve));
+      listening = true;
+      return `http://127.0.0.1:${(server.http.address() as AddressInfo).port}/graphql`;
+    },
+    async close() {
+      await server.apollo.stop();
+      if (listening && server.http.listening) await new Promise((r) => server.http.close(r));
+      await services.close();
+    },
+  };
+}
