@@ -35,6 +35,23 @@ const schema = z.object({
 
   /** Development only: who asks comes from an unauthenticated x-user-id header. */
   ALLOW_DEV_USER_HEADER: bool.optional(),
+
+  /** Verify bearer tokens with one of: an HS256 secret, a PEM public key, a JWKS URL or inline JWKS. */
+  AUTH_JWT_SECRET: z.string().min(32, 'AUTH_JWT_SECRET must be at least 32 characters').optional(),
+  AUTH_JWT_PUBLIC_KEY: z.string().optional(),
+  AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_JWKS: z.string().optional(),
+  AUTH_JWT_ISSUER: z.string().optional(),
+  AUTH_JWT_AUDIENCE: z.string().optional(),
+  /** Shared secret that lets a trusted gateway forward who asks in x-tailor-* headers. */
+  GATEWAY_SECRET: z.string().min(32, 'GATEWAY_SECRET must be at least 32 characters').optional(),
+
+  /** Mutations each client (user, else IP) may send per minute, per process. */
+  RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Keep events of users who turned personalisation off (for the shop's own records). */
+  STORE_EVENTS_WITHOUT_CONSENT: bool.default(true),
+  /** Serve the storefront demo page at /demo (never in production). */
+  DEMO_PAGE: bool.optional(),
 });
 
 export type Environment = z.input<typeof schema>;
@@ -64,6 +81,18 @@ export interface Config {
   indexRefreshMs: number;
   modelPollMs: number;
   allowDevUserHeader: boolean;
+  auth: {
+    jwtSecret?: string;
+    jwtPublicKey?: string;
+    jwksUrl?: string;
+    jwks?: string;
+    issuer?: string;
+    audience?: string;
+    gatewaySecret?: string;
+  };
+  rateLimitMutationsPerMinute: number;
+  storeEventsWithoutConsent: boolean;
+  demoPage: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -82,6 +111,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (isProduction && e.ALLOW_DEV_USER_HEADER) {
     throw new ConfigError('ALLOW_DEV_USER_HEADER cannot be enabled when NODE_ENV=production');
+  }
+  const verifiers = [e.AUTH_JWT_SECRET, e.AUTH_JWT_PUBLIC_KEY, e.AUTH_JWKS_URL, e.AUTH_JWKS].filter(Boolean).length;
+  if (verifiers > 1) throw new ConfigError('set only one of AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY, AUTH_JWKS_URL, AUTH_JWKS');
+  if (isProduction && verifiers === 0 && !e.GATEWAY_SECRET) {
+    throw new ConfigError('in production set a token verifier (AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY, AUTH_JWKS_URL or AUTH_JWKS) or GATEWAY_SECRET: otherwise nobody can be identified');
   }
   const day = 86_400_000;
   return Object.freeze({
@@ -109,5 +143,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     indexRefreshMs: e.INDEX_REFRESH_MS,
     modelPollMs: e.MODEL_POLL_MS,
     allowDevUserHeader: e.ALLOW_DEV_USER_HEADER ?? !isProduction,
+    auth: {
+      jwtSecret: e.AUTH_JWT_SECRET,
+      jwtPublicKey: e.AUTH_JWT_PUBLIC_KEY,
+      jwksUrl: e.AUTH_JWKS_URL,
+      jwks: e.AUTH_JWKS,
+      issuer: e.AUTH_JWT_ISSUER,
+      audience: e.AUTH_JWT_AUDIENCE,
+      gatewaySecret: e.GATEWAY_SECRET,
+    },
+    rateLimitMutationsPerMinute: e.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+    storeEventsWithoutConsent: e.STORE_EVENTS_WITHOUT_CONSENT,
+    demoPage: (e.DEMO_PAGE ?? !isProduction) && !isProduction,
   });
 }

@@ -31,6 +31,8 @@ export interface Loaders {
 
 export interface Context {
   viewer: Viewer;
+  /** Who to count a request against for rate limits: the user, else the client address. */
+  clientKey: string;
   loaders: Loaders;
   services: Services;
 }
@@ -57,23 +59,9 @@ export function createLoaders(db: DataSource, generation: DescriptionService): L
   };
 }
 
-/**
- * Development identity: the `x-user-id` header, trusted as is. The hardening work replaces it
- * with verified tokens; this function is the one place that decides who asks.
- */
-export function viewerFromHeaders(headers: Record<string, string | string[] | undefined>, allowDevUserHeader: boolean): Viewer {
-  const raw = headers['x-user-id'];
-  const header = Array.isArray(raw) ? raw[0] : raw;
-  const userId = allowDevUserHeader && header && header.trim() !== '' ? header.trim() : null;
-  return makeViewer(userId, false, allowDevUserHeader);
-}
-
-/**
- * In development with no identity at all, reads are open so Sandbox exploration works; once a
- * viewer is known, a user may read and act only for themselves.
- */
-export function makeViewer(userId: string | null, isService: boolean, openWhenAnonymous: boolean): Viewer {
-  const allowed = (target: string) => isService || userId === target || (userId === null && openWhenAnonymous);
+/** A user may read and act only for themselves; a service may for anyone; nobody else at all. */
+export function makeViewer(userId: string | null, isService: boolean): Viewer {
+  const allowed = (target: string) => isService || (userId !== null && userId === target);
   return {
     userId,
     isService,
@@ -86,6 +74,11 @@ export function makeViewer(userId: string | null, isService: boolean, openWhenAn
   };
 }
 
-export function createContext(services: Services, viewer: Viewer): Context {
-  return { viewer, loaders: createLoaders(services.db, services.descriptions.model), services };
+export function createContext(services: Services, viewer: Viewer, clientAddress = 'local'): Context {
+  return {
+    viewer,
+    clientKey: viewer.userId !== null ? `user:${viewer.userId}` : `ip:${clientAddress}`,
+    loaders: createLoaders(services.db, services.descriptions.model),
+    services,
+  };
 }

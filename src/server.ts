@@ -13,7 +13,9 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLFormattedError } from 'graphql';
 import type { Config } from './config';
-import { Context, createContext, viewerFromHeaders } from './context';
+import { Authenticator } from './auth';
+import { Context, createContext } from './context';
+import { armor, mutationRateLimit, RateLimiter } from './graphql/limits';
 import { buildSchema } from './graphql';
 import type { Logger } from './logger';
 import type { Services } from './services';
@@ -27,7 +29,7 @@ export interface HttpServer {
 const SAFE_CODES = new Set([
   'BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'RATE_LIMITED',
 ]);
 
 /** Connection-level failures of Postgres that mean "try again later", not "bug". */
@@ -64,13 +66,19 @@ export async function createHttpServer(services: Services, config: Config, logge
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const protection = armor();
   const plugins: ApolloServerPlugin<Context>[] = [
+    ...(protection.plugins as ApolloServerPlugin<Context>[]),
     ApolloServerPluginDrainHttpServer({ httpServer }),
     config.isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    mutationRateLimit(new RateLimiter(config.rateLimitMutationsPerMinute)),
   ];
+  const authenticator = new Authenticator({ ...config.auth, allowDevUserHeader: config.allowDevUserHeader });
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
     plugins,
+    validationRules: protection.validationRules,
+    allowBatchedHttpRequests: false,
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: false,
     formatError: formatError(logger),
@@ -97,7 +105,7 @@ export async function createHttpServer(services: Services, config: Config, logge
     '/graphql',
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(services, viewerFromHeaders(req.headers, config.allowDevUserHeader)),
+      context: async ({ req }) => createContext(services, await authenticator.viewerFor(req.headers), req.ip ?? 'unknown'),
     }),
   );
   return { apollo, http: httpServer, app };

@@ -31,7 +31,7 @@ describe('over HTTP, as a frontend asks', () => {
       { 'x-user-id': 'u-1' },
     );
     expect(recorded.status).toBe(200);
-    expect((await recorded.json()).data.recordInteraction).toEqual({ replayed: false, interaction: { counted: true } });
+    expect(((await recorded.json()) as any).data.recordInteraction).toEqual({ replayed: false, interaction: { counted: true } });
 
     const res = await post(
       {
@@ -42,7 +42,7 @@ describe('over HTTP, as a frontend asks', () => {
       { 'x-user-id': 'u-1' },
     );
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body: any = await res.json();
     expect(body.errors).toBeUndefined();
     // Terms only item a has (astronomy, pole star) weigh more than those it shares with b; ties go by term.
     expect(body.data.user.interests.map((i: { term: string }) => i.term)).toEqual(['astronomy', 'pole star', 'science']);
@@ -52,7 +52,7 @@ describe('over HTTP, as a frontend asks', () => {
 
   it('refuses to show one user\'s interests to another', async () => {
     const res = await post({ query: `{ user(id: "u-1") { id interests { term } } }` }, { 'x-user-id': 'u-2' });
-    const body = await res.json();
+    const body: any = await res.json();
     expect(body.data.user).toBeNull();
     expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
   });
@@ -69,7 +69,7 @@ describe('over HTTP, as a frontend asks', () => {
 
   it('returns a federated trace (ftv1) when the gateway asks for one', async () => {
     const res = await post({ query: `{ item(id: "a") { title } }` }, { 'apollo-federation-include-trace': 'ftv1' });
-    const body = await res.json();
+    const body: any = await res.json();
     expect(body.data.item.title).toBe('Sky at Night');
     expect(typeof body.extensions.ftv1).toBe('string');
     expect(body.extensions.ftv1.length).toBeGreaterThan(10);
@@ -77,11 +77,11 @@ describe('over HTTP, as a frontend asks', () => {
 
   it('answers malformed requests with a code and no stack trace', async () => {
     const broken = await post({ query: `{ item(id: "a") { title ` });
-    const body = await broken.json();
+    const body: any = await broken.json();
     expect(body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
     expect(JSON.stringify(body)).not.toMatch(/stacktrace|at .*\.ts:\d+/);
     const wrongType = await post({ query: `query ($f: Int) { items(first: $f) { edges { cursor } } }`, variables: { f: 'ten' } });
-    expect((await wrongType.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(((await wrongType.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
     const csrf = await fetch(`${url}?query=${encodeURIComponent('{ __typename }')}`);
     expect(csrf.status).toBe(400);
   });

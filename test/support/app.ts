@@ -14,7 +14,7 @@ export interface TestApp {
   services: Services;
   server: HttpServer;
   config: Config;
-  /** Runs an operation in-process; `as` is the viewer's user id (service role with 'service'). */
+  /** Runs an operation in-process as `as`: a user id, 'service' (the default: may read anyone) or null (anonymous). */
   run<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | 'service' | null): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown }[] }>;
   /** Listens on a free port; returns the /graphql URL. */
   listen(): Promise<string>;
@@ -31,8 +31,8 @@ export async function createTestApp(db: TestDatabase, env: Record<string, string
     services,
     server,
     config,
-    async run(query, variables, as = null) {
-      const viewer = as === 'service' ? makeViewer(null, true, false) : makeViewer(as, false, true);
+    async run(query, variables, as = 'service') {
+      const viewer = as === 'service' ? makeViewer(null, true) : makeViewer(as, false);
       const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createContext(services, viewer) });
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       return response.body.singleResult as never;
