@@ -2,8 +2,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { importFiles } from '../ingest/import';
 import { fileSize } from '../ingest/lines';
-import { Catalogue } from '../services/catalogue';
-import { catalogueChannel } from '../services';
+import { announce, changeChannel } from '../services/change-feed';
 import { flags, withDatabase } from './database';
 
 async function main() {
@@ -31,7 +30,7 @@ async function main() {
         }
         bar.update(Math.floor(bytes / 1024), { file });
       },
-      onItemsChanged: () => Catalogue.announceChange(db, catalogueChannel(config.database.schema)),
+      onItemsChanged: () => announce(db, changeChannel(config.database.schema), 'items'),
     });
     if (current) bar.stop();
     const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -12,4 +12,12 @@ export const Mutation: MutationResolvers = {
       idempotencyKey: input.idempotencyKey ?? null,
     });
   },
+  setPersonalisationConsent: (_, { userId, enabled }, { services, viewer }) => {
+    viewer.assertCanActFor(userId);
+    return services.privacy.setConsent(userId, enabled);
+  },
+  forgetUser: (_, { userId }, { services, viewer }) => {
+    viewer.assertCanActFor(userId);
+    return services.privacy.forget(userId);
+  },
 };

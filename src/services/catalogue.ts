@@ -1,9 +1,8 @@
 /**
  * The catalogue as this process sees it: the recommendation engine built from Postgres at
- * start, and kept fresh by following changes other processes make (LISTEN/NOTIFY for speed,
+ * start, and kept fresh by following changes other processes make (the change feed for speed,
  * polling by updated_at as the safety net that also covers a dropped listener connection).
  */
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { ItemEntity } from '../db/entities';
 import { findItemsChangedSince, findItemsPage, streamItemFeatureSources } from '../db/repositories/items';
@@ -16,10 +15,6 @@ const COMMIT_LAG_MS = 60_000;
 export interface CatalogueOptions {
   db: DataSource;
   logger: Logger;
-  /** Postgres connection string for the listener (same database as `db`). */
-  url: string;
-  /** Channel to LISTEN on; differs per schema so test schemas never hear each other. */
-  channel: string;
   refreshMs: number;
   jaccardTopN: number;
 }
@@ -32,9 +27,8 @@ export class Catalogue {
   private readonly indexedAt = new Map<string, number>();
   private newestSeen = 0;
   private timer: NodeJS.Timeout | undefined;
-  private listener: Client | undefined;
   private refreshing: Promise<number> | undefined;
-  private stopped = false;
+  private again = false;
 
   private constructor(private readonly options: CatalogueOptions, engine: RecommendationEngine) {
     this.engineRef = engine;
@@ -60,33 +54,39 @@ export class Catalogue {
     return findItemsPage(this.options.db, first, afterId);
   }
 
-  /** Starts following changes made by any process. */
-  async follow(): Promise<void> {
-    this.timer = setInterval(() => void this.refresh().catch((err) => this.options.logger.warn({ err }, 'catalogue refresh failed')), this.options.refreshMs);
+  /** Starts polling for changes made by any process (the change feed triggers refresh() sooner). */
+  follow(): void {
+    this.timer = setInterval(() => this.refreshInBackground(), this.options.refreshMs);
     this.timer.unref();
-    await this.listen();
+  }
+
+  refreshInBackground(): void {
+    this.refresh().catch((err) => this.options.logger.warn({ err }, 'catalogue refresh failed'));
   }
 
   /** Reads items changed since the last look and folds them into the index; returns how many. */
   refresh(): Promise<number> {
-    // One refresh at a time: a notification during a poll waits for it rather than racing it.
-    this.refreshing ??= this.doRefresh().finally(() => {
+    // One refresh at a time; a change announced while one runs may have committed after its
+    // read, so it makes the running refresh go round once more.
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      let changed = 0;
+      do {
+        this.again = false;
+        changed += await this.doRefresh();
+      } while (this.again);
+      return changed;
+    })().finally(() => {
       this.refreshing = undefined;
     });
     return this.refreshing;
   }
 
-  /** Tells every process (this one included) that items changed. */
-  static async announceChange(db: DataSource, channel: string): Promise<void> {
-    await db.query(`SELECT pg_notify($1, '')`, [channel]);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
+  stop(): void {
     if (this.timer) clearInterval(this.timer);
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
   }
 
   private async doRefresh(): Promise<number> {
@@ -106,26 +106,6 @@ export class Catalogue {
       const t = r.updatedAt.getTime();
       this.indexedAt.set(r.id, t);
       if (t > this.newestSeen) this.newestSeen = t;
-    }
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({ connectionString: this.options.url });
-    client.on('error', (err) => {
-      this.options.logger.warn({ err }, 'catalogue listener lost its connection; polling until it is back');
-      if (this.listener === client) this.listener = undefined;
-      setTimeout(() => void this.listen().catch(() => undefined), this.options.refreshMs).unref();
-    });
-    client.on('notification', () => void this.refresh().catch((err) => this.options.logger.warn({ err }, 'catalogue refresh failed')));
-    try {
-      await client.connect();
-      await client.query(`LISTEN "${this.options.channel.replace(/"/g, '')}"`);
-      this.listener = client;
-    } catch (err) {
-      this.options.logger.warn({ err }, 'catalogue listener could not connect; polling only');
-      await client.end().catch(() => undefined);
-      setTimeout(() => void this.listen().catch(() => undefined), this.options.refreshMs).unref();
     }
   }
 }

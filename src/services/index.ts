@@ -4,16 +4,21 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { DescriptionService } from '../generation/service';
 import { Catalogue } from './catalogue';
+import { ChangeFeed, changeChannel } from './change-feed';
 import { Descriptions } from './descriptions';
 import { InteractionService } from './interactions';
 import { PersonalisationService } from './personalisation';
+import { PrivacyService } from './privacy';
 
 export interface Services {
   db: DataSource;
   logger: Logger;
   catalogue: Catalogue;
+  /** The NOTIFY channel every process of this schema listens on. */
+  channel: string;
   personalisation: PersonalisationService;
   interactions: InteractionService;
+  privacy: PrivacyService;
   descriptions: Descriptions;
   close(): Promise<void>;
 }
@@ -27,35 +32,37 @@ export interface ServiceOptions {
   logger: Logger;
 }
 
-/** The NOTIFY channel for catalogue changes in a schema. */
-export function catalogueChannel(schema: string | undefined): string {
-  return `tailor_catalogue_${schema ?? 'public'}`;
-}
-
 export async function buildServices({ db, url, schema, config, logger }: ServiceOptions): Promise<Services> {
   const p = config.personalisation;
-  const catalogue = await Catalogue.load({
-    db,
-    logger,
-    url,
-    channel: catalogueChannel(schema),
-    refreshMs: config.indexRefreshMs,
-    jaccardTopN: p.jaccardTopN,
-  });
-  await catalogue.follow();
+  const channel = changeChannel(schema);
+  const catalogue = await Catalogue.load({ db, logger, refreshMs: config.indexRefreshMs, jaccardTopN: p.jaccardTopN });
+  catalogue.follow();
   const personalisation = new PersonalisationService(db, catalogue, { popularityWindowMs: p.popularityWindowMs });
-  const interactions = new InteractionService(db, catalogue, { halfLifeMs: p.halfLifeMs, dedupeWindowMs: p.dedupeWindowMs });
+  const feed = new ChangeFeed(url, channel, logger);
+  feed.on('items', () => catalogue.refreshInBackground());
+  feed.on('users', () => personalisation.forgetCaches());
+  const interactions = new InteractionService(db, catalogue, {
+    halfLifeMs: p.halfLifeMs,
+    dedupeWindowMs: p.dedupeWindowMs,
+    storeEventsWithoutConsent: config.storeEventsWithoutConsent,
+  });
+  const privacy = new PrivacyService(db, channel);
   const generation = await DescriptionService.create({ dataSource: db, logger, pollIntervalMs: config.modelPollMs });
   const descriptions = new Descriptions(generation, personalisation);
+  feed.on('models', () => void generation.reload().catch((err) => logger.warn({ err }, 'model reload failed')));
+  await feed.start();
   return {
     db,
     logger,
     catalogue,
+    channel,
     personalisation,
     interactions,
+    privacy,
     descriptions,
     close: async () => {
-      await catalogue.stop();
+      await feed.stop();
+      catalogue.stop();
       await generation.close();
     },
   };

@@ -22,7 +22,7 @@ export interface RecordInput {
 }
 
 export interface RecordResult {
-  interaction: InteractionEntity;
+  interaction: InteractionEntity | null;
   replayed: boolean;
 }
 
@@ -30,6 +30,8 @@ export const LIMITS = { idLength: 200, queryLength: 500, keyLength: 200, futureS
 
 export interface InteractionOptions extends ProfileOptions {
   dedupeWindowMs: number;
+  /** Keep the events of users who turned personalisation off (they still teach nothing). */
+  storeEventsWithoutConsent: boolean;
 }
 
 export class InteractionService {
@@ -44,20 +46,22 @@ export class InteractionService {
     return this.db.transaction(async (tx) => {
       await ensureUsers(tx, [input.userId]);
       // Serialises this user's events so profile updates never interleave.
-      const [user] = await tx.query(`SELECT profile_ref_time FROM users WHERE id = $1 FOR UPDATE`, [input.userId]);
+      const [user] = await tx.query(`SELECT profile_ref_time, consent FROM users WHERE id = $1 FOR UPDATE`, [input.userId]);
       if (input.idempotencyKey) {
         const earlier = await findByIdempotencyKey(tx, input.userId, input.idempotencyKey);
         if (earlier) return { interaction: earlier, replayed: true };
       }
       const terms = await this.termsOf(tx, input);
+      if (!user.consent && !this.options.storeEventsWithoutConsent) return { interaction: null, replayed: false };
       const duplicate = await hasSimilarWithin(tx, input, this.options.dedupeWindowMs);
-      const interaction = await insertInteraction(tx, { ...input, counted: !duplicate });
+      const learn = user.consent && !duplicate;
+      const interaction = await insertInteraction(tx, { ...input, counted: learn });
       if (!interaction) {
         // Lost a race with the same key: the winner has committed, answer as it did.
         const earlier = await findByIdempotencyKey(tx, input.userId, input.idempotencyKey!);
         return { interaction: earlier!, replayed: true };
       }
-      if (!duplicate && terms.size > 0) {
+      if (learn && terms.size > 0) {
         const refMs = user.profile_ref_time ? (user.profile_ref_time as Date).getTime() : -Infinity;
         const update = eventUpdate(refMs, { kind: input.kind, occurredAtMs: input.occurredAt.getTime(), terms }, this.options);
         await applyProfileUpdate(tx, input.userId, update);

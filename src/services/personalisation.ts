@@ -73,6 +73,11 @@ export class PersonalisationService {
       .map((c) => c.term);
   }
 
+  /** Drops what this process remembers about users (popularity counts their events). */
+  forgetCaches(): void {
+    this.popular = undefined;
+  }
+
   private async popularItems(first: number, exclude: ReadonlySet<string>): Promise<RecommendationModel[]> {
     const ttl = this.options.popularityTtlMs ?? 30_000;
     if (!this.popular || Date.now() - this.popular.at > ttl) {

@@ -1,5 +1,4 @@
-import { Catalogue } from '../../src/services/catalogue';
-import { catalogueChannel } from '../../src/services';
+import { announce } from '../../src/services/change-feed';
 import { upsertItems } from '../../src/db/repositories/items';
 import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
@@ -168,7 +167,7 @@ describe('interests and recommendations', () => {
 
   it('keeps every process\'s index fresh when the catalogue changes', async () => {
     await upsertItems(db.dataSource, [item('space-5', { brand: 'Pole Star', categories: ['Science'], tags: ['astronomy', 'telescopes', 'space'] })]);
-    await Catalogue.announceChange(db.dataSource, catalogueChannel(db.schema));
+    await announce(db.dataSource, app.services.channel, 'items');
     for (const instance of [app, other]) {
       await until(async () => {
         const r = await instance.run(`{ item(id: "space-5") { features { term } } }`);

@@ -17,14 +17,17 @@ export interface StoredProfile {
   refMs: number;
 }
 
-/** Raw interest weights of several users in one query; users without a profile get an empty one. */
+/**
+ * Raw interest weights of several users in one query. Users without a profile, and users who
+ * turned personalisation off, get an empty one: every personal output then falls back to generic.
+ */
 export async function findProfiles(db: DataSource | EntityManager, userIds: readonly string[]): Promise<Map<string, StoredProfile>> {
   const profiles = new Map<string, StoredProfile>();
   for (const id of userIds) profiles.set(id, { weights: new Map(), refMs: -Infinity });
   if (userIds.length === 0) return profiles;
   const rows: { user_id: string; term: string | null; weight: number | null; ref: Date | null }[] = await db.query(
     `SELECT u.id AS user_id, ui.term, ui.weight, u.profile_ref_time AS ref
-       FROM users u LEFT JOIN user_interests ui ON ui.user_id = u.id
+       FROM users u LEFT JOIN user_interests ui ON ui.user_id = u.id AND u.consent
       WHERE u.id = ANY($1::text[])`,
     [userIds],
   );
@@ -101,4 +104,18 @@ export async function replaceProfiles(
     `UPDATE users u SET profile_ref_time = r.ref FROM unnest($1::text[], $2::timestamptz[]) AS r(id, ref) WHERE u.id = r.id`,
     [userIds, refs],
   );
+}
+
+export async function setConsent(db: DataSource | EntityManager, userId: string, enabled: boolean): Promise<void> {
+  await db.query(
+    `INSERT INTO users (id, consent) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET consent = excluded.consent`,
+    [userId, enabled],
+  );
+}
+
+/** Deletes a user and, by cascade, their interactions and profile; returns what was there. */
+export async function deleteUser(db: EntityManager, userId: string): Promise<{ existed: boolean; interactions: number }> {
+  const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = $1`, [userId]);
+  const deleted = await db.query(`DELETE FROM users WHERE id = $1 RETURNING id`, [userId]);
+  return { existed: deleted[0].length > 0, interactions: n };
 }
