@@ -1,0 +1,44 @@
+/** The JSON Lines shapes tailor's bulk import reads (see src/ingest/validate.ts), as the converters write them. */
+
+export type InteractionKind = 'VIEW' | 'SEARCH' | 'ADD_TO_CART' | 'PURCHASE';
+
+export interface ItemRecord {
+  id: string;
+  title: string;
+  description: string | null;
+  brand: string | null;
+  categories: string[];
+  tags: string[];
+  price: number | null;
+  attributes: Record<string, unknown>;
+}
+
+export interface InteractionRecord {
+  userId: string;
+  itemId: string | null;
+  kind: InteractionKind;
+  /** ISO-8601, UTC. */
+  occurredAt: string;
+  query: string | null;
+}
+
+/** Counts of what a conversion read, wrote and dropped, with a reason per dropped line. */
+export class Tally {
+  read = 0;
+  written = 0;
+  readonly dropped = new Map<string, number>();
+
+  drop(reason: string): void {
+    this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + 1);
+  }
+
+  get droppedTotal(): number {
+    let total = 0;
+    for (const n of this.dropped.values()) total += n;
+    return total;
+  }
+
+  toJSON(): { read: number; written: number; dropped: number; droppedByReason: Record<string, number> } {
+    return { read: this.read, written: this.written, dropped: this.droppedTotal, droppedByReason: Object.fromEntries(this.dropped) };
+  }
+}
