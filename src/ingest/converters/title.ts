@@ -46,14 +46,25 @@ const PUBLICATION_NOUNS = new Set(['magazine', 'journal', 'publication', 'newsle
 // Lower-case words that may sit inside a name ("Car and Driver", "Welcome to Ukraine", "Town & Country").
 const CONNECTORS = new Set(['+', 'of', 'the', 'and', '&', 'for', 'to', 'in', 'on', 'de', 'du', 'des', 'la', 'le', 'el', 'y', 'a', 'an', 'at', "n'", 'or']);
 
-// A capitalised run made only of these describes the magazine rather than naming it
-// ("Bi-monthly French magazine is ..."), or is a sentence opener ("Each issue ...").
-const NOT_A_NAME = new Set(
-  ('also regular special plus a an the this that these our your its their his her my we you it they each every any all no if ' +
-    'with from for in on at by as of to and or but so get now here there what when where who how why ' +
-    'weekly monthly bi-monthly bimonthly quarterly annual biannual daily yearly semi-annual bi-weekly biweekly ' +
+const PLURAL_VERBS = new Set(['are', 'were', 'have', 'include', 'cover', 'offer', 'range']);
+const ARTICLES = new Set(['the', 'a', 'an', 'your', 'its', 'our']);
+
+// Words that open a sentence rather than a name ("Each issue ...", "Every issue of Shooting Times");
+// stripped from the front of a capitalised run.
+const OPENERS = new Set(
+  ('also regular special plus a an this that these our your its their his her my we you it they she he ' +
+    'each every any all no if with from for in on at by as of to and or but so get now here there what when where who how why')
+    .split(/\s+/),
+);
+
+// A run made only of these (and openers) describes the magazine rather than naming it
+// ("Bi-monthly French magazine is ..."), so it is not taken as a title; inside a longer name
+// they are kept ("Popular Mechanics", "National Geographic Kids").
+const DESCRIPTORS = new Set(
+  ('weekly monthly bi-monthly bimonthly quarterly annual biannual daily yearly semi-annual bi-weekly biweekly ' +
     'french italian german british spanish english japanese dutch swedish russian chinese canadian australian ' +
-    'european international national official new latest best premier leading popular ' +
+    'european international national official new latest best premier leading popular readers subscribers ' +
+    'nobody must news lifestyle emphasis included purpose articles columns contributors submissions projects ' +
     'magazine journal publication newsletter newspaper issue issues edition subscription subscriptions ' +
     'published publishes written edited devoted dedicated focuses covers features provides offers includes contains')
     .split(/\s+/),
@@ -105,7 +116,18 @@ function joinName(tokens: string[]): string {
 }
 
 function namesSomething(words: string[]): boolean {
-  return words.some((w) => isWord(w) && !NOT_A_NAME.has(w.toLowerCase()) && !CONNECTORS.has(w.toLowerCase()));
+  return words.some((w) => {
+    const lower = w.toLowerCase();
+    return isWord(w) && !OPENERS.has(lower) && !DESCRIPTORS.has(lower) && !CONNECTORS.has(lower);
+  });
+}
+
+/** A lone capitalised adverb or adjective opening a sentence ("Lively ...", "Top-notch stories"), not a name. */
+function isLoneModifier(words: string[]): boolean {
+  if (words.length !== 1) return false;
+  const w = words[0];
+  if (w === w.toUpperCase()) return false;
+  return /(ly|ive|ous)$/.test(w) || /-\p{Ll}/u.test(w);
 }
 
 interface Run {
@@ -159,8 +181,10 @@ export function titleFromDescription(description: string, scanChars = 400): stri
     if (before === 'the' || before === 'a' || before === 'an') continue;
     let words = run.words;
     // "Every issue of Shooting Times" is found as its own run; a leading opener is not part of a name.
-    while (words.length > 1 && NOT_A_NAME.has(words[0].toLowerCase()) && words[0].toLowerCase() !== 'the') words = words.slice(1);
-    if (!namesSomething(words)) continue;
+    while (words.length > 1 && (OPENERS.has(words[0].toLowerCase()) || CONNECTORS.has(words[0].toLowerCase())) && words[0].toLowerCase() !== 'the') words = words.slice(1);
+    if (!namesSomething(words) || isLoneModifier(words)) continue;
+    // "Intentions are to ...": one plural word before a plural verb is a noun of the sentence.
+    if (words.length === 1 && /s$/.test(words[0]) && PLURAL_VERBS.has(tokens[run.endIndex]?.text ?? '')) continue;
     const f1 = tokens[run.endIndex]?.text ?? '';
     const f2 = tokens[run.endIndex + 1]?.text ?? '';
     // "Regular features include ...": a plural noun that looks like a verb, followed by the real verb.
@@ -169,9 +193,15 @@ export function titleFromDescription(description: string, scanChars = 400): stri
       (f1 === f1.toLowerCase() && PREDICATES.has(f1) && !nounAfterAll) ||
       (PUBLICATION_NOUNS.has(f1) && f2 === f2.toLowerCase() && PREDICATES.has(f2));
     if (followedByVerb) return normaliseCase(joinName(words));
-    // A name opening a sentence, then a present-tense verb we did not list ("Pacific Standard grapples with ...").
+    // "American History Presents the history ...": the verb was capitalised into the run.
+    const last = words[words.length - 1];
+    if (words.length > 1 && last !== last.toUpperCase() && PREDICATES.has(last.toLowerCase()) && ARTICLES.has(f1)) {
+      return normaliseCase(joinName(words.slice(0, -1)));
+    }
+    // A name of two or more words opening a sentence, then a present-tense verb we did not list
+    // ("Pacific Standard grapples with ..."); one word before "-s" is as often an adjective and a plural noun.
     const opensSentence = run.startIndex === 0 || /^[.!?]$/.test(tokens[run.startIndex - 1]?.text ?? '');
-    if (opensSentence && /^[a-z]{3,}[^s]s$/.test(f1) && !nounAfterAll && !NOT_A_NAME.has(f1)) return normaliseCase(joinName(words));
+    if (opensSentence && words === run.words && words.length > 1 && /^[a-z]{3,}[^s]s$/.test(f1) && !nounAfterAll) return normaliseCase(joinName(words));
     // "Revolver, the World's Loudest Rock Magazine, has ...": a name opening the text, then an appositive.
     const f2lower = f2.toLowerCase();
     if (appositive === null && run.startIndex === 0 && f1 === ',' && (f2lower === 'the' || f2lower === 'a' || f2lower === 'an')) {
