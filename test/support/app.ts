@@ -9,6 +9,7 @@ import { createLogger } from '../../src/logger';
 import { createHttpServer, HttpServer } from '../../src/server';
 import { buildServices, Services } from '../../src/services';
 import type { TestDatabase } from './db';
+import { openDatabase } from '../../src/db/data-source';
 
 export interface TestApp {
   services: Services;
@@ -21,10 +22,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(db: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema, INDEX_REFRESH_MS: '200', MODEL_POLL_MS: '200', LOG_LEVEL: 'silent', ...env });
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Connect through this URL (e.g. a proxy) with a pool of its own instead of sharing the test's. */
+  url?: string;
+}
+
+export async function createTestApp(db: TestDatabase, options: TestAppOptions = {}): Promise<TestApp> {
+  const url = options.url ?? db.url;
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATABASE_SCHEMA: db.schema, INDEX_REFRESH_MS: '200', MODEL_POLL_MS: '200', LOG_LEVEL: 'silent', ...options.env });
   const logger = createLogger(config.logLevel);
-  const services = await buildServices({ db: db.dataSource, url: db.url, schema: db.schema, config, logger });
+  const dataSource = options.url ? await openDatabase({ url, schema: db.schema, poolSize: 5, statementTimeoutMs: 5_000 }) : db.dataSource;
+  const services = await buildServices({ db: dataSource, url, schema: db.schema, config, logger });
   const server = await createHttpServer(services, config, logger);
   let listening = false;
   return {
@@ -46,6 +55,7 @@ export async function createTestApp(db: TestDatabase, env: Record<string, string
       await server.apollo.stop();
       if (listening && server.http.listening) await new Promise((r) => server.http.close(r));
       await services.close();
+      if (options.url) await dataSource.destroy();
     },
   };
 }
