@@ -15,13 +15,14 @@ function linkIds(item: ItemRecord): string[] {
 }
 
 /**
- * Up to `size` items with real descriptions: start at the item with most links to other
+ * Up to `size` items with real descriptions and derived names: start at the item with most links to other
  * described items, then repeatedly add the outside item with most links into the chosen set
  * (ties broken by id, so the choice is deterministic). Links are then restricted to the set.
  */
 export function chooseSample(catalogue: readonly ItemRecord[], size: number): ItemRecord[] {
   const described = catalogue.filter(
-    (i) => i.description !== null && i.description.split(' ').length > REAL_DESCRIPTION_WORDS && !i.title.startsWith('Magazine '),
+    // A title that fell back to the publisher ("Bonnier Corporation") names no magazine; the sample shows real names.
+    (i) => i.description !== null && i.description.split(' ').length > REAL_DESCRIPTION_WORDS && i.title !== i.brand && !i.title.startsWith('Magazine '),
   );
   const byId = new Map(described.map((i) => [i.id, i]));
   // Undirected: an also_buy link from either side connects the two.
