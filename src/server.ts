@@ -108,5 +108,16 @@ export async function createHttpServer(services: Services, config: Config, logge
       context: async ({ req }) => createContext(services, await authenticator.viewerFor(req.headers), req.ip ?? 'unknown'),
     }),
   );
+  // Body-parser refusals (malformed JSON, oversized bodies) answer in GraphQL's shape, never
+  // with Express's default page, which carries a stack trace outside production.
+  app.use((err: { status?: number; statusCode?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.status ?? err.statusCode ?? 500;
+    if (status >= 500) logger.error({ err }, 'unexpected error outside GraphQL');
+    const [code, message] =
+      status === 413 ? ['PAYLOAD_TOO_LARGE', 'The request body is too large.']
+      : status < 500 ? ['BAD_REQUEST', 'The request body is not valid JSON.']
+      : ['INTERNAL_SERVER_ERROR', 'Internal server error'];
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  });
   return { apollo, http: httpServer, app };
 }
