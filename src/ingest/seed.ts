@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { projectRoot } from '../util/paths';
+import { installBundledModel } from '../generation/store';
 import { importFiles } from './import';
 
 export function sampleFiles(): { items: string; interactions: string } {
@@ -23,5 +24,7 @@ export async function seedSample(db: DataSource, config: Config, logger: Logger)
   if (report.items.rejected + report.interactions.rejected > 0) {
     logger.warn({ rejections: report.rejections.slice(0, 5) }, 'some sample lines were rejected');
   }
-  return { items: report.items.inserted + report.items.updated, interactions: report.interactions.inserted };
+  // The description model trained on this sample ships with it, so descriptions work at once.
+  const modelVersion = await installBundledModel(db);
+  return { items: report.items.inserted + report.items.updated, interactions: report.interactions.inserted, modelVersion };
 }
