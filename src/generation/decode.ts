@@ -8,7 +8,7 @@ import { seededRandom } from '../util/random';
 import { tf } from './backend';
 import type { Discriminator, Generator } from './model';
 import { foreignValues, isSlot, mentions } from './slots';
-import { renderTokens } from './text';
+import { hasRepeatedTrigram, renderTokens } from './text';
 import { templateDescription } from './template';
 import { EOS, Example, focusSlot, PAD, UNK, Vocabulary } from './vocabulary';
 
@@ -235,7 +235,7 @@ export function generate(bundle: Bundle, examples: Example[], opts: DecodeOption
   rows.forEach((r, i) => {
     const ex = examples[r.ex];
     const { text, ids } = rendered[i];
-    if (text.split(' ').length < 4) return;
+    if (text.split(' ').length < 4 || hasRepeatedTrigram(text)) return;
     if (foreignValues(text, ex.item, vocab.lexiconSet).length > 0) return;
     const covered = ex.focus.filter((f) => mentions(text, f));
     const coverage = ex.focus.length === 0 ? 1 : covered.length / ex.focus.length;

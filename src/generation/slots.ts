@@ -168,11 +168,32 @@ export function statedValues(text: string, item: SlotItem, lexicon: ReadonlySet<
   const tokens = tokenise(text);
   const own = ownTerms(item);
   const numbers = new Set<string>(itemNumbers(item));
-  for (const t of tokenise(`${item.title} ${item.brand ?? ''} ${item.description ?? ''}`)) if (isNumber(t.surface)) numbers.add(t.surface);
+  // Numbers inside the item's own labels ("Ages 9-12") and text are the item's too.
+  const ownText = [item.title, item.brand ?? '', item.description ?? '', ...item.categories, ...item.tags].join(' ; ');
+  for (const t of tokenise(ownText)) if (isNumber(t.surface)) numbers.add(t.surface);
+  // The item's own labels as written ("Arts, Music & Photography") are one mention each.
+  const covered = new Uint8Array(tokens.length);
   const out: StatedValue[] = [];
+  for (const label of [...item.categories, ...item.tags, item.brand ?? '', item.title]) {
+    const lt = tokenise(label).map((x) => x.fold);
+    if (lt.length < 2) continue;
+    for (let i = 0; i + lt.length <= tokens.length; i++) {
+      if (covered[i]) continue;
+      let ok = true;
+      for (let k = 0; k < lt.length && ok; k++) ok = tokens[i + k].fold === lt[k];
+      if (!ok) continue;
+      const term = normaliseTerm(label);
+      if (term !== null && lexicon.has(term)) out.push({ value: term, own: true });
+      covered.fill(1, i, i + lt.length);
+    }
+  }
   let i = 0;
   while (i < tokens.length) {
     const t = tokens[i];
+    if (covered[i]) {
+      i++;
+      continue;
+    }
     if (isNumber(t.surface)) {
       out.push({ value: t.surface, own: numbers.has(t.surface) });
       i++;
@@ -182,7 +203,7 @@ export function statedValues(text: string, item: SlotItem, lexicon: ReadonlySet<
     if (t.isWord) {
       for (let len = Math.min(maxWords, tokens.length - i); len >= 1; len--) {
         const span = tokens.slice(i, i + len);
-        if (!span.every((s) => s.isWord)) continue;
+        if (!span.every((s, k) => s.isWord && !covered[i + k])) continue;
         const term = span.map((s) => s.fold).join(' ');
         if (own.has(term)) {
           if (lexicon.has(term)) out.push({ value: term, own: true });

@@ -23,7 +23,10 @@ export function sentenceFromFacts(item: SlotItem): string {
   const title = item.title.trim() || item.brand || 'This magazine';
   let text = `${title} is a magazine`;
   if (cats.length > 0) text += ` about ${list(cats)}`;
-  if (item.brand && normaliseTerm(item.brand) !== normaliseTerm(title)) text += ` from ${item.brand}`;
+  // The publisher is left out when it repeats the title's words ("Home & Design" from "Home & Design Magazine").
+  const titleWords = new Set((normaliseTerm(title) ?? '').split(' '));
+  const brandWords = (normaliseTerm(item.brand ?? '') ?? '').split(' ');
+  if (item.brand && !brandWords.some((w) => titleWords.has(w))) text += ` from ${item.brand}`;
   return `${text}.`;
 }
 

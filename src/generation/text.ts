@@ -55,7 +55,8 @@ export function renderTokens(pieces: string[]): string {
     if (isPunct && (prev === undefined || NO_SPACE_BEFORE.has(prev) || prev === '-' || prev === '(')) continue;
     cleaned.push(p);
   }
-  while (cleaned.length > 0 && (NO_SPACE_BEFORE.has(cleaned[cleaned.length - 1]) || cleaned[cleaned.length - 1] === '-' || cleaned[cleaned.length - 1] === '(')) {
+  const dangling = (p: string) => (NO_SPACE_BEFORE.has(p) && p !== ')' && !SENTENCE_END.has(p)) || p === '-' || p === '(';
+  while (cleaned.length > 0 && dangling(cleaned[cleaned.length - 1])) {
     cleaned.pop();
   }
   // Balance parentheses: an unclosed "(" or a stray ")" would read as broken copy.
@@ -98,4 +99,16 @@ export function metricWords(text: string): string[] {
   return tokenise(text)
     .filter((t) => t.isWord)
     .map((t) => t.surface.toLowerCase());
+}
+
+/** Whether any three consecutive words (as written, case-folded) occur twice in a text. */
+export function hasRepeatedTrigram(text: string): boolean {
+  const words = text.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  const seen = new Set<string>();
+  for (let i = 0; i + 3 <= words.length; i++) {
+    const gram = `${words[i]} ${words[i + 1]} ${words[i + 2]}`;
+    if (seen.has(gram)) return true;
+    seen.add(gram);
+  }
+  return false;
 }
