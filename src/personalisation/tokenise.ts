@@ -68,10 +68,14 @@ export interface TermSource {
  * The item's terms with their counts (term frequency): a term named both as a tag and as a
  * category counts twice, which is the item saying it twice.
  */
-export function itemTermCounts(item: TermSource): Map<string, number> {
+export function itemTermCounts(
+  item: TermSource,
+  // A memoised normaliseTerm: building an index normalises the same few labels millions of times.
+  normalise: (label: string) => string | null = normaliseTerm,
+): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (label: string) => {
-    const term = normaliseTerm(label);
+    const term = normalise(label);
     if (term !== null) counts.set(term, (counts.get(term) ?? 0) + 1);
   };
   for (const tag of item.tags ?? []) add(tag);
