@@ -69,7 +69,8 @@ interface RowState {
   done: boolean;
   focusWritten: boolean;
   slotsUsed: Set<number>;
-  trigrams: Set<string>;
+  /** Next tokens already written after each pair of tokens ("a,b" -> {c}): no trigram twice. */
+  trigrams: Map<string, Set<number>>;
 }
 
 /**
@@ -87,6 +88,8 @@ export function sampleSequences(g: Generator, vocab: Vocabulary, examples: Examp
   const focusIds: Set<number>[] = [];
   const slotIds = new Set<number>();
   for (let i = 0; i < V; i++) if (isSlot(vocab.token(i))) slotIds.add(i);
+  const isSlotId = new Uint8Array(V);
+  for (const i of slotIds) isSlotId[i] = 1;
   const lexiconWordIds = new Map<string, number>();
   for (const term of vocab.json.lexicon) if (!term.includes(' ') && vocab.index.has(term)) lexiconWordIds.set(term, vocab.index.get(term)!);
   for (const ex of examples) {
@@ -105,7 +108,7 @@ export function sampleSequences(g: Generator, vocab: Vocabulary, examples: Examp
   examples.forEach((ex, e) => {
     const base = hashString(`${ex.item.id}|${ex.focus.join(',')}`) ^ opts.seed;
     for (let k = 0; k < K; k++) {
-      rows.push({ ex: e, random: seededRandom(base + k * 7919), tokens: [], done: false, focusWritten: focusIds[e].size === 0, slotsUsed: new Set(), trigrams: new Set() });
+      rows.push({ ex: e, random: seededRandom(base + k * 7919), tokens: [], done: false, focusWritten: focusIds[e].size === 0, slotsUsed: new Set(), trigrams: new Map() });
     }
   });
   const R = rows.length;
@@ -142,16 +145,18 @@ export function sampleSequences(g: Generator, vocab: Vocabulary, examples: Examp
       const last = n > 0 ? row.tokens[n - 1] : -1;
       const prev = n > 1 ? row.tokens[n - 2] : -1;
       const boost = row.focusWritten ? 0 : opts.focusBoost * (1 + step / 4);
+      const banned = n >= 2 ? row.trigrams.get(`${prev},${last}`) : undefined;
+      const focus = focusIds[row.ex];
       let max = -Infinity;
       for (let i = 0; i < V; i++) {
         probs[i] = -Infinity;
         if (!a[i]) continue;
         if (i === eosId && n < opts.minTokens) continue;
-        if (slotIds.has(i) && row.slotsUsed.has(i)) continue;
         if (i === last) continue;
-        if (prev >= 0 && row.trigrams.has(`${prev},${last},${i}`)) continue;
+        if (isSlotId[i] && row.slotsUsed.has(i)) continue;
+        if (banned !== undefined && banned.has(i)) continue;
         let l = logits[off + i] / opts.temperature;
-        if (!row.focusWritten && focusIds[row.ex].has(i)) l += boost;
+        if (boost !== 0 && focus.has(i)) l += boost;
         probs[i] = l;
         if (l > max) max = l;
       }
@@ -174,7 +179,12 @@ export function sampleSequences(g: Generator, vocab: Vocabulary, examples: Examp
         }
       }
       if (step === opts.maxTokens - 1) pick = eosId;
-      if (n >= 2) row.trigrams.add(`${prev},${last},${pick}`);
+      if (n >= 2) {
+        const key = `${prev},${last}`;
+        const set = row.trigrams.get(key) ?? new Set<number>();
+        set.add(pick);
+        row.trigrams.set(key, set);
+      }
       row.tokens.push(pick);
       if (slotIds.has(pick)) row.slotsUsed.add(pick);
       if (focusIds[row.ex].has(pick)) row.focusWritten = true;
