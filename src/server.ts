@@ -17,6 +17,7 @@ import { Authenticator } from './auth';
 import { Context, createContext } from './context';
 import { armor, mutationRateLimit, RateLimiter } from './graphql/limits';
 import { buildSchema } from './graphql';
+import { demoRouter } from './demo/router';
 import type { Logger } from './logger';
 import type { Services } from './services';
 
@@ -101,6 +102,7 @@ export async function createHttpServer(services: Services, config: Config, logge
       res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
     }
   });
+  if (config.demoPage) app.use('/demo', demoRouter());
   app.use(
     '/graphql',
     express.json({ limit: '100kb' }),

@@ -1,0 +1,180 @@
+// The storefront demo: picks a shopper, shows their interests, recommendations (cosine and
+// Jaccard side by side, with reasons) and personalised descriptions, and records a view or a
+// purchase on click. Only the public GraphQL API, asked as the shopper (x-user-id, dev identity).
+'use strict';
+
+const SAMPLE_USERS = Array.from({ length: 60 }, (_, i) => `sim-user-${String(i + 1).padStart(3, '0')}`);
+
+// Selections are spelled out rather than put in fragments: the server's depth limit counts a
+// fragment spread as a level.
+const SHOWN = 'id title brand personalisedDescription { text personalised highlights modelVersion }';
+const REC = `score strategy reasons { term weight } item { ${SHOWN} }`;
+const STOREFRONT = `
+  query Storefront($id: ID!) {
+    user(id: $id) {
+      id
+      interests(first: 12) { term weight }
+      cosine: recommendations(similarity: COSINE, first: 5) { ${REC} }
+      jaccard: recommendations(similarity: JACCARD, first: 5) { ${REC} }
+    }
+    items(first: 5) { edges { node { ${SHOWN} } } }
+  }`;
+
+const RECORD = `
+  mutation Record($input: RecordInteractionInput!) {
+    recordInteraction(input: $input) { replayed interaction { kind counted item { title } } }
+  }`;
+
+const $ = (id) => document.getElementById(id);
+let currentUser = null;
+let loads = 0;
+
+async function graphql(query, variables) {
+  const res = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-user-id': currentUser },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors && body.errors.length) {
+    const e = body.errors[0];
+    throw new Error(`${e.extensions && e.extensions.code ? e.extensions.code + ': ' : ''}${e.message}`);
+  }
+  return body.data;
+}
+
+function setStatus(text, kind) {
+  const status = $('status');
+  status.textContent = text;
+  status.className = kind || '';
+}
+
+function renderInterests(interests) {
+  const box = $('interests');
+  box.replaceChildren();
+  if (interests.length === 0) {
+    box.append(paragraph('No interests yet: view or buy something.', 'empty'));
+    return;
+  }
+  const max = interests[0].weight;
+  for (const { term, weight } of interests) {
+    const row = document.createElement('div');
+    row.className = 'bar';
+    row.dataset.term = term;
+    const label = document.createElement('span');
+    label.className = 'term';
+    label.textContent = term;
+    const track = document.createElement('span');
+    track.className = 'track';
+    const fill = document.createElement('span');
+    fill.className = 'fill';
+    fill.style.width = `${Math.max(2, (weight / max) * 100).toFixed(1)}%`;
+    track.append(fill);
+    const value = document.createElement('span');
+    value.className = 'weight';
+    value.textContent = weight.toFixed(3);
+    row.append(label, track, value);
+    box.append(row);
+  }
+}
+
+function renderRecs(listId, recs) {
+  const list = $(listId);
+  list.replaceChildren();
+  if (recs.length === 0) list.append(paragraph('Nothing to recommend.', 'empty'));
+  for (const rec of recs) {
+    const li = $('rec-template').content.firstElementChild.cloneNode(true);
+    const { item } = rec;
+    li.dataset.itemId = item.id;
+    li.querySelector('.title').textContent = item.title;
+    li.querySelector('.score').textContent = rec.score === null ? '' : rec.score.toFixed(3);
+    li.querySelector('.strategy').textContent = rec.strategy === 'POPULAR' ? 'popular (no history yet)' : item.brand || '';
+    const reasons = li.querySelector('.reasons');
+    for (const r of rec.reasons) {
+      const chip = document.createElement('li');
+      chip.textContent = `${r.term} ${r.weight.toFixed(3)}`;
+      reasons.append(chip);
+    }
+    const d = item.personalisedDescription;
+    const description = li.querySelector('.description');
+    description.textContent = d.text;
+    description.classList.toggle('personalised', d.personalised);
+    li.querySelector('.desc-meta').textContent = d.personalised
+      ? `written for this shopper by model ${d.modelVersion}, leading with ${d.highlights.join(', ')}`
+      : 'the shop\'s own description';
+    li.querySelector('.view').addEventListener('click', () => record('VIEW', item));
+    li.querySelector('.buy').addEventListener('click', () => record('PURCHASE', item));
+    list.append(li);
+  }
+}
+
+function paragraph(text, className) {
+  const p = document.createElement('p');
+  p.textContent = text;
+  p.className = className;
+  return p;
+}
+
+async function load() {
+  document.body.dataset.state = 'loading';
+  try {
+    const data = await graphql(STOREFRONT, { id: currentUser });
+    if (data.user) {
+      renderInterests(data.user.interests);
+      renderRecs('recs-cosine', data.user.cosine);
+      renderRecs('recs-jaccard', data.user.jaccard);
+    } else {
+      // A shopper tailor has never seen: show the start of the catalogue to click on.
+      renderInterests([]);
+      const browse = data.items.edges.map(({ node }) => ({ score: null, strategy: 'BROWSE', reasons: [], item: node }));
+      renderRecs('recs-cosine', browse);
+      renderRecs('recs-jaccard', []);
+    }
+  } catch (err) {
+    setStatus(`Could not load ${currentUser}: ${err.message}`, 'error');
+  } finally {
+    loads += 1;
+    document.body.dataset.loads = String(loads);
+    document.body.dataset.state = 'ready';
+  }
+}
+
+async function record(kind, item) {
+  try {
+    const data = await graphql(RECORD, {
+      input: { userId: currentUser, itemId: item.id, kind, idempotencyKey: crypto.randomUUID() },
+    });
+    const i = data.recordInteraction.interaction;
+    const verb = kind === 'PURCHASE' ? 'purchase' : 'view';
+    setStatus(i && !i.counted ? `Recorded a repeated ${verb} of “${item.title}” (stored, not counted again).` : `Recorded a ${verb} of “${item.title}”.`, 'ok');
+  } catch (err) {
+    setStatus(`Could not record the ${kind.toLowerCase()}: ${err.message}`, 'error');
+  }
+  await load();
+}
+
+function choose(userId) {
+  currentUser = userId.trim();
+  if (!currentUser) return;
+  const url = new URL(location.href);
+  url.searchParams.set('user', currentUser);
+  history.replaceState(null, '', url);
+  setStatus('');
+  load();
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  const options = $('sample-users');
+  for (const id of SAMPLE_USERS) {
+    const o = document.createElement('option');
+    o.value = id;
+    options.append(o);
+  }
+  const input = $('user');
+  input.value = new URL(location.href).searchParams.get('user') || input.value;
+  $('who').addEventListener('submit', (e) => {
+    e.preventDefault();
+    choose(input.value);
+  });
+  choose(input.value);
+});
