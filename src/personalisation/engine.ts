@@ -90,6 +90,7 @@ export class RecommendationEngine {
   private live = 0;
   private scratch!: Scratch;
   private dense = new Float64Array(0);
+  private inQuery = new Uint32Array(0);
   private other = new Float64Array(0);
 
   private constructor(options: EngineOptions) {
@@ -203,9 +204,11 @@ export class RecommendationEngine {
   stats(): { items: number; postings: number; postingBytes: number; totalBytes: number } {
     const postingArrays = [this.base.termIds, this.base.tfs, this.inv.docs, this.inv.weights];
     const other = [this.base.offsets, this.base.norms, this.inv.starts, this.inv.maxWeight, this.baseDead, this.vocab.idf, this.vocab.liveDf];
-    const scratch = [this.scratch.acc, this.scratch.seen, this.scratch.skip, this.scratch.member, this.scratch.touched];
+    const s = this.scratch;
+    const scratch = [s.acc, s.seen, s.skip, s.member, s.done, s.touched, s.counts, s.touchedBits];
     const bytes = (arrays: ArrayBufferView[]) => arrays.reduce((s, a) => s + a.byteLength, 0);
-    const postingBytes = bytes(postingArrays);
+    // Bitsets of common terms count with the postings they mirror.
+    const postingBytes = bytes(postingArrays) + this.inv.bitsetBytes;
     return { items: this.live, postings: this.base.postings, postingBytes, totalBytes: postingBytes + bytes(other) + bytes(scratch) };
   }
 
@@ -328,9 +331,16 @@ export class RecommendationEngine {
     const cosine = opts.similarity === 'COSINE';
     // JACCARD's U: the top N terms by weight (the vector is already in that order).
     const n = cosine ? v.ids.length : Math.min(this.jaccardTopN, v.ids.length);
-    if (this.dense.length < this.vocab.size) this.dense = new Float64Array(this.vocab.size * 2);
+    if (this.dense.length < this.vocab.size) {
+      this.dense = new Float64Array(this.vocab.size * 2);
+      this.inQuery = new Uint32Array(Math.ceil(this.dense.length / 32));
+    }
     const dense = this.dense;
-    for (let i = 0; i < n; i++) dense[v.ids[i]] = v.weights[i];
+    const inQuery = this.inQuery;
+    for (let i = 0; i < n; i++) {
+      dense[v.ids[i]] = v.weights[i];
+      inQuery[v.ids[i] >>> 5] |= 1 << (v.ids[i] & 31);
+    }
     try {
       const top = new TopK(diversity > 0 ? poolSize(k) : k, this.idOf);
       const stamp = this.scratch.next();
@@ -341,14 +351,14 @@ export class RecommendationEngine {
         const j = this.deltaOf.get(id);
         if (j !== undefined) skippedDelta.add(j);
       }
-      const q: BaseQuery = { fwd: this.base, inv: this.inv, dead: this.baseDead, idf: this.vocab.idf, scratch: this.scratch, stamp, query: dense, terms: v.ids.slice(0, n) };
+      const q: BaseQuery = { fwd: this.base, inv: this.inv, dead: this.baseDead, idf: this.vocab.idf, scratch: this.scratch, stamp, query: dense, inQuery, terms: v.ids.slice(0, n) };
       if (opts.exhaustive) exhaustiveBase(q, opts.similarity, top);
       else if (cosine) prunedCosine(q, top);
       else prunedJaccard(q, top);
       const offset = this.base.count;
       for (let j = 0; j < this.delta.count; j++) {
         if (this.deltaDead[j] === 1 || skippedDelta.has(j)) continue;
-        top.offer(cosine ? this.delta.cosine(j, this.vocab.idf, dense) : this.delta.jaccard(j, dense, n), offset + j);
+        top.offer(cosine ? this.delta.cosine(j, this.vocab.idf, dense, inQuery) : this.delta.jaccard(j, inQuery, n), offset + j);
       }
       let ranked = top.sorted();
       if (diversity > 0) {
@@ -357,7 +367,10 @@ export class RecommendationEngine {
       }
       return ranked.map(({ handle, score }) => ({ itemId: this.idOf(handle), score, reasons: this.reasons(handle, cosine, n) }));
     } finally {
-      for (let i = 0; i < n; i++) dense[v.ids[i]] = 0;
+      for (let i = 0; i < n; i++) {
+        dense[v.ids[i]] = 0;
+        inQuery[v.ids[i] >>> 5] = 0;
+      }
       if (this.otherLoaded >= 0) this.loadDense(this.otherLoaded, 0);
       this.otherLoaded = -1;
     }
@@ -381,11 +394,13 @@ export class RecommendationEngine {
   }
 
   private otherLoaded = -1;
+  private otherBits = new Uint32Array(0);
 
   /** Cosine of two items' feature vectors (MMR's similarity); the last `a` stays loaded densely. */
   private itemCosine(a: number, b: number): number {
     if (this.other.length < this.vocab.size) {
       this.other = new Float64Array(this.vocab.size * 2);
+      this.otherBits = new Uint32Array(Math.ceil(this.other.length / 32));
       this.otherLoaded = -1;
     }
     if (this.otherLoaded !== b) {
@@ -394,7 +409,7 @@ export class RecommendationEngine {
       this.otherLoaded = b;
     }
     const { fwd, d } = this.locate(a);
-    return fwd.cosine(d, this.vocab.idf, this.other);
+    return fwd.cosine(d, this.vocab.idf, this.other, this.otherBits);
   }
 
   private loadDense(handle: number, scale: number): void {
@@ -402,6 +417,8 @@ export class RecommendationEngine {
     for (let p = fwd.offsets[d]; p < fwd.offsets[d + 1]; p++) {
       const t = fwd.termIds[p];
       this.other[t] = scale === 0 ? 0 : termWeight(fwd.tfs[p], this.vocab.idf[t], fwd.norms[d]);
+      if (scale === 0) this.otherBits[t >>> 5] = 0;
+      else this.otherBits[t >>> 5] |= 1 << (t & 31);
     }
   }
 }

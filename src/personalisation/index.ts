@@ -72,12 +72,12 @@ export class ForwardStore {
     this.tfs = this.tfs.slice(0, this.postings);
   }
 
-  cosine(d: number, idf: Float64Array, query: Float64Array): number {
-    return cosineDoc(this.termIds, this.tfs, this.offsets[d], this.offsets[d + 1], this.norms[d], idf, query);
+  cosine(d: number, idf: Float64Array, query: Float64Array, inQuery: Uint32Array): number {
+    return cosineDoc(this.termIds, this.tfs, this.offsets[d], this.offsets[d + 1], this.norms[d], idf, query, inQuery);
   }
 
-  jaccard(d: number, query: Float64Array, querySize: number): number {
-    return jaccardDoc(this.termIds, this.offsets[d], this.offsets[d + 1], query, querySize);
+  jaccard(d: number, inQuery: Uint32Array, querySize: number): number {
+    return jaccardDoc(this.termIds, this.offsets[d], this.offsets[d + 1], inQuery, querySize);
   }
 }
 
@@ -96,6 +96,13 @@ export class InvertedIndex {
   readonly maxWeight: Float64Array;
   /** The fewest terms any item with a term has (JACCARD's best case for an unseen item). */
   readonly minLength: number;
+  /**
+   * Membership bitsets of the common terms (in at least 1/32 of the items, so a bitset costs at
+   * most half the doc ids it mirrors: under 0.25 bytes per posting in all). JACCARD counts the
+   * items that share many common terms 32 at a time instead of reading their long lists.
+   */
+  readonly bitsets = new Map<number, Uint32Array>();
+  readonly words: number;
 
   constructor(fwd: ForwardStore, idf: Float64Array, vocabularySize: number) {
     const postings = fwd.postings;
@@ -123,6 +130,17 @@ export class InvertedIndex {
       }
     }
     this.minLength = Number.isFinite(minLength) ? minLength : 1;
+    this.words = Math.ceil(fwd.count / 32);
+    for (let t = 0; t < vocabularySize; t++) {
+      if (this.length(t) * 32 < fwd.count) continue;
+      const bits = new Uint32Array(this.words);
+      for (let p = this.starts[t]; p < this.starts[t + 1]; p++) bits[this.docs[p] >>> 5] |= 1 << (this.docs[p] & 31);
+      this.bitsets.set(t, bits);
+    }
+  }
+
+  get bitsetBytes(): number {
+    return this.bitsets.size * this.words * 4;
   }
 
   get vocabularySize(): number {
@@ -146,7 +164,12 @@ export class Scratch {
   readonly seen: Uint32Array;
   readonly skip: Uint32Array;
   readonly member: Uint32Array;
+  /** Scored exactly already (settled): never accumulated or offered again in this query. */
+  readonly done: Uint32Array;
   readonly touched: Int32Array;
+  /** JACCARD's rare-term counts and the bitset of items they touched; left all zero after each query. */
+  readonly counts: Uint16Array;
+  readonly touchedBits: Uint32Array;
   stamp = 0;
 
   constructor(readonly docs: number) {
@@ -154,7 +177,10 @@ export class Scratch {
     this.seen = new Uint32Array(docs);
     this.skip = new Uint32Array(docs);
     this.member = new Uint32Array(docs);
+    this.done = new Uint32Array(docs);
     this.touched = new Int32Array(docs);
+    this.counts = new Uint16Array(docs);
+    this.touchedBits = new Uint32Array(Math.ceil(docs / 32));
   }
 
   next(): number {
@@ -162,6 +188,7 @@ export class Scratch {
       this.seen.fill(0);
       this.skip.fill(0);
       this.member.fill(0);
+      this.done.fill(0);
       this.stamp = 0;
     }
     return ++this.stamp;
@@ -184,124 +211,208 @@ export interface BaseQuery {
   stamp: number;
   /** Dense query by term id (cosine weights; for JACCARD, U's weights, > 0 exactly on U). */
   query: Float64Array;
+  /** Bitset of the query's terms (U for JACCARD). */
+  inQuery: Uint32Array;
   terms: readonly number[];
 }
 
 /** Scores every live, allowed base item exactly: the obvious path the pruned one must match. */
 export function exhaustiveBase(q: BaseQuery, kind: 'COSINE' | 'JACCARD', top: TopK): void {
-  const { fwd, dead, scratch, stamp, query, idf } = q;
+  const { fwd, dead, scratch, stamp, query, idf, inQuery } = q;
   const size = q.terms.length;
   for (let d = 0; d < fwd.count; d++) {
     if (dead[d] === 1 || scratch.skip[d] === stamp) continue;
-    top.offer(kind === 'COSINE' ? fwd.cosine(d, idf, query) : fwd.jaccard(d, query, size), d);
+    top.offer(kind === 'COSINE' ? fwd.cosine(d, idf, query, inQuery) : fwd.jaccard(d, inQuery, size), d);
   }
 }
 
 /**
+ * Reading one more posting costs a few nanoseconds (sequential); scoring one candidate through
+ * the forward index costs a few hundred (random access). So after the last list that could
+ * bring a new item, a long list is still read (updating only the items already seen, which
+ * tightens every candidate's bound) while that is cheaper than scoring the candidates left.
+ */
+const VERIFY_PER_POSTING = 40;
+
+/**
  * Exact top-K cosine, term-at-a-time with MaxScore pruning. Terms go in decreasing order of
  * their bound q_t * max w_t. Once what the terms left could give an unseen item falls below
- * the k-th best lower bound so far, no unseen item can enter: accumulation stops, and each
- * seen item whose partial sum plus that remainder still reaches the bar is scored exactly.
+ * the bar (a lower bound on the final k-th best score), no unseen item can enter: from then on
+ * lists only update items already seen, and each item whose partial sum plus what is left
+ * still reaches the bar is scored exactly.
  */
 export function prunedCosine(q: BaseQuery, top: TopK): void {
-  const { inv, query } = q;
+  const { inv, query, fwd, idf, dead, scratch, stamp, inQuery } = q;
   const lists = q.terms.filter((t) => inv.length(t) > 0);
   const bound = (t: number) => query[t] * inv.maxWeight[t];
   lists.sort((a, b) => bound(b) - bound(a) || a - b);
-  const rest = new Float64Array(lists.length + 1);
+  const m = lists.length;
+  const rest = new Float64Array(m + 1);
   let sumQ = 0;
-  for (let i = lists.length - 1; i >= 0; i--) {
+  for (let i = m - 1; i >= 0; i--) {
     rest[i] = rest[i + 1] + bound(lists[i]);
     sumQ += query[lists[i]];
   }
   // float32 weights move a partial sum by at most 2^-24 * sum q_t (every w <= 1); twice that
   // covers the bar and the bound erring in opposite directions, and 1e-9 the summation order.
   const margin = 1e-9 + 4 * FLOAT32_EPS * sumQ;
-  taat(q, top, lists, rest, margin, (d, t, w, acc) => acc + query[t] * w, (partial) => partial, (partial, remaining) => partial + remaining, (d) =>
-    q.fwd.cosine(d, q.idf, query),
-  );
+  const { acc, seen, skip, touched, done } = scratch;
+  const { starts, docs, weights } = inv;
+  const { offsets, termIds, tfs, norms } = fwd;
+  const exact = (d: number) => cosineDoc(termIds, tfs, offsets[d], offsets[d + 1], norms[d], idf, query, inQuery);
+  const bounds = new LowerBounds(top.k, scratch.member, stamp);
+  let count = 0;
+  let i = 0;
+  // Phase 1: any item may still make it.
+  for (; i < m; i++) {
+    if (rest[i] + margin < settle(bounds, top, done, stamp, exact)) break;
+    const t = lists[i];
+    const qt = query[t];
+    let low = bounds.bar;
+    for (let p = starts[t], end = starts[t + 1]; p < end; p++) {
+      const d = docs[p];
+      if (skip[d] === stamp || dead[d] === 1) continue;
+      let v: number;
+      if (seen[d] !== stamp) {
+        seen[d] = stamp;
+        touched[count++] = d;
+        v = qt * weights[p];
+      } else {
+        if (done[d] === stamp) continue;
+        v = acc[d] + qt * weights[p];
+      }
+      acc[d] = v;
+      if (v > low) low = bounds.raise(d, v);
+    }
+  }
+  // Phase 2: only items seen can make it; drop those that cannot, read lists while cheaper.
+  for (;; i++) {
+    const bar = settle(bounds, top, done, stamp, exact);
+    const remaining = rest[i] + margin;
+    let kept = 0;
+    for (let c = 0; c < count; c++) {
+      const d = touched[c];
+      if (done[d] !== stamp && acc[d] + remaining >= bar) touched[kept++] = d;
+    }
+    count = kept;
+    if (i === m || count * VERIFY_PER_POSTING <= inv.length(lists[i])) break;
+    const t = lists[i];
+    const qt = query[t];
+    let low = bounds.bar;
+    for (let p = starts[t], end = starts[t + 1]; p < end; p++) {
+      const d = docs[p];
+      if (seen[d] !== stamp || done[d] === stamp || skip[d] === stamp || dead[d] === 1) continue;
+      const v = acc[d] + qt * weights[p];
+      acc[d] = v;
+      if (v > low) low = bounds.raise(d, v);
+    }
+  }
+  verify(touched, count, top, exact);
 }
 
 /**
- * Exact top-K Jaccard, term-at-a-time over U's terms rarest first: an unseen item can share at
- * most r of the r terms left, and is at best as short as the shortest item, so once
- * r / (|U| + max(r, minLength) - r) is below the bar the long common lists are never read.
+ * Exact top-K Jaccard. U's terms split into common ones (with a bitset) and the rest. The rare
+ * lists are read into per-item counts and a bitset of the items they touch. Then one pass over
+ * the items, 32 at a time, adds the common terms with bit-sliced counters: an item is scored
+ * (its exact shared count, so exactly the exhaustive score) when a rare list touched it or when
+ * its common terms alone could reach the bar; the common terms' long lists are never read.
  */
 export function prunedJaccard(q: BaseQuery, top: TopK): void {
-  const { inv, fwd, query } = q;
+  const { inv, fwd, dead, scratch, stamp } = q;
   const size = q.terms.length;
-  const lists = q.terms.filter((t) => inv.length(t) > 0);
-  lists.sort((a, b) => inv.length(a) - inv.length(b) || a - b);
-  const m = lists.length;
-  const rest = new Float64Array(m + 1);
-  for (let i = 0; i < m; i++) {
-    const r = m - i;
-    rest[i] = jaccardFromCounts(r, size, Math.max(r, inv.minLength));
+  const common: Uint32Array[] = [];
+  const { counts, touchedBits } = scratch;
+  const { starts, docs } = inv;
+  for (const t of q.terms) {
+    const bits = inv.bitsets.get(t);
+    if (bits) {
+      common.push(bits);
+      continue;
+    }
+    for (let p = starts[t], end = starts[t + 1]; p < end; p++) {
+      const d = docs[p];
+      touchedBits[d >>> 5] |= 1 << (d & 31);
+      counts[d]++;
+    }
   }
-  const offsets = fwd.offsets;
-  const len = (d: number) => offsets[d + 1] - offsets[d];
-  // Counts are exact integers: the margin only covers the division's rounding.
-  taat(
-    q,
-    top,
-    lists,
-    rest,
-    1e-9,
-    (_d, _t, _w, acc) => acc + 1,
-    (shared, d) => jaccardFromCounts(shared, size, len(d)),
-    (shared, _remaining, d, termsLeft) => {
-      const l = len(d);
-      return jaccardFromCounts(Math.min(shared + termsLeft, l), size, l);
-    },
-    (d) => fwd.jaccard(d, query, size),
-  );
+  const f = common.length;
+  // Scores are jaccardFromCounts of exact counts, as in the exhaustive scan; the margin only
+  // guards the comparison of a bound with the bar.
+  const margin = 1e-9;
+  const minLength = inv.minLength;
+  // The fewest shared common terms an item in no rare list needs to reach the bar.
+  const needed = (): number => {
+    const bar = top.threshold - margin;
+    for (let c = 1; c <= f; c++) if (jaccardFromCounts(c, size, Math.max(c, minLength)) >= bar) return c;
+    return f + 1;
+  };
+  let min = needed();
+  let lastThreshold = top.threshold;
+  const slices = 32 - Math.clz32(f);
+  const counter = new Int32Array(Math.max(1, slices));
+  const { skip } = scratch;
+  const { offsets } = fwd;
+  const itemCount = fwd.count;
+  for (let w = 0, words = inv.words; w < words; w++) {
+    const rareLanes = touchedBits[w];
+    if (rareLanes === 0 && min > f) continue;
+    touchedBits[w] = 0;
+    counter.fill(0);
+    for (let i = 0; i < f; i++) {
+      let carry = common[i][w];
+      for (let s = 0; carry !== 0 && s < slices; s++) {
+        const next = counter[s] & carry;
+        counter[s] ^= carry;
+        carry = next;
+      }
+    }
+    // Lanes whose common count >= min, compared slice by slice from the top.
+    let greater = 0;
+    let equal = min > f ? 0 : -1;
+    for (let s = slices - 1; s >= 0; s--) {
+      if ((min >>> s) & 1) equal &= counter[s];
+      else {
+        greater |= equal & counter[s];
+        equal &= ~counter[s];
+      }
+    }
+    let lanes = greater | equal | rareLanes;
+    while (lanes !== 0) {
+      const lane = 31 - Math.clz32(lanes & -lanes);
+      lanes &= lanes - 1;
+      const d = (w << 5) + lane;
+      let c = counts[d];
+      counts[d] = 0;
+      if (d >= itemCount || skip[d] === stamp || dead[d] === 1) continue;
+      for (let s = 0; s < slices; s++) c += ((counter[s] >>> lane) & 1) << s;
+      top.offer(jaccardFromCounts(c, size, offsets[d + 1] - offsets[d]), d);
+    }
+    if (top.threshold !== lastThreshold) {
+      lastThreshold = top.threshold;
+      min = Math.max(min, needed());
+    }
+  }
 }
 
-function taat(
-  q: BaseQuery,
-  top: TopK,
-  lists: number[],
-  rest: Float64Array,
-  margin: number,
-  add: (d: number, t: number, w: number, acc: number) => number,
-  lower: (partial: number, d: number) => number,
-  upper: (partial: number, remaining: number, d: number, termsLeft: number) => number,
-  exact: (d: number) => number,
-): void {
-  const { inv, dead, scratch, stamp } = q;
-  const { acc, seen, skip, touched } = scratch;
-  const bounds = new LowerBounds(top.k, scratch.member, stamp);
-  let touchedCount = 0;
-  let stop = lists.length;
-  for (let i = 0; i < lists.length; i++) {
-    if (rest[i] + margin < bounds.bar) {
-      stop = i;
-      break;
-    }
-    const t = lists[i];
-    for (let p = inv.starts[t], end = inv.starts[t + 1]; p < end; p++) {
-      const d = inv.docs[p];
-      if (skip[d] === stamp || dead[d] === 1) continue;
-      let partial: number;
-      if (seen[d] !== stamp) {
-        seen[d] = stamp;
-        touched[touchedCount++] = d;
-        partial = add(d, t, inv.weights[p], 0);
-      } else {
-        partial = add(d, t, inv.weights[p], acc[d]);
-      }
-      acc[d] = partial;
-      const low = lower(partial, d);
-      if (low > bounds.bar) bounds.raise(d, low);
-    }
-  }
-  const remaining = rest[stop];
-  const termsLeft = lists.length - stop;
-  const bar = bounds.bar;
-  for (let i = 0; i < touchedCount; i++) {
-    const d = touched[i];
-    const needed = Math.max(bar, top.threshold);
-    if (upper(acc[d], remaining, d, termsLeft) + margin < needed) continue;
+/**
+ * Scores exactly the documents with the best partial sums not scored yet, and returns the bar:
+ * the better of the k-th best lower bound and the k-th best exact score. Exact scores of the
+ * leading documents rise far above their partial sums while the long common lists are still
+ * unread, which is what lets the search stop before reading them.
+ */
+function settle(bounds: LowerBounds, top: TopK, done: Uint32Array, stamp: number, exact: (d: number) => number): number {
+  const docs = bounds.members;
+  for (let i = 0; i < bounds.count; i++) {
+    const d = docs[i];
+    if (done[d] === stamp) continue;
+    done[d] = stamp;
     top.offer(exact(d), d);
   }
+  return Math.max(bounds.bar, top.threshold);
+}
+
+/** Scores the surviving candidates in document order, so the forward index is read front to back. */
+function verify(candidates: Int32Array, count: number, top: TopK, exact: (d: number) => number): void {
+  const sorted = candidates.subarray(0, count).sort();
+  for (let c = 0; c < count; c++) top.offer(exact(sorted[c]), sorted[c]);
 }

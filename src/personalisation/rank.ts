@@ -86,6 +86,15 @@ export class LowerBounds {
   private readonly docs: Int32Array;
   private size = 0;
 
+  /** The kept documents (the first `count` entries). */
+  get members(): Int32Array {
+    return this.docs;
+  }
+
+  get count(): number {
+    return this.size;
+  }
+
   constructor(private readonly k: number, private readonly member: Uint32Array, private readonly stamp: number) {
     this.values = new Float64Array(Math.max(1, k));
     this.docs = new Int32Array(Math.max(1, k));
@@ -96,9 +105,9 @@ export class LowerBounds {
     return this.size === this.k && this.k > 0 ? this.values[0] : -Infinity;
   }
 
-  /** Doc d's lower bound rose to `value`. */
-  raise(d: number, value: number): void {
-    if (this.k <= 0) return;
+  /** Doc d's lower bound rose to `value`; returns the new bar. */
+  raise(d: number, value: number): number {
+    if (this.k <= 0) return Infinity;
     if (this.member[d] === this.stamp) {
       // Already kept: its key rose, so it may have to sink in the min-heap (k is small).
       let i = 0;
@@ -121,6 +130,7 @@ export class LowerBounds {
       this.member[d] = this.stamp;
       this.sink(0, value, d);
     }
+    return this.bar;
   }
 
   private sink(i: number, value: number, d: number): void {

@@ -12,6 +12,8 @@ export function termWeight(tf: number, idf: number, norm: number): number {
 /**
  * Cosine of a unit query vector (dense by term id, zero elsewhere) and one item stored in a
  * forward index at positions [start, end): the dot product, summed in the item's term order.
+ * `inQuery` is a bitset of the query's terms: small enough to stay in L1 cache, so the few
+ * terms an item shares with the query are the only ones that touch the large arrays.
  */
 export function cosineDoc(
   termIds: Int32Array,
@@ -21,12 +23,13 @@ export function cosineDoc(
   norm: number,
   idf: Float64Array,
   query: Float64Array,
+  inQuery: Uint32Array,
 ): number {
   let sum = 0;
   for (let p = start; p < end; p++) {
     const t = termIds[p];
-    const q = query[t];
-    if (q !== 0) sum += q * termWeight(tfs[p], idf[t], norm);
+    if (((inQuery[t >>> 5] >>> (t & 31)) & 1) === 0) continue;
+    sum += query[t] * termWeight(tfs[p], idf[t], norm);
   }
   return sum;
 }
@@ -36,13 +39,13 @@ export function jaccardFromCounts(shared: number, querySize: number, itemSize: n
   return shared === 0 ? 0 : shared / (querySize + itemSize - shared);
 }
 
-/**
- * Jaccard of the query set (the terms with a positive entry in the dense `query`) and one
- * item's term set at forward positions [start, end).
- */
-export function jaccardDoc(termIds: Int32Array, start: number, end: number, query: Float64Array, querySize: number): number {
+/** Jaccard of the query set (the bitset `inQuery`, |U| = querySize) and one item's terms at [start, end). */
+export function jaccardDoc(termIds: Int32Array, start: number, end: number, inQuery: Uint32Array, querySize: number): number {
   let shared = 0;
-  for (let p = start; p < end; p++) if (query[termIds[p]] > 0) shared++;
+  for (let p = start; p < end; p++) {
+    const t = termIds[p];
+    shared += (inQuery[t >>> 5] >>> (t & 31)) & 1;
+  }
   return jaccardFromCounts(shared, querySize, end - start);
 }
 

@@ -47,13 +47,16 @@ export class Reference {
   }
 }
 
-/** Same items and scores, where two scores within `tol` may swap places (they tie up to rounding). */
-export function expectSameRanking(actual: RefResult[], expected: RefResult[], tol = 1e-9): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    expect(Math.abs(actual[i].score - expected[i].score)).toBeLessThan(tol);
-    if (actual[i].itemId !== expected[i].itemId) {
-      const tied = expected.filter((e) => Math.abs(e.score - expected[i].score) < tol).map((e) => e.itemId);
+/**
+ * The top k of the full reference ranking, where items whose scores differ by less than `tol`
+ * may swap places (they tie up to rounding, also across the k-th place).
+ */
+export function expectSameRanking(actual: RefResult[], full: RefResult[], k: number, tol = 1e-9): void {
+  expect(actual.length).toBe(Math.min(k, full.length));
+  for (let i = 0; i < actual.length; i++) {
+    expect(Math.abs(actual[i].score - full[i].score)).toBeLessThan(tol);
+    if (actual[i].itemId !== full[i].itemId) {
+      const tied = full.filter((e) => Math.abs(e.score - full[i].score) < tol).map((e) => e.itemId);
       expect(tied).toContain(actual[i].itemId);
     }
   }
