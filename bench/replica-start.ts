@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     // The first replica kept serving while the second started.
     result.firstStillReady = (await fetch(`${started[0].base}/ready`)).ok;
   } finally {
-    for (const r of started) await r.stop();
+    await Promise.all(started.map((r) => r.stop(3_000)));
     await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await db.destroy();
     await embedded?.stop();
