@@ -184,7 +184,8 @@ export class Scratch {
   }
 
   next(): number {
-    if (this.stamp === 0xffffffff) {
+    // seen[] holds 2 * stamp + 1 at most.
+    if (this.stamp >= 0x7ffffffe) {
       this.seen.fill(0);
       this.skip.fill(0);
       this.member.fill(0);
@@ -261,25 +262,32 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
   const { offsets, termIds, tfs, norms } = fwd;
   const exact = (d: number) => cosineDoc(termIds, tfs, offsets[d], offsets[d + 1], norms[d], idf, query, inQuery);
   const bounds = new LowerBounds(top.k, scratch.member, stamp);
+  // One random read per posting: seen[d] holds SEEN for an item seen in this query, OUT for one
+  // excluded, dead or already scored exactly (`done`), anything else for an item not seen yet.
+  const SEEN = stamp * 2;
+  const OUT = SEEN + 1;
   let count = 0;
   let i = 0;
   // Phase 1: any item may still make it.
   for (; i < m; i++) {
-    if (rest[i] + margin < settle(bounds, top, done, stamp, exact)) break;
+    if (rest[i] + margin < settle(bounds, top, done, stamp, exact, seen, OUT)) break;
     const t = lists[i];
     const qt = query[t];
     let low = bounds.bar;
     for (let p = starts[t], end = starts[t + 1]; p < end; p++) {
       const d = docs[p];
-      if (skip[d] === stamp || dead[d] === 1) continue;
+      const state = seen[d];
       let v: number;
-      if (seen[d] !== stamp) {
-        seen[d] = stamp;
+      if (state === SEEN) v = acc[d] + qt * weights[p];
+      else if (state === OUT) continue;
+      else {
+        if (skip[d] === stamp || dead[d] === 1) {
+          seen[d] = OUT;
+          continue;
+        }
+        seen[d] = SEEN;
         touched[count++] = d;
         v = qt * weights[p];
-      } else {
-        if (done[d] === stamp) continue;
-        v = acc[d] + qt * weights[p];
       }
       acc[d] = v;
       if (v > low) low = bounds.raise(d, v);
@@ -287,12 +295,12 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
   }
   // Phase 2: only items seen can make it; drop those that cannot, read lists while cheaper.
   for (;; i++) {
-    const bar = settle(bounds, top, done, stamp, exact);
+    const bar = settle(bounds, top, done, stamp, exact, seen, OUT);
     const remaining = rest[i] + margin;
     let kept = 0;
     for (let c = 0; c < count; c++) {
       const d = touched[c];
-      if (done[d] !== stamp && acc[d] + remaining >= bar) touched[kept++] = d;
+      if (seen[d] === SEEN && acc[d] + remaining >= bar) touched[kept++] = d;
     }
     count = kept;
     if (i === m || count * VERIFY_PER_POSTING <= inv.length(lists[i])) break;
@@ -301,7 +309,7 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
     let low = bounds.bar;
     for (let p = starts[t], end = starts[t + 1]; p < end; p++) {
       const d = docs[p];
-      if (seen[d] !== stamp || done[d] === stamp || skip[d] === stamp || dead[d] === 1) continue;
+      if (seen[d] !== SEEN) continue;
       const v = acc[d] + qt * weights[p];
       acc[d] = v;
       if (v > low) low = bounds.raise(d, v);
@@ -400,12 +408,13 @@ export function prunedJaccard(q: BaseQuery, top: TopK): void {
  * leading documents rise far above their partial sums while the long common lists are still
  * unread, which is what lets the search stop before reading them.
  */
-function settle(bounds: LowerBounds, top: TopK, done: Uint32Array, stamp: number, exact: (d: number) => number): number {
+function settle(bounds: LowerBounds, top: TopK, done: Uint32Array, stamp: number, exact: (d: number) => number, seen: Uint32Array, out: number): number {
   const docs = bounds.members;
   for (let i = 0; i < bounds.count; i++) {
     const d = docs[i];
     if (done[d] === stamp) continue;
     done[d] = stamp;
+    seen[d] = out;
     top.offer(exact(d), d);
   }
   return Math.max(bounds.bar, top.threshold);
