@@ -44,7 +44,8 @@ export async function createTestApp(db: TestDatabase, options: TestAppOptions = 
       const viewer = as === 'service' ? makeViewer(null, true) : makeViewer(as, false);
       const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createContext(services, viewer) });
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
-      return response.body.singleResult as never;
+      // Through JSON, as a client sees it (dates become ISO strings).
+      return JSON.parse(JSON.stringify(response.body.singleResult));
     },
     async listen() {
       await new Promise<void>((resolve) => server.http.listen(0, '127.0.0.1', resolve));
