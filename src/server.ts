@@ -15,7 +15,7 @@ import { GraphQLFormattedError } from 'graphql';
 import type { Config } from './config';
 import { Authenticator } from './auth';
 import { Context, createContext } from './context';
-import { armor, mutationRateLimit, RateLimiter } from './graphql/limits';
+import { armor, clientErrorsAre400, mutationRateLimit, RateLimiter } from './graphql/limits';
 import { buildSchema } from './graphql';
 import { demoRouter } from './demo/router';
 import type { Logger } from './logger';
@@ -38,7 +38,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | undefined;
   if (!e) return false;
   if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300'].includes(e.code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(e.message ?? '');
+  return /Connection terminated|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET|Client has encountered a connection error|Connection ended unexpectedly/i.test(e.message ?? "");
 }
 
 /** Clients see a clear code and message; unexpected errors are logged in full and masked. */
@@ -52,6 +52,10 @@ export function formatError(logger: Logger) {
       return { message: 'The database is unavailable; try again shortly.', path: formatted.path, locations: formatted.locations, extensions: { code: 'SERVICE_UNAVAILABLE' } };
     }
     if (code && SAFE_CODES.has(code)) return { ...formatted, extensions };
+    // A representation naming a type this subgraph does not have is the caller's mistake.
+    if (/^The _entities resolver tried to load an entity for type/.test(formatted.message)) {
+      return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
+    }
     const errorId = randomUUID();
     logger.error({ err: original, errorId, path: formatted.path }, 'unexpected error in a request');
     return {
@@ -105,7 +109,13 @@ export async function createHttpServer(services: Services, config: Config, logge
   if (config.demoPage) app.use('/demo', demoRouter());
   app.use(
     '/graphql',
+    clientErrorsAre400,
     express.json({ limit: '100kb' }),
+    // A blank body leaves req.body unset, which Apollo reports as a server error; it is the client's.
+    (req: express.Request, _res: express.Response, next: express.NextFunction) => {
+      req.body ??= {};
+      next();
+    },
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(services, await authenticator.viewerFor(req.headers), req.ip ?? 'unknown'),
     }),

@@ -2,7 +2,8 @@ import type { ItemResolvers, RecommendationResolvers } from '../__generated__/re
 import { boundedInt } from './errors';
 
 export const Item: ItemResolvers = {
-  __resolveReference: ({ id }, { loaders }) => loaders.item.load(id),
+  // A representation without a usable id names nothing: null, as for an unknown id.
+  __resolveReference: ({ id }, { loaders }) => (id == null || typeof id === 'object' ? null : loaders.item.load(String(id))),
   categories: (item) => item.categories ?? [],
   tags: (item) => item.tags ?? [],
   features: (item, _, { services }) => services.personalisation.features(item.id),

@@ -6,6 +6,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import type { NextFunction, Request, Response } from 'express';
 import type { Context } from '../context';
 
 /**
@@ -69,4 +70,19 @@ export function mutationRateLimit(limiter: RateLimiter): ApolloServerPlugin<Cont
       };
     },
   };
+}
+
+/**
+ * graphql-armor's token limit throws from a request hook, which Apollo answers with HTTP 500.
+ * A request refused for its own shape is the client's error: such a response goes out as 400.
+ */
+export function clientErrorsAre400(_req: Request, res: Response, next: NextFunction): void {
+  const send = res.send.bind(res);
+  res.send = (body?: unknown) => {
+    if (res.statusCode === 500 && typeof body === 'string' && /"code":"GRAPHQL_(VALIDATION|PARSE)_FAILED"/.test(body) && !body.includes('INTERNAL_SERVER_ERROR')) {
+      res.status(400);
+    }
+    return send(body);
+  };
+  next();
 }

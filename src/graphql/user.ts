@@ -2,7 +2,8 @@ import type { UserResolvers } from '../__generated__/resolvers-types';
 import { boundedFloat, boundedInt } from './errors';
 
 export const User: UserResolvers = {
-  __resolveReference: ({ id }, { loaders }) => loaders.user.load(id),
+  // A representation without a usable id names nothing: null, as for an unknown id.
+  __resolveReference: ({ id }, { loaders }) => (id == null || typeof id === 'object' ? null : loaders.user.load(String(id))),
   interests: async (user, { first }, { loaders, services, viewer }) => {
     viewer.assertCanReadPersonal(user.id);
     const n = boundedInt(first, 20, 1, 100, 'first');

@@ -42,7 +42,13 @@ function reasonOf(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
+/** Postgres text cannot hold a NUL character: such a line is refused whole rather than failing its batch. */
+function hasNul(raw: unknown): boolean {
+  return JSON.stringify(raw ?? null).includes('\\u0000');
+}
+
 export function parseItem(raw: unknown): Parsed<ItemInput> {
+  if (hasNul(raw)) return { ok: false, reason: 'contains a NUL character' };
   const r = itemLine.safeParse(raw);
   if (!r.success) return { ok: false, reason: reasonOf(r.error) };
   const v = r.data;
@@ -63,6 +69,7 @@ export function parseItem(raw: unknown): Parsed<ItemInput> {
 }
 
 export function parseInteraction(raw: unknown): Parsed<Omit<NewInteraction, 'idempotencyKey' | 'counted'>> {
+  if (hasNul(raw)) return { ok: false, reason: 'contains a NUL character' };
   const r = interactionLine.safeParse(raw);
   if (!r.success) return { ok: false, reason: reasonOf(r.error) };
   const v = r.data;

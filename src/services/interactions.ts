@@ -83,6 +83,9 @@ export class InteractionService {
 type ValidInput = Omit<RecordInput, 'occurredAt'> & { occurredAt: Date };
 
 function validate(input: RecordInput): ValidInput {
+  for (const [name, value] of Object.entries(input)) {
+    if (typeof value === 'string' && value.includes('\u0000')) throw badUserInput(`${name} must not contain NUL characters`, name);
+  }
   const userId = input.userId.trim();
   if (userId === '' || userId.length > LIMITS.idLength) throw badUserInput(`userId must be 1 to ${LIMITS.idLength} characters`, 'userId');
   const itemId = input.itemId === null ? null : input.itemId.trim();

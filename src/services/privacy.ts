@@ -26,6 +26,6 @@ export class PrivacyService {
 
 function checkedUserId(userId: string): string {
   const id = userId.trim();
-  if (id === '' || id.length > LIMITS.idLength) throw badUserInput(`userId must be 1 to ${LIMITS.idLength} characters`, 'userId');
+  if (id === '' || id.length > LIMITS.idLength || id.includes('\u0000')) throw badUserInput(`userId must be 1 to ${LIMITS.idLength} characters`, 'userId');
   return id;
 }

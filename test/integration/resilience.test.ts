@@ -22,7 +22,7 @@ describe('when the database goes away', () => {
     const target = new URL(db.url);
     proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();
-    app = await createTestApp(db, { url: viaProxy(db.url, proxy.port) });
+    app = await createTestApp(db, { url: viaProxy(db.url, proxy.port), env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' } });
     base = (await app.listen()).replace('/graphql', '');
   });
   afterAll(async () => {
@@ -35,7 +35,7 @@ describe('when the database goes away', () => {
     const started = Date.now();
     const res = await fetch(`${base}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-user-id': 'load' },
       body: JSON.stringify({ query: RECORD, variables: { input: { userId: 'load', itemId: key.endsWith('0') ? 'i1' : 'i2', kind: 'VIEW', idempotencyKey: key } } }),
     });
     const body: any = await res.json();

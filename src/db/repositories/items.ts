@@ -13,9 +13,15 @@ export interface ItemInput {
   attributes: Record<string, unknown>;
 }
 
+/** Postgres text cannot hold a NUL byte, so no stored id has one; asking with one finds nothing. */
+export function storableIds(ids: readonly unknown[]): string[] {
+  return ids.filter((id): id is string => typeof id === 'string' && !id.includes('\u0000'));
+}
+
 export async function findItemsByIds(db: DataSource | EntityManager, ids: readonly string[]): Promise<ItemEntity[]> {
-  if (ids.length === 0) return [];
-  return db.getRepository(ItemEntity).findBy({ id: In([...ids]) });
+  const wanted = storableIds(ids);
+  if (wanted.length === 0) return [];
+  return db.getRepository(ItemEntity).findBy({ id: In(wanted) });
 }
 
 /** One page of the catalogue in id order, starting after `afterId`; asks for one extra row to tell whether more follow. */

@@ -1,10 +1,12 @@
 /** Users and their stored interest profiles. */
 import { DataSource, EntityManager, In } from 'typeorm';
 import { UserEntity } from '../entities';
+import { storableIds } from './items';
 
 export async function findUsersByIds(db: DataSource | EntityManager, ids: readonly string[]): Promise<UserEntity[]> {
-  if (ids.length === 0) return [];
-  return db.getRepository(UserEntity).findBy({ id: In([...ids]) });
+  const wanted = storableIds(ids);
+  if (wanted.length === 0) return [];
+  return db.getRepository(UserEntity).findBy({ id: In(wanted) });
 }
 
 export async function ensureUsers(db: DataSource | EntityManager, ids: readonly string[]): Promise<void> {
@@ -25,6 +27,7 @@ export async function findProfiles(db: DataSource | EntityManager, userIds: read
   const profiles = new Map<string, StoredProfile>();
   for (const id of userIds) profiles.set(id, { weights: new Map(), refMs: -Infinity });
   if (userIds.length === 0) return profiles;
+  userIds = storableIds(userIds);
   const rows: { user_id: string; term: string | null; weight: number | null; ref: Date | null }[] = await db.query(
     `SELECT u.id AS user_id, ui.term, ui.weight, u.profile_ref_time AS ref
        FROM users u LEFT JOIN user_interests ui ON ui.user_id = u.id AND u.consent
@@ -44,6 +47,7 @@ export async function findInteractedItems(db: DataSource | EntityManager, userId
   const result = new Map<string, Set<string>>();
   for (const id of userIds) result.set(id, new Set());
   if (userIds.length === 0) return result;
+  userIds = storableIds(userIds);
   const rows: { user_id: string; item_id: string }[] = await db.query(
     `SELECT DISTINCT user_id, item_id FROM interactions WHERE user_id = ANY($1::text[]) AND item_id IS NOT NULL`,
     [userIds],
