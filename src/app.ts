@@ -53,8 +53,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       server,
       stop: async () => {
         await server.apollo.stop();
+        logger.info('HTTP drained');
         await services.close();
+        logger.info('services closed');
         await db!.destroy();
+        logger.info('database pool closed');
         await embedded?.stop();
       },
     };

@@ -88,6 +88,8 @@ export async function createHttpServer(services: Services, config: Config, logge
     includeStacktraceInErrorResponses: false,
     formatError: formatError(logger),
     csrfPrevention: true,
+    // main.ts owns SIGTERM/SIGINT and stops everything in order; two handlers deadlock the stop.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
