@@ -1,5 +1,5 @@
 /** Table mappings. Columns say their SQL type explicitly: the schema is owned by migrations. */
-import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 const numeric = {
   to: (value: number | null | undefined) => value,
@@ -19,11 +19,13 @@ export class UserEntity {
   @Column({ name: 'profile_ref_time', type: 'timestamptz', nullable: true })
   profileRefTime!: Date | null;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 }
 
 @Entity({ name: 'items' })
+@Index('items_updated_at_idx', ['updatedAt'])
+@Check('items_price_check', 'price IS NULL OR price >= 0')
 export class ItemEntity {
   @PrimaryColumn({ type: 'text' })
   id!: string;
@@ -37,37 +39,44 @@ export class ItemEntity {
   @Column({ type: 'text', nullable: true })
   brand!: string | null;
 
-  @Column({ type: 'text', array: true })
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
   categories!: string[];
 
-  @Column({ type: 'text', array: true })
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
   tags!: string[];
 
   @Column({ type: 'numeric', precision: 12, scale: 2, nullable: true, transformer: numeric })
   price!: number | null;
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   attributes!: Record<string, unknown>;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz' })
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
 }
 
 export type InteractionKindValue = 'VIEW' | 'SEARCH' | 'ADD_TO_CART' | 'PURCHASE';
 
 @Entity({ name: 'interactions' })
-@Index(['userId', 'occurredAt'])
+@Index('interactions_user_time_idx', ['userId', 'occurredAt'])
+@Index('interactions_item_time_idx', ['itemId', 'occurredAt'])
+@Index('interactions_time_idx', ['occurredAt'])
+@Unique('interactions_user_id_idempotency_key_key', ['userId', 'idempotencyKey'])
+@Check('interactions_kind_check', "kind IN ('VIEW', 'SEARCH', 'ADD_TO_CART', 'PURCHASE')")
+@Check('interactions_check', "item_id IS NOT NULL OR kind = 'SEARCH'")
 export class InteractionEntity {
-  @PrimaryGeneratedColumn({ type: 'bigint' })
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
 
   @Column({ name: 'user_id', type: 'text' })
+  @ForeignKey(() => UserEntity, 'id', { name: 'interactions_user_id_fkey', onDelete: 'CASCADE' })
   userId!: string;
 
   @Column({ name: 'item_id', type: 'text', nullable: true })
+  @ForeignKey(() => ItemEntity, 'id', { name: 'interactions_item_id_fkey', onDelete: 'SET NULL' })
   itemId!: string | null;
 
   @Column({ type: 'text' })
@@ -79,20 +88,21 @@ export class InteractionEntity {
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt!: Date;
 
-  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'now()' })
   recordedAt!: Date;
 
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey!: string | null;
 
   /** False when it repeated an identical event inside the de-duplication window. */
-  @Column({ type: 'boolean' })
+  @Column({ type: 'boolean', default: true })
   counted!: boolean;
 }
 
 @Entity({ name: 'user_interests' })
 export class UserInterestEntity {
   @PrimaryColumn({ name: 'user_id', type: 'text' })
+  @ForeignKey(() => UserEntity, 'id', { name: 'user_interests_user_id_fkey', onDelete: 'CASCADE' })
   userId!: string;
 
   @PrimaryColumn({ type: 'text' })
