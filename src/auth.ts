@@ -6,20 +6,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, JWTPayload, JWTVerifyGetKey, KeyLike } from 'jose';
+import type { Config } from './config';
 import { makeViewer, Viewer } from './context';
 
-export interface AuthOptions {
-  jwtSecret?: string;
-  /** PEM (SPKI) public key for RS256/ES256/EdDSA tokens. */
-  jwtPublicKey?: string;
-  jwksUrl?: string;
-  /** A JWKS document given inline (JSON), for deployments that mount keys as files or env. */
-  jwks?: string;
-  issuer?: string;
-  audience?: string;
-  gatewaySecret?: string;
-  allowDevUserHeader: boolean;
-}
+/** The verifier settings from config (see AUTH_* and GATEWAY_SECRET there), and the dev header switch. */
+export type AuthOptions = Config['auth'] & { allowDevUserHeader: boolean };
 
 type Headers = Record<string, string | string[] | undefined>;
 

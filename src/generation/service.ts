@@ -12,17 +12,10 @@ import { DEFAULT_DECODE, generate } from './decode';
 import { asBundle, disposeVersion, installBundledModel, loadVersion, newestVersion, StoredVersion } from './store';
 import { genericDescription } from './template';
 import { decodingExample } from './vocabulary';
+import type { ItemInput } from '../db/repositories/items';
 
-export interface ItemData {
-  id: string;
-  title: string;
-  description: string | null;
-  brand: string | null;
-  categories: string[];
-  tags: string[];
-  price: number | null;
-  updatedAt: Date;
-}
+/** The catalogue row the service writes for (its content hash keys the cache). */
+export type ItemData = Omit<ItemInput, 'attributes'> & { updatedAt: Date };
 
 export interface DescriptionRequest {
   item: ItemData;

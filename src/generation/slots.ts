@@ -3,6 +3,7 @@
  * tokens in the training text, and decoding fills slots only from the item's own data, so every
  * attribute a generated text states is the item's. Also the grounding check itself.
  */
+import type { ItemInput } from '../db/repositories/items';
 import { normaliseTerm } from '../personalisation/tokenise';
 import { isNumber, Token, tokenise } from './text';
 
@@ -11,14 +12,7 @@ export const MAX_TAGS = 8;
 export const MAX_NUMBERS = 4;
 
 /** The fields of an item the generator reads (a subset of the catalogue row). */
-export interface SlotItem {
-  id: string;
-  title: string;
-  description: string | null;
-  brand: string | null;
-  categories: string[];
-  tags: string[];
-}
+export type SlotItem = Pick<ItemInput, 'id' | 'title' | 'description' | 'brand' | 'categories' | 'tags'>;
 
 export interface SlotValue {
   /** The slot token, e.g. `<brand>`, `<cat2>`, `<tag0>`, `<num1>`. */

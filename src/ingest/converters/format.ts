@@ -2,16 +2,10 @@
 
 export type InteractionKind = 'VIEW' | 'SEARCH' | 'ADD_TO_CART' | 'PURCHASE';
 
-export interface ItemRecord {
-  id: string;
-  title: string;
-  description: string | null;
-  brand: string | null;
-  categories: string[];
-  tags: string[];
-  price: number | null;
-  attributes: Record<string, unknown>;
-}
+import type { ItemInput } from '../../db/repositories/items';
+
+/** An item line: exactly what the importer stores. */
+export type ItemRecord = ItemInput;
 
 export interface InteractionRecord {
   userId: string;
