@@ -13,7 +13,7 @@ import { DEFAULT_KIND_WEIGHTS, ProfileOptions } from '../personalisation/interes
 import { itemTermCounts } from '../personalisation/tokenise';
 import { rebuildProfiles } from '../services/profiles';
 import { Line, readLines } from './lines';
-import { parseInteraction, parseItem } from './validate';
+import { Parsed, parseInteraction, parseItem } from './validate';
 
 export interface Rejection {
   file: string;
@@ -78,17 +78,9 @@ async function importItems(
     report.items.updated += updated.length;
     report.items.unchanged += rows.length - inserted.length - updated.length;
   };
-  for await (const line of readLines(file, (b) => options.onProgress?.(file, b))) {
-    report.items.read++;
-    const parsed = parseJson(line);
-    const item = parsed.ok ? parseItem(parsed.value) : parsed;
-    if (!item.ok) {
-      report.items.rejected++;
-      reject(file, line.number, item.reason);
-      continue;
-    }
+  for await (const { value: item } of validLines(file, parseItem, report.items, reject, options)) {
     // A later line with the same id wins, as a re-run would make it.
-    batch.set(item.value.id, item.value);
+    batch.set(item.id, item);
     if (batch.size >= batchSize) await flush();
   }
   await flush();
@@ -126,19 +118,10 @@ async function importInteractions(
       for (const u of users) touchedUsers.add(u);
     });
   };
-  for await (const line of readLines(file, (b) => options.onProgress?.(file, b))) {
-    report.interactions.read++;
-    const parsed = parseJson(line);
-    const event = parsed.ok ? parseInteraction(parsed.value) : parsed;
-    if (!event.ok) {
-      report.interactions.rejected++;
-      reject(file, line.number, event.reason);
-      continue;
-    }
-    const v = event.value;
+  for await (const { line, value: v } of validLines(file, parseInteraction, report.interactions, reject, options)) {
     // Derived from the content, so re-importing the same line finds its key already taken.
     const key = `import:${createHash('sha1').update(JSON.stringify([v.userId, v.itemId, v.kind, v.occurredAt.toISOString(), v.query])).digest('hex')}`;
-    batch.push({ line: line.number, row: { ...v, idempotencyKey: key, counted: true } });
+    batch.push({ line, row: { ...v, idempotencyKey: key, counted: true } });
     if (batch.length >= batchSize) await flush();
   }
   await flush();
@@ -159,6 +142,26 @@ async function importInteractions(
       isKnownTerm: (t) => vocabulary.has(t),
     });
     report.interactions.usersRebuilt = touchedUsers.size;
+  }
+}
+
+/** The lines of a file that parse and validate; the others are counted and rejected with their reason. */
+async function* validLines<T>(
+  file: string,
+  parse: (raw: unknown) => Parsed<T>,
+  counts: { read: number; rejected: number },
+  reject: (file: string, line: number, reason: string) => void,
+  options: ImportOptions,
+): AsyncGenerator<{ line: number; value: T }> {
+  for await (const line of readLines(file, (b) => options.onProgress?.(file, b))) {
+    counts.read++;
+    const json = parseJson(line);
+    const parsed = json.ok ? parse(json.value) : json;
+    if (parsed.ok) yield { line: line.number, value: parsed.value };
+    else {
+      counts.rejected++;
+      reject(file, line.number, parsed.reason);
+    }
   }
 }
 
