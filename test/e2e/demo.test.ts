@@ -53,11 +53,15 @@ describe('the storefront demo page, in chromium', () => {
   // (Browser-side callbacks are typed loosely: the project compiles without the DOM library.)
   // Functions, not strings: the page's CSP forbids eval, which string predicates would need.
   const loads = (): Promise<number> => page.evaluate(() => Number((globalThis as any).document.body.dataset.loads ?? 0));
-  const afterLoad = (n: number) =>
-    page.waitForFunction((k: number) => {
+  // A load that failed shows its GraphQL error in #status (class "error"): fail with that message.
+  const afterLoad = async (n: number) => {
+    await page.waitForFunction((k: number) => {
       const b = (globalThis as any).document.body;
       return Number(b.dataset.loads ?? 0) >= k && b.dataset.state === 'ready';
     }, n);
+    const status = await page.$eval('#status', (s: any) => ({ error: s.classList.contains('error'), text: s.textContent }));
+    expect(status.error ? status.text : null).toBeNull();
+  };
   const shown = (list: 'cosine' | 'jaccard'): Promise<Shown[]> =>
     page.$$eval(`[data-testid=recs-${list}] li.rec`, (lis: any[]) => lis.map((li) => ({ id: li.dataset.itemId, score: li.querySelector('.score').textContent })));
   const bars = (): Promise<{ term: string; weight: string }[]> =>
