@@ -160,6 +160,22 @@ export class RecommendationEngine {
     return this.query(v, opts, exclude);
   }
 
+  /**
+   * Exact COSINE scores, with reasons, of the given items for this profile: the content half of
+   * HYBRID, for candidates the inverted index did not rank. Unknown or removed items are left
+   * out; the order follows `itemIds`.
+   */
+  scoreItems(raw: ReadonlyMap<string, number>, itemIds: Iterable<string>): Scored[] {
+    return this.scoreHandles(this.queryFromRaw(raw), itemIds);
+  }
+
+  /** The same for an item's own feature vector (item-to-item HYBRID). */
+  scoreItemsForItem(itemId: string, itemIds: Iterable<string>): Scored[] {
+    const features = this.features(itemId);
+    if (!features) return [];
+    return this.scoreHandles({ ids: features.map((f) => this.vocab.id(f.term)!), terms: features.map((f) => f.term), weights: features.map((f) => f.weight) }, itemIds);
+  }
+
   upsert(items: CatalogueItem[]): void {
     for (const item of items) {
       this.removeOne(item.id);
@@ -373,6 +389,34 @@ export class RecommendationEngine {
       }
       if (this.otherLoaded >= 0) this.loadDense(this.otherLoaded, 0);
       this.otherLoaded = -1;
+    }
+  }
+
+  private scoreHandles(v: QueryVector, itemIds: Iterable<string>): Scored[] {
+    const n = v.ids.length;
+    if (this.dense.length < this.vocab.size) {
+      this.dense = new Float64Array(this.vocab.size * 2);
+      this.inQuery = new Uint32Array(Math.ceil(this.dense.length / 32));
+    }
+    for (let i = 0; i < n; i++) {
+      this.dense[v.ids[i]] = v.weights[i];
+      this.inQuery[v.ids[i] >>> 5] |= 1 << (v.ids[i] & 31);
+    }
+    try {
+      const out: Scored[] = [];
+      for (const itemId of itemIds) {
+        const handle = this.handleOf(itemId);
+        if (handle === undefined) continue;
+        const { fwd, d } = this.locate(handle);
+        const score = n === 0 ? 0 : fwd.cosine(d, this.vocab.idf, this.dense, this.inQuery);
+        out.push({ itemId, score, reasons: n === 0 ? [] : this.reasons(handle, true, n) });
+      }
+      return out;
+    } finally {
+      for (let i = 0; i < n; i++) {
+        this.dense[v.ids[i]] = 0;
+        this.inQuery[v.ids[i] >>> 5] = 0;
+      }
     }
   }
 
