@@ -28,6 +28,8 @@ const schema = z.object({
   INTEREST_HALF_LIFE_DAYS: z.coerce.number().positive().default(30),
   DEDUPE_WINDOW_SECONDS: z.coerce.number().min(0).default(600),
   JACCARD_TOP_N: z.coerce.number().int().min(1).max(1000).default(50),
+  /** HYBRID's weight of the content (COSINE) half; the rest is co-occurrence. Chosen on the Beauty validation split. */
+  HYBRID_ALPHA: z.coerce.number().min(0).max(1).default(0.4),
   POPULARITY_WINDOW_DAYS: z.coerce.number().positive().default(30),
   /** How often each process looks for catalogue changes made by other processes. */
   INDEX_REFRESH_MS: z.coerce.number().int().min(100).default(2_000),
@@ -76,6 +78,7 @@ export interface Config {
     halfLifeMs: number;
     dedupeWindowMs: number;
     jaccardTopN: number;
+    hybridAlpha: number;
     popularityWindowMs: number;
   };
   indexRefreshMs: number;
@@ -138,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       halfLifeMs: e.INTEREST_HALF_LIFE_DAYS * day,
       dedupeWindowMs: e.DEDUPE_WINDOW_SECONDS * 1000,
       jaccardTopN: e.JACCARD_TOP_N,
+      hybridAlpha: e.HYBRID_ALPHA,
       popularityWindowMs: e.POPULARITY_WINDOW_DAYS * day,
     },
     indexRefreshMs: e.INDEX_REFRESH_MS,
