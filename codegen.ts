@@ -17,6 +17,7 @@ const config: CodegenConfig = {
           User: '../graphql/models#UserModel',
           Item: '../graphql/models#ItemModel',
           Recommendation: '../graphql/models#RecommendationModel',
+          CoPurchase: '../graphql/models#CoPurchaseModel',
           Interaction: '../graphql/models#InteractionModel',
         },
       },

@@ -6,10 +6,12 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { ItemEntity, UserEntity } from './db/entities';
 import { findItemsByIds } from './db/repositories/items';
+import { findItemNeighbours, findUserCoSignals, UserCoSignal } from './db/repositories/pairs';
 import { findInteractedItems, findProfiles, findUsersByIds, StoredProfile } from './db/repositories/users';
 import type { Services } from './services';
 import type { DescriptionService } from './generation/service';
 import { forbidden } from './graphql/errors';
+import { DEFAULT_COLLAB, Neighbour } from './personalisation/collab';
 
 export interface Viewer {
   /** The user making the request, if known. */
@@ -27,6 +29,10 @@ export interface Loaders {
   item: DataLoader<string, ItemEntity | null>;
   profile: DataLoader<string, StoredProfile>;
   interacted: DataLoader<string, Set<string>>;
+  /** HYBRID: users' recent items with their strongest co-occurrence pairs. */
+  coSignal: DataLoader<string, UserCoSignal>;
+  /** HYBRID similarItems: items' strongest co-occurrence pairs. */
+  itemNeighbours: DataLoader<string, Neighbour[]>;
 }
 
 export interface Context {
@@ -55,6 +61,14 @@ export function createLoaders(db: DataSource, generation: DescriptionService): L
     interacted: new DataLoader(async (ids) => {
       const sets = await findInteractedItems(db, ids);
       return ids.map((id) => sets.get(id)!);
+    }),
+    coSignal: new DataLoader(async (ids) => {
+      const signals = await findUserCoSignals(db, ids, DEFAULT_COLLAB.historyLength, DEFAULT_COLLAB.neighbours);
+      return ids.map((id) => signals.get(id)!);
+    }),
+    itemNeighbours: new DataLoader(async (ids) => {
+      const lists = await findItemNeighbours(db, ids, DEFAULT_COLLAB.neighbours);
+      return ids.map((id) => lists.get(id)!);
     }),
   };
 }

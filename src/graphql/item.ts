@@ -1,4 +1,4 @@
-import type { ItemResolvers, RecommendationResolvers } from '../__generated__/resolvers-types';
+import type { CoPurchaseResolvers, ItemResolvers, RecommendationResolvers } from '../__generated__/resolvers-types';
 import { boundedInt } from './errors';
 
 export const Item: ItemResolvers = {
@@ -7,9 +7,11 @@ export const Item: ItemResolvers = {
   categories: (item) => item.categories ?? [],
   tags: (item) => item.tags ?? [],
   features: (item, _, { services }) => services.personalisation.features(item.id),
-  similarItems: (item, args, { services }) => {
+  similarItems: async (item, args, { loaders, services }) => {
     const first = boundedInt(args.first, 10, 1, 100, 'first');
-    return services.personalisation.similarItems(item.id, { similarity: args.similarity ?? 'COSINE', first });
+    const similarity = args.similarity ?? 'COSINE';
+    const neighbours = similarity === 'HYBRID' ? await loaders.itemNeighbours.load(item.id) : undefined;
+    return services.personalisation.similarItems(item.id, { similarity, first }, neighbours);
   },
   personalisedDescription: async (item, { userId }, { loaders, services, viewer }) => {
     const forUser = userId ?? viewer.userId;
@@ -24,6 +26,25 @@ export const Recommendation: RecommendationResolvers = {
     // The index and the table are read at different instants; an item deleted in between is rare
     // enough that failing this entry (not the list) is the honest answer.
     if (!item) throw new Error(`item ${rec.itemId} is in the index but no longer in the catalogue`);
+    return item;
+  },
+  // Shared terms, and for HYBRID the co-purchase evidence in words, largest contribution first.
+  reasons: async (rec, _, { loaders }) => {
+    if (rec.boughtTogether.length === 0) return rec.reasons;
+    const items = await loaders.item.loadMany(rec.boughtTogether.map((b) => b.itemId));
+    const together = rec.boughtTogether.map((b, i) => {
+      const found = items[i];
+      const title = found && !(found instanceof Error) ? found.title : b.itemId;
+      return { term: `bought together with “${title}”`, weight: b.weight };
+    });
+    return [...rec.reasons, ...together].sort((a, b) => b.weight - a.weight);
+  },
+};
+
+export const CoPurchase: CoPurchaseResolvers = {
+  item: async (co, _, { loaders }) => {
+    const item = await loaders.item.load(co.itemId);
+    if (!item) throw new Error(`item ${co.itemId} is in the co-occurrence tables but no longer in the catalogue`);
     return item;
   },
 };

@@ -14,15 +14,12 @@ export const User: UserResolvers = {
     const first = boundedInt(args.first, 10, 1, 100, 'first');
     const diversity = boundedFloat(args.diversity, 0, 0, 1, 'diversity');
     const excludeInteracted = args.excludeInteracted ?? true;
-    const [profile, interacted] = await Promise.all([
+    const similarity = args.similarity ?? 'COSINE';
+    const [profile, interacted, coSignal] = await Promise.all([
       loaders.profile.load(user.id),
       excludeInteracted ? loaders.interacted.load(user.id) : Promise.resolve(new Set<string>()),
+      similarity === 'HYBRID' ? loaders.coSignal.load(user.id) : Promise.resolve(undefined),
     ]);
-    return services.personalisation.recommend(profile, {
-      similarity: args.similarity ?? 'COSINE',
-      first,
-      exclude: interacted,
-      diversity,
-    });
+    return services.personalisation.recommend(profile, { similarity, first, exclude: interacted, diversity }, coSignal);
   },
 };

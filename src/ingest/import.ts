@@ -2,13 +2,16 @@
  * Bulk import of items and interactions from JSON Lines: streamed (files larger than memory
  * work), in batches of one statement each, idempotent on re-run, with every rejected line
  * counted and explained. Interactions go to the log first; the affected users' profiles are
- * then rebuilt from the log with the live path's arithmetic.
+ * then rebuilt from the log with the live path's arithmetic, and the item co-occurrence that
+ * HYBRID ranks with is recomputed from the whole log.
  */
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { findItemsByIds, streamItemFeatureSources, upsertItems, ItemInput } from '../db/repositories/items';
 import { insertInteractionsBulk, NewInteraction } from '../db/repositories/interactions';
+import { rebuildCoOccurrence } from '../db/repositories/pairs';
 import { ensureUsers } from '../db/repositories/users';
+import { DEFAULT_COLLAB } from '../personalisation/collab';
 import { DEFAULT_KIND_WEIGHTS, ProfileOptions } from '../personalisation/interests';
 import { itemTermCounts } from '../personalisation/tokenise';
 import { rebuildProfiles } from '../services/profiles';
@@ -23,7 +26,7 @@ export interface Rejection {
 
 export interface ImportReport {
   items: { read: number; inserted: number; updated: number; unchanged: number; rejected: number };
-  interactions: { read: number; inserted: number; alreadyPresent: number; rejected: number; usersRebuilt: number };
+  interactions: { read: number; inserted: number; alreadyPresent: number; rejected: number; usersRebuilt: number; coOccurrence?: { pairs: number; items: number } };
   /** The first rejections in full (the counts above cover all of them). */
   rejections: Rejection[];
   rejectionsByReason: Record<string, number>;
@@ -142,6 +145,8 @@ async function importInteractions(
       isKnownTerm: (t) => vocabulary.has(t),
     });
     report.interactions.usersRebuilt = touchedUsers.size;
+    // Co-occurrence depends on the order of each history, so it is recomputed from the whole log.
+    report.interactions.coOccurrence = await rebuildCoOccurrence(db, DEFAULT_COLLAB);
   }
 }
 

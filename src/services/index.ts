@@ -37,7 +37,7 @@ export async function buildServices({ db, url, schema, config, logger }: Service
   const channel = changeChannel(schema);
   const catalogue = await Catalogue.load({ db, logger, refreshMs: config.indexRefreshMs, jaccardTopN: p.jaccardTopN });
   catalogue.follow();
-  const personalisation = new PersonalisationService(db, catalogue, { popularityWindowMs: p.popularityWindowMs });
+  const personalisation = new PersonalisationService(db, catalogue, { popularityWindowMs: p.popularityWindowMs, hybridAlpha: p.hybridAlpha });
   const feed = new ChangeFeed(url, channel, logger);
   feed.on('items', () => catalogue.refreshInBackground());
   feed.on('users', () => personalisation.forgetCaches());

@@ -6,8 +6,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { InteractionEntity, InteractionKindValue } from '../db/entities';
 import { findItemsByIds } from '../db/repositories/items';
 import { findByIdempotencyKey, hasSimilarWithin, insertInteraction } from '../db/repositories/interactions';
+import { addToCoOccurrence } from '../db/repositories/pairs';
 import { applyProfileUpdate, ensureUsers } from '../db/repositories/users';
 import { badUserInput } from '../graphql/errors';
+import { CollabOptions, DEFAULT_COLLAB } from '../personalisation/collab';
 import { eventUpdate, ProfileOptions } from '../personalisation/interests';
 import { itemTermCounts, queryTerms } from '../personalisation/tokenise';
 import type { Catalogue } from './catalogue';
@@ -32,6 +34,8 @@ export interface InteractionOptions extends ProfileOptions {
   dedupeWindowMs: number;
   /** Keep the events of users who turned personalisation off (they still teach nothing). */
   storeEventsWithoutConsent: boolean;
+  /** How a counted event pairs with the user's earlier items (HYBRID's co-occurrence). */
+  collab?: Pick<CollabOptions, 'window' | 'backwardWeight'>;
 }
 
 export class InteractionService {
@@ -65,6 +69,9 @@ export class InteractionService {
         const refMs = user.profile_ref_time ? (user.profile_ref_time as Date).getTime() : -Infinity;
         const update = eventUpdate(refMs, { kind: input.kind, occurredAtMs: input.occurredAt.getTime(), terms }, this.options);
         await applyProfileUpdate(tx, input.userId, update);
+      }
+      if (learn && input.itemId !== null && input.kind !== 'SEARCH') {
+        await addToCoOccurrence(tx, input.userId, input.itemId, interaction.id, this.options.collab ?? DEFAULT_COLLAB);
       }
       return { interaction, replayed: false };
     });

@@ -5,14 +5,22 @@
  */
 import type { DataSource } from 'typeorm';
 import { findPopularItems } from '../db/repositories/interactions';
+import type { UserCoSignal } from '../db/repositories/pairs';
 import type { StoredProfile } from '../db/repositories/users';
 import type { RecommendationModel } from '../graphql/models';
+import { DEFAULT_COLLAB, itemCollab, Neighbour, userCollab } from '../personalisation/collab';
 import type { SimilarityKind, WeightedTerm } from '../personalisation/engine';
+import { hybridRank, HybridScored } from '../personalisation/hybrid';
 import { DEFAULT_KIND_WEIGHTS } from '../personalisation/interests';
 import type { Catalogue } from './catalogue';
 
+/** What the API ranks by: the engine's similarities, or HYBRID (content blended with co-occurrence). */
+export type Ranking = SimilarityKind | 'HYBRID';
+
 export interface PersonalisationOptions {
   popularityWindowMs: number;
+  /** HYBRID's weight of the content half. */
+  hybridAlpha: number;
   /** How long the popularity list is reused before it is recomputed. */
   popularityTtlMs?: number;
 }
@@ -37,23 +45,38 @@ export class PersonalisationService {
     return this.catalogue.engine.features(itemId) ?? [];
   }
 
+  /**
+   * A user's recommendations. HYBRID also needs the user's co-occurrence signal (their recent
+   * items and those items' strongest pairs, read by the caller's loader). With neither interests
+   * nor co-occurrence evidence, the user gets the recent period's most popular items.
+   */
   async recommend(
     profile: StoredProfile,
-    args: { similarity: SimilarityKind; first: number; exclude: ReadonlySet<string>; diversity: number },
+    args: { similarity: Ranking; first: number; exclude: ReadonlySet<string>; diversity: number },
+    coSignal?: UserCoSignal,
   ): Promise<RecommendationModel[]> {
     const engine = this.catalogue.engine;
-    if (engine.interestVector(profile.weights).length > 0) {
+    if (args.similarity === 'HYBRID') {
+      if (!coSignal) throw new Error('HYBRID needs the user\'s co-occurrence signal');
+      const collab = userCollab(coSignal.history, (id) => coSignal.neighbours.get(id), DEFAULT_COLLAB);
+      const ranked = hybridRank(engine, { profile: profile.weights }, collab, { alpha: this.options.hybridAlpha, k: args.first, exclude: args.exclude, diversity: args.diversity });
+      if (ranked.length > 0) return ranked.map(personalised);
+    } else if (engine.interestVector(profile.weights).length > 0) {
       const ranked = engine.recommend(profile.weights, { similarity: args.similarity, k: args.first, exclude: args.exclude, diversity: args.diversity });
-      if (ranked.length > 0) return ranked.map((r) => ({ ...r, strategy: 'PERSONALISED' as const }));
+      if (ranked.length > 0) return ranked.map((r) => ({ ...r, strategy: 'PERSONALISED' as const, boughtTogether: [] }));
     }
     return this.popularItems(args.first, args.exclude);
   }
 
-  similarItems(itemId: string, args: { similarity: SimilarityKind; first: number }): RecommendationModel[] {
-    if (!this.catalogue.engine.has(itemId)) return [];
-    return this.catalogue.engine
-      .similarItems(itemId, { similarity: args.similarity, k: args.first })
-      .map((r) => ({ ...r, strategy: 'PERSONALISED' as const }));
+  /** Items like this one; HYBRID blends content with the item's own co-occurrence pairs (cold items: content only). */
+  similarItems(itemId: string, args: { similarity: Ranking; first: number }, neighbours?: readonly Neighbour[]): RecommendationModel[] {
+    const engine = this.catalogue.engine;
+    if (!engine.has(itemId)) return [];
+    if (args.similarity === 'HYBRID') {
+      const collab = itemCollab(itemId, neighbours ?? [], DEFAULT_COLLAB);
+      return hybridRank(engine, { itemId }, collab, { alpha: this.options.hybridAlpha, k: args.first }).map(personalised);
+    }
+    return engine.similarItems(itemId, { similarity: args.similarity, k: args.first }).map((r) => ({ ...r, strategy: 'PERSONALISED' as const, boughtTogether: [] }));
   }
 
   /**
@@ -88,6 +111,16 @@ export class PersonalisationService {
     return this.popular.items
       .filter((p) => !exclude.has(p.itemId) && this.catalogue.engine.has(p.itemId))
       .slice(0, first)
-      .map((p) => ({ itemId: p.itemId, score: p.score / total, reasons: [], strategy: 'POPULAR' as const }));
+      .map((p) => ({ itemId: p.itemId, score: p.score / total, reasons: [], strategy: 'POPULAR' as const, boughtTogether: [] }));
   }
+}
+
+function personalised(r: HybridScored): RecommendationModel {
+  return {
+    itemId: r.itemId,
+    score: r.score,
+    reasons: r.reasons,
+    strategy: 'PERSONALISED',
+    boughtTogether: r.boughtTogether.map((e) => ({ itemId: e.itemId, weight: e.contribution })),
+  };
 }

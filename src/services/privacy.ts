@@ -1,8 +1,10 @@
 /** A user's control over their data: consent to personalisation, and being forgotten. */
 import type { DataSource } from 'typeorm';
+import { removeFromCoOccurrence } from '../db/repositories/pairs';
 import { deleteUser, setConsent } from '../db/repositories/users';
 import { badUserInput } from '../graphql/errors';
 import { announce } from './change-feed';
+import { DEFAULT_COLLAB } from '../personalisation/collab';
 import { LIMITS } from './interactions';
 
 export class PrivacyService {
@@ -15,10 +17,17 @@ export class PrivacyService {
     return { userId: id, enabled };
   }
 
-  /** One transaction: the user row, and by cascade their interactions and interest profile. */
+  /**
+   * One transaction: the user's share of the co-occurrence counts, then the user row, and by
+   * cascade their interactions and interest profile.
+   */
   async forget(userId: string): Promise<{ userId: string; forgotten: boolean; interactionsDeleted: number }> {
     const id = checkedUserId(userId);
-    const result = await this.db.transaction((tx) => deleteUser(tx, id));
+    const result = await this.db.transaction(async (tx) => {
+      await tx.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [id]);
+      await removeFromCoOccurrence(tx, id, DEFAULT_COLLAB);
+      return deleteUser(tx, id);
+    });
     await announce(this.db, this.channel, 'users');
     return { userId: id, forgotten: result.existed, interactionsDeleted: result.interactions };
   }
