@@ -64,34 +64,45 @@ export async function removeFromCoOccurrence(tx: EntityManager, userId: string, 
   const sequence = rows.map((r) => r.item_id);
   if (sequence.length === 0) return;
   await applyPairDeltas(tx, pairsOfHistory(sequence, options), -1);
-  await tx.query(
-    `UPDATE item_pair_users SET users = users - 1 WHERE item_id IN (SELECT item_id FROM item_pair_users WHERE item_id = ANY($1) ORDER BY item_id FOR UPDATE)`,
-    [sequence],
-  );
-  await tx.query(`DELETE FROM item_pair_users WHERE item_id = ANY($1) AND users <= 0`, [sequence]);
+  await tx.query(`SELECT 1 FROM item_pair_users WHERE item_id = ANY($1) ORDER BY item_id FOR UPDATE`, [sequence]);
+  await tx.query(`DELETE FROM item_pair_users WHERE item_id = ANY($1) AND users <= 1`, [sequence]);
+  await tx.query(`UPDATE item_pair_users SET users = users - 1 WHERE item_id = ANY($1)`, [sequence]);
 }
 
 /**
- * Adds sign * weight to each pair. Rows are written in (a, b) order so that two transactions
- * touching the same pairs lock them in the same order and cannot deadlock; a pair whose weight
- * reaches zero is deleted. Weights are sums of 1 and the backward weight, so subtraction is exact
- * for the default 0.5.
+ * Adds sign * weight to each pair. Rows are locked in (a, b) order so that two transactions
+ * touching the same pairs take their locks in the same order and cannot deadlock; a pair whose
+ * weight falls to zero is deleted (weights are sums of 1 and the backward weight, so for the
+ * default 0.5 the subtraction is exact).
  */
 async function applyPairDeltas(tx: EntityManager, deltas: readonly PairDelta[], sign: 1 | -1): Promise<void> {
   if (deltas.length === 0) return;
   const sorted = [...deltas].sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
-  await tx.query(
-    `INSERT INTO item_pairs (item_a, item_b, weight)
-     SELECT a, b, w FROM unnest($1::text[], $2::text[], $3::float8[]) WITH ORDINALITY AS d(a, b, w, n) ORDER BY n
-     ON CONFLICT (item_a, item_b) DO UPDATE SET weight = item_pairs.weight + EXCLUDED.weight`,
-    [sorted.map((d) => d.a), sorted.map((d) => d.b), sorted.map((d) => sign * d.weight)],
-  );
-  if (sign < 0) {
-    await tx.query(`DELETE FROM item_pairs WHERE (item_a, item_b) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND weight <= 1e-9`, [
-      sorted.map((d) => d.a),
-      sorted.map((d) => d.b),
-    ]);
+  const params = [sorted.map((d) => d.a), sorted.map((d) => d.b), sorted.map((d) => d.weight)];
+  if (sign > 0) {
+    await tx.query(
+      `INSERT INTO item_pairs (item_a, item_b, weight)
+       SELECT a, b, w FROM unnest($1::text[], $2::text[], $3::float8[]) WITH ORDINALITY AS d(a, b, w, n) ORDER BY n
+       ON CONFLICT (item_a, item_b) DO UPDATE SET weight = item_pairs.weight + EXCLUDED.weight`,
+      params,
+    );
+    return;
   }
+  await tx.query(
+    `SELECT 1 FROM item_pairs WHERE (item_a, item_b) IN (SELECT a, b FROM unnest($1::text[], $2::text[]) AS d(a, b))
+      ORDER BY item_a, item_b FOR UPDATE`,
+    params.slice(0, 2),
+  );
+  await tx.query(
+    `DELETE FROM item_pairs p USING unnest($1::text[], $2::text[], $3::float8[]) AS d(a, b, w)
+      WHERE p.item_a = d.a AND p.item_b = d.b AND p.weight - d.w <= 1e-9`,
+    params,
+  );
+  await tx.query(
+    `UPDATE item_pairs p SET weight = p.weight - d.w FROM unnest($1::text[], $2::text[], $3::float8[]) AS d(a, b, w)
+      WHERE p.item_a = d.a AND p.item_b = d.b`,
+    params,
+  );
 }
 
 /**
