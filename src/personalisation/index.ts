@@ -94,6 +94,8 @@ export class InvertedIndex {
   readonly weights: Float32Array;
   /** The largest exact (double) weight of each term: MaxScore's per-term bound. */
   readonly maxWeight: Float64Array;
+  /** The largest tf of each term: w(d, t) <= maxTf[t] * idf[t] / ||d||, a bound that shrinks with the item's norm. */
+  readonly maxTf: Uint16Array;
   /** The fewest terms any item with a term has (JACCARD's best case for an unseen item). */
   readonly minLength: number;
   /**
@@ -113,6 +115,7 @@ export class InvertedIndex {
     this.docs = new Int32Array(postings);
     this.weights = new Float32Array(postings);
     this.maxWeight = new Float64Array(vocabularySize);
+    this.maxTf = new Uint16Array(vocabularySize);
     const fill = this.starts.slice(0, vocabularySize);
     let minLength = Infinity;
     for (let d = 0; d < fwd.count; d++) {
@@ -127,6 +130,7 @@ export class InvertedIndex {
         this.docs[q] = d;
         this.weights[q] = w;
         if (w > this.maxWeight[t]) this.maxWeight[t] = w;
+        if (fwd.tfs[p] > this.maxTf[t]) this.maxTf[t] = fwd.tfs[p];
       }
     }
     this.minLength = Number.isFinite(minLength) ? minLength : 1;
@@ -160,36 +164,36 @@ const FLOAT32_EPS = 2 ** -24;
  * per document replaces clearing arrays between queries.
  */
 export class Scratch {
-  readonly acc: Float64Array;
-  readonly seen: Uint32Array;
+  /**
+   * COSINE's state of item d at [2d] and its partial sum at [2d + 1]: side by side, so reading
+   * a posting costs one cache miss, not two.
+   */
+  readonly slots: Float64Array;
   readonly skip: Uint32Array;
   readonly member: Uint32Array;
-  /** Scored exactly already (settled): never accumulated or offered again in this query. */
-  readonly done: Uint32Array;
   readonly touched: Int32Array;
-  /** JACCARD's rare-term counts and the bitset of items they touched; left all zero after each query. */
-  readonly counts: Uint16Array;
-  readonly touchedBits: Uint32Array;
+  /**
+   * JACCARD's rare-term counts as nested bitsets: bit d of levels[j] says item d is in more
+   * than j of the rare lists read. Small enough to stay in cache while the lists are read; only
+   * as many levels as a query needs are allocated, and all are left zero after each query.
+   */
+  readonly levels: Uint32Array[];
   stamp = 0;
 
   constructor(readonly docs: number) {
-    this.acc = new Float64Array(docs);
-    this.seen = new Uint32Array(docs);
+    this.slots = new Float64Array(2 * docs);
     this.skip = new Uint32Array(docs);
     this.member = new Uint32Array(docs);
-    this.done = new Uint32Array(docs);
     this.touched = new Int32Array(docs);
-    this.counts = new Uint16Array(docs);
-    this.touchedBits = new Uint32Array(Math.ceil(docs / 32));
+    this.levels = [new Uint32Array(Math.ceil(docs / 32))];
   }
 
   next(): number {
-    // seen[] holds 2 * stamp + 1 at most.
+    // slots hold states up to 2 * stamp + 1.
     if (this.stamp >= 0x7ffffffe) {
-      this.seen.fill(0);
+      this.slots.fill(0);
       this.skip.fill(0);
       this.member.fill(0);
-      this.done.fill(0);
       this.stamp = 0;
     }
     return ++this.stamp;
@@ -241,6 +245,13 @@ const VERIFY_PER_POSTING = 40;
  * the bar (a lower bound on the final k-th best score), no unseen item can enter: from then on
  * lists only update items already seen, and each item whose partial sum plus what is left
  * still reaches the bar is scored exactly.
+ *
+ * "What is left" for item d is also at most sum q_t * maxTf_t * idf_t / ||d||: the common
+ * terms left have low IDF, and an item seen in a rare list has a large norm, so this bound is
+ * usually far below the per-term one. At an item's first posting 1 / ||d|| <= w / idf_t
+ * (tf >= 1), so an item that cannot reach the bar is dropped before it costs anything more.
+ * Excluded and dead items are checked only where an item could count (raising the bar or
+ * being scored), which keeps the loop over postings at one random read each.
  */
 export function prunedCosine(q: BaseQuery, top: TopK): void {
   const { inv, query, fwd, idf, dead, scratch, stamp, inQuery } = q;
@@ -248,59 +259,76 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
   const bound = (t: number) => query[t] * inv.maxWeight[t];
   lists.sort((a, b) => bound(b) - bound(a) || a - b);
   const m = lists.length;
+  // rest[i]: the most lists i.. add to any item; normRest[i] / ||d||: the most they add to item d.
   const rest = new Float64Array(m + 1);
+  const normRest = new Float64Array(m + 1);
   let sumQ = 0;
   for (let i = m - 1; i >= 0; i--) {
-    rest[i] = rest[i + 1] + bound(lists[i]);
-    sumQ += query[lists[i]];
+    const t = lists[i];
+    rest[i] = rest[i + 1] + bound(t);
+    normRest[i] = normRest[i + 1] + query[t] * inv.maxTf[t] * idf[t];
+    sumQ += query[t];
   }
   // float32 weights move a partial sum by at most 2^-24 * sum q_t (every w <= 1); twice that
   // covers the bar and the bound erring in opposite directions, and 1e-9 the summation order.
   const margin = 1e-9 + 4 * FLOAT32_EPS * sumQ;
-  const { acc, seen, skip, touched, done } = scratch;
+  const { slots, skip, touched } = scratch;
   const { starts, docs, weights } = inv;
   const { offsets, termIds, tfs, norms } = fwd;
   const exact = (d: number) => cosineDoc(termIds, tfs, offsets[d], offsets[d + 1], norms[d], idf, query, inQuery);
   const bounds = new LowerBounds(top.k, scratch.member, stamp);
-  // One random read per posting: seen[d] holds SEEN for an item seen in this query, OUT for one
-  // excluded, dead or already scored exactly (`done`), anything else for an item not seen yet.
+  // slots[2d] is SEEN for an item seen in this query, OUT for one excluded, dead, already scored
+  // exactly or unable to reach the bar, anything else for an item not seen yet.
   const SEEN = stamp * 2;
   const OUT = SEEN + 1;
   let count = 0;
   let i = 0;
   // Phase 1: any item may still make it.
   for (; i < m; i++) {
-    if (rest[i] + margin < settle(bounds, top, done, stamp, exact, seen, OUT)) break;
+    let bar = settle(bounds, top, exact, slots, OUT);
+    if (rest[i] + margin < bar) break;
     const t = lists[i];
     const qt = query[t];
+    const after = rest[i + 1] + margin;
+    // w / idf_t overestimates 1 / ||d|| by float32 rounding at most; 2^-20 covers it.
+    const perWeight = (normRest[i + 1] / idf[t]) * (1 + 2 ** -20);
     let low = bounds.bar;
     for (let p = starts[t], end = starts[t + 1]; p < end; p++) {
       const d = docs[p];
-      const state = seen[d];
+      const at = 2 * d;
+      const state = slots[at];
       let v: number;
-      if (state === SEEN) v = acc[d] + qt * weights[p];
+      if (state === SEEN) v = slots[at + 1] + qt * weights[p];
       else if (state === OUT) continue;
       else {
-        if (skip[d] === stamp || dead[d] === 1) {
-          seen[d] = OUT;
+        const w = weights[p];
+        v = qt * w;
+        if (v + Math.min(after, perWeight * w + margin) < bar) {
+          slots[at] = OUT;
           continue;
         }
-        seen[d] = SEEN;
+        slots[at] = SEEN;
         touched[count++] = d;
-        v = qt * weights[p];
       }
-      acc[d] = v;
-      if (v > low) low = bounds.raise(d, v);
+      slots[at + 1] = v;
+      if (v > low) {
+        if (skip[d] === stamp || dead[d] === 1) slots[at] = OUT;
+        else {
+          low = bounds.raise(d, v);
+          if (low > bar) bar = low;
+        }
+      }
     }
   }
   // Phase 2: only items seen can make it; drop those that cannot, read lists while cheaper.
   for (;; i++) {
-    const bar = settle(bounds, top, done, stamp, exact, seen, OUT);
-    const remaining = rest[i] + margin;
+    const bar = settle(bounds, top, exact, slots, OUT);
+    const left = rest[i];
+    const perNorm = normRest[i];
     let kept = 0;
     for (let c = 0; c < count; c++) {
       const d = touched[c];
-      if (seen[d] === SEEN && acc[d] + remaining >= bar) touched[kept++] = d;
+      if (slots[2 * d] === SEEN && slots[2 * d + 1] + Math.min(left, perNorm / norms[d]) + margin >= bar) touched[kept++] = d;
     }
     count = kept;
     if (i === m || count * VERIFY_PER_POSTING <= inv.length(lists[i])) break;
@@ -308,39 +336,53 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
     const qt = query[t];
     let low = bounds.bar;
     for (let p = starts[t], end = starts[t + 1]; p < end; p++) {
-      const d = docs[p];
-      if (seen[d] !== SEEN) continue;
-      const v = acc[d] + qt * weights[p];
-      acc[d] = v;
-      if (v > low) low = bounds.raise(d, v);
+      const at = 2 * docs[p];
+      if (slots[at] !== SEEN) continue;
+      const v = slots[at + 1] + qt * weights[p];
+      slots[at + 1] = v;
+      if (v > low) {
+        const d = docs[p];
+        if (skip[d] === stamp || dead[d] === 1) slots[at] = OUT;
+        else low = bounds.raise(d, v);
+      }
     }
   }
-  verify(touched, count, top, exact);
+  let kept = 0;
+  for (let c = 0; c < count; c++) if (skip[touched[c]] !== stamp && dead[touched[c]] === 0) touched[kept++] = touched[c];
+  verify(touched, kept, top, exact);
 }
 
 /**
- * Exact top-K Jaccard. U's terms split into common ones (with a bitset) and the rest. The rare
- * lists are read into per-item counts and a bitset of the items they touch. Then one pass over
- * the items, 32 at a time, adds the common terms with bit-sliced counters: an item is scored
- * (its exact shared count, so exactly the exhaustive score) when a rare list touched it or when
- * its common terms alone could reach the bar; the common terms' long lists are never read.
+ * Exact top-K Jaccard. U's terms split into common ones (with a bitset) and the rare rest. The
+ * rare lists are counted into nested bitsets (`Scratch.levels`). Then one pass over the items,
+ * 32 at a time, adds the common terms with bit-sliced counters and offers exactly the items
+ * whose shared count (rare + common) could reach the bar: their exact count, so exactly the
+ * exhaustive score. The common terms' long lists are never read.
  */
 export function prunedJaccard(q: BaseQuery, top: TopK): void {
   const { inv, fwd, dead, scratch, stamp } = q;
   const size = q.terms.length;
   const common: Uint32Array[] = [];
-  const { counts, touchedBits } = scratch;
   const { starts, docs } = inv;
+  const levels = scratch.levels;
+  let depth = 0;
   for (const t of q.terms) {
     const bits = inv.bitsets.get(t);
-    if (bits) {
+    if (bits && common.length < MAX_COMMON) {
       common.push(bits);
       continue;
     }
     for (let p = starts[t], end = starts[t + 1]; p < end; p++) {
       const d = docs[p];
-      touchedBits[d >>> 5] |= 1 << (d & 31);
-      counts[d]++;
+      const w = d >>> 5;
+      const bit = 1 << (d & 31);
+      let j = 0;
+      while (j < depth && (levels[j][w] & bit) !== 0) j++;
+      if (j === depth) {
+        if (depth === levels.length) levels.push(new Uint32Array(inv.words));
+        depth++;
+      }
+      levels[j][w] |= bit;
     }
   }
   const f = common.length;
@@ -348,73 +390,126 @@ export function prunedJaccard(q: BaseQuery, top: TopK): void {
   // guards the comparison of a bound with the bar.
   const margin = 1e-9;
   const minLength = inv.minLength;
-  // The fewest shared common terms an item in no rare list needs to reach the bar.
+  // The fewest shared terms an item needs to reach the bar (no item is shorter than minLength).
   const needed = (): number => {
     const bar = top.threshold - margin;
-    for (let c = 1; c <= f; c++) if (jaccardFromCounts(c, size, Math.max(c, minLength)) >= bar) return c;
-    return f + 1;
+    for (let c = 1; c <= f + depth; c++) if (jaccardFromCounts(c, size, Math.max(c, minLength)) >= bar) return c;
+    return f + depth + 1;
   };
   let min = needed();
-  let lastThreshold = top.threshold;
-  const slices = 32 - Math.clz32(f);
-  const counter = new Int32Array(Math.max(1, slices));
+  const counter = new Int32Array(SLICES);
+  const rare = new Int32Array(Math.max(1, depth));
   const { skip } = scratch;
   const { offsets } = fwd;
   const itemCount = fwd.count;
+  const odd = f & 1;
   for (let w = 0, words = inv.words; w < words; w++) {
-    const rareLanes = touchedBits[w];
-    if (rareLanes === 0 && min > f) continue;
-    touchedBits[w] = 0;
-    counter.fill(0);
-    for (let i = 0; i < f; i++) {
-      let carry = common[i][w];
-      for (let s = 0; carry !== 0 && s < slices; s++) {
-        const next = counter[s] & carry;
-        counter[s] ^= carry;
-        carry = next;
-      }
+    // Read and clear this word of the levels (nested: level j + 1 only where level j).
+    let hits = 0;
+    while (hits < depth) {
+      const x = levels[hits][w];
+      if (x === 0) break;
+      rare[hits++] = x;
+      levels[hits - 1][w] = 0;
     }
-    // Lanes whose common count >= min, compared slice by slice from the top.
-    let greater = 0;
-    let equal = min > f ? 0 : -1;
-    for (let s = slices - 1; s >= 0; s--) {
-      if ((min >>> s) & 1) equal &= counter[s];
-      else {
-        greater |= equal & counter[s];
-        equal &= ~counter[s];
-      }
+    if (f + hits < min) continue;
+    // Bit-sliced counters (c0 holds bit 0 of each lane's count, ...): the common bitsets enter
+    // two at a time through a carry-save adder, and only the carry ripples up.
+    let c0 = 0;
+    let c1 = 0;
+    let c2 = 0;
+    let c3 = 0;
+    let c4 = 0;
+    let c5 = 0;
+    for (let i = odd; i < f; i += 2) {
+      const a = common[i][w];
+      const b = common[i + 1][w];
+      const u = c0 ^ a;
+      let carry = (c0 & a) | (u & b);
+      c0 = u ^ b;
+      if (carry === 0) continue;
+      let next = c1 & carry;
+      c1 ^= carry;
+      if (next === 0) continue;
+      carry = c2 & next;
+      c2 ^= next;
+      if (carry === 0) continue;
+      next = c3 & carry;
+      c3 ^= carry;
+      if (next === 0) continue;
+      carry = c4 & next;
+      c4 ^= next;
+      c5 |= carry;
     }
-    let lanes = greater | equal | rareLanes;
+    if (odd === 1) {
+      const a = common[0][w];
+      let carry = c0 & a;
+      c0 ^= a;
+      let next = c1 & carry;
+      c1 ^= carry;
+      carry = c2 & next;
+      c2 ^= next;
+      next = c3 & carry;
+      c3 ^= carry;
+      carry = c4 & next;
+      c4 ^= next;
+      c5 |= carry;
+    }
+    counter[0] = c0;
+    counter[1] = c1;
+    counter[2] = c2;
+    counter[3] = c3;
+    counter[4] = c4;
+    counter[5] = c5;
+    // Lanes in at least j rare lists need min - j common terms.
+    let lanes = atLeast(counter, min);
+    for (let j = 1; j <= hits; j++) lanes |= rare[j - 1] & atLeast(counter, min - j);
+    if (lanes === 0) continue;
     while (lanes !== 0) {
       const lane = 31 - Math.clz32(lanes & -lanes);
       lanes &= lanes - 1;
       const d = (w << 5) + lane;
-      let c = counts[d];
-      counts[d] = 0;
       if (d >= itemCount || skip[d] === stamp || dead[d] === 1) continue;
-      for (let s = 0; s < slices; s++) c += ((counter[s] >>> lane) & 1) << s;
+      let c = ((c0 >>> lane) & 1) + 2 * ((c1 >>> lane) & 1) + 4 * ((c2 >>> lane) & 1) + 8 * ((c3 >>> lane) & 1) + 16 * ((c4 >>> lane) & 1) + 32 * ((c5 >>> lane) & 1);
+      for (let j = 0; j < hits; j++) c += (rare[j] >>> lane) & 1;
       top.offer(jaccardFromCounts(c, size, offsets[d + 1] - offsets[d]), d);
     }
-    if (top.threshold !== lastThreshold) {
-      lastThreshold = top.threshold;
-      min = Math.max(min, needed());
-    }
+    min = Math.max(min, needed());
   }
 }
 
+/** Bit-sliced counters per word in prunedJaccard: counts up to 2^SLICES - 1 common terms. */
+const SLICES = 6;
+const MAX_COMMON = 2 ** SLICES - 1;
+
+/** The lanes whose bit-sliced count (slice s holds bit s of each lane's count) is at least x. */
+function atLeast(counter: Int32Array, x: number): number {
+  if (x <= 0) return -1;
+  if (x > MAX_COMMON) return 0;
+  let greater = 0;
+  let equal = -1;
+  for (let s = SLICES - 1; s >= 0; s--) {
+    if ((x >>> s) & 1) equal &= counter[s];
+    else {
+      greater |= equal & counter[s];
+      equal &= ~counter[s];
+    }
+  }
+  return greater | equal;
+}
+
 /**
- * Scores exactly the documents with the best partial sums not scored yet, and returns the bar:
- * the better of the k-th best lower bound and the k-th best exact score. Exact scores of the
- * leading documents rise far above their partial sums while the long common lists are still
- * unread, which is what lets the search stop before reading them.
+ * Scores exactly the documents with the best partial sums not scored yet (marking them OUT),
+ * and returns the bar: the better of the k-th best lower bound and the k-th best exact score.
+ * Exact scores of the leading documents rise far above their partial sums while the long
+ * common lists are still unread, which is what lets the search stop before reading them.
  */
-function settle(bounds: LowerBounds, top: TopK, done: Uint32Array, stamp: number, exact: (d: number) => number, seen: Uint32Array, out: number): number {
+function settle(bounds: LowerBounds, top: TopK, exact: (d: number) => number, slots: Float64Array, out: number): number {
   const docs = bounds.members;
   for (let i = 0; i < bounds.count; i++) {
     const d = docs[i];
-    if (done[d] === stamp) continue;
-    done[d] = stamp;
-    seen[d] = out;
+    if (slots[2 * d] === out) continue;
+    slots[2 * d] = out;
     top.offer(exact(d), d);
   }
   return Math.max(bounds.bar, top.threshold);
