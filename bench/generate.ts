@@ -1,23 +1,62 @@
 /**
  * `npm run bench:generate`: on this machine, the cost of a description one at a time versus
- * batched (10 and 50 items per model call), a cached lookup, and the description work of one
- * request for 10 items through the per-request DataLoader, cold (model) and warm (cache).
- * Runs in a scratch schema of the configured database, dropped at the end.
+ * batched (10 and 50 items per model call), how long generation holds the event loop, a cached
+ * lookup, and a real GraphQL request for a user's 10 recommendations with their descriptions,
+ * cold (model) and warm (cache). Prints the table and writes it to docs/bench-generate.md.
+ * Runs in scratch schemas of the configured database, dropped at the end.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { flags, withDatabase } from '../src/cli/database';
+import { loadConfig } from '../src/config';
+import { createContext, makeViewer } from '../src/context';
+import { openDatabase } from '../src/db/data-source';
 import { tensorflow } from '../src/generation/backend';
 import { readItems, defaultItemsFile } from '../src/generation/data';
 import { DEFAULT_DECODE, generate } from '../src/generation/decode';
 import { DescriptionService, ItemData } from '../src/generation/service';
 import { asBundle, importVersion, bundledModelDir, loadVersion, newestVersion, saveVersion, StoredVersion } from '../src/generation/store';
 import { itemSlots } from '../src/generation/slots';
-import { decodingExample } from '../src/generation/vocabulary';
-import { openDatabase } from '../src/db/data-source';
+import { decodingExample, Example } from '../src/generation/vocabulary';
+import { seedSample } from '../src/ingest/seed';
+import { createLogger } from '../src/logger';
 import { normaliseTerm } from '../src/personalisation/tokenise';
+import { createHttpServer } from '../src/server';
+import { buildServices } from '../src/services';
+import { projectRoot } from '../src/util/paths';
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+/** Median of `runs` timings of `fn` in ms (the machine is shared: one run can be unlucky). */
+async function median(runs: number, fn: () => Promise<unknown>, before?: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await before?.();
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(ms(start));
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+/** The longest and the 99th percentile stall of the event loop while `fn` runs, in ms. */
+async function eventLoopStall(fn: () => Promise<unknown>): Promise<{ max: number; p99: number }> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  // The histogram's first tick only starts its clock: let it pass before the work starts.
+  await new Promise((resolve) => setTimeout(resolve, 2));
+  await fn();
+  // One more turn of the loop, so a stall at the very end is recorded too.
+  await new Promise((resolve) => setTimeout(resolve, 2));
+  h.disable();
+  // The histogram counts delay beyond the 1 ms sampling interval.
+  return { max: h.max / 1e6, p99: h.percentile(99) / 1e6 };
+}
+
+const RECOMMENDED = (withText: boolean) => `query ($u: ID!) { user(id: $u) { recommendations(first: 10) { score item { id title features { term weight }${withText ? ' personalisedDescription { text highlights personalised }' : ''} } } } }`;
 
 async function main(): Promise<void> {
   const args = flags(process.argv.slice(2));
@@ -30,21 +69,29 @@ async function main(): Promise<void> {
     const id = await newestVersion(main);
     const version: StoredVersion = id ? await loadVersion(main, id) : await importVersion(bundledModelDir());
     const bundle = asBundle(version);
-    const lines: string[] = [`backend: ${tensorflow().backend}; model ${version.version}; ${DEFAULT_DECODE.candidates} candidates per description`, ''];
-    lines.push('| measure | total ms | ms per description | vs one at a time |', '|---|---|---|---|');
     const ex = (k: number, n: number) => items.slice(k, k + n).map((i) => decodingExample(i, focusOf(i)));
-    generate(bundle, ex(100, 2)); // warm-up
-    let start = process.hrtime.bigint();
-    for (const e of ex(0, 10)) generate(bundle, [e]);
-    const single = ms(start) / 10;
-    lines.push(`| one at a time (10 calls of 1) | ${(single * 10).toFixed(0)} | ${single.toFixed(1)} | 1.0x |`);
+    const lines: string[] = [];
+    const row = (...cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+    lines.push('| measure | total ms | ms per description | vs one at a time |', '|---|---:|---:|---:|');
+    await generate(bundle, ex(60, 50)); // warm-up: JIT, and the kernels' per-token tables
+    const oneByOne = (exs: Example[]) => exs.reduce((p: Promise<unknown>, e) => p.then(() => generate(bundle, [e])), Promise.resolve());
+    const single = (await median(3, () => oneByOne(ex(0, 10)))) / 10;
+    row('one at a time (10 calls of 1)', (single * 10).toFixed(0), single.toFixed(1), '1.0x');
     for (const n of [10, 50]) {
-      start = process.hrtime.bigint();
-      generate(bundle, ex(10, n));
-      const t = ms(start);
-      lines.push(`| batched, ${n} in one call | ${t.toFixed(0)} | ${(t / n).toFixed(1)} | ${(single / (t / n)).toFixed(1)}x cheaper |`);
+      const t = await median(3, () => generate(bundle, ex(10, n)));
+      row(`batched, ${n} in one call`, t.toFixed(0), (t / n).toFixed(1), `${(single / (t / n)).toFixed(1)}x cheaper`);
     }
-    // Service with its Postgres cache, in a scratch schema.
+
+    const stalls: string[] = ['| event loop while 10 cold descriptions are written in one call | longest stall ms | p99 stall ms | total ms |', '|---|---:|---:|---:|'];
+    const stallRow = async (label: string, fn: () => Promise<unknown>) => {
+      const start = process.hrtime.bigint();
+      const s = await eventLoopStall(fn);
+      stalls.push(`| ${label} | ${s.max.toFixed(1)} | ${s.p99.toFixed(1)} | ${ms(start).toFixed(0)} |`);
+    };
+    await stallRow('as served: yields to the event loop every 5 ms of work', () => generate(bundle, ex(70, 10)));
+    await stallRow('one synchronous run (no yielding), for comparison', () => generate(bundle, ex(70, 10), DEFAULT_DECODE, Infinity));
+
+    // The service with its Postgres cache, in a scratch schema.
     const schema = `bench_gen_${randomBytes(4).toString('hex')}`;
     const db = await openDatabase({ url, schema });
     try {
@@ -58,26 +105,81 @@ async function main(): Promise<void> {
         const loader = service.createLoader();
         return Promise.all(items.slice(60, 70).map((item) => loader.load({ item, focus: focusOf(item) })));
       };
-      start = process.hrtime.bigint();
-      await request();
-      const cold = ms(start);
-      start = process.hrtime.bigint();
-      const reps = 20;
-      for (let i = 0; i < reps; i++) await request();
-      const warm = ms(start) / reps;
-      start = process.hrtime.bigint();
-      for (let i = 0; i < reps; i++) await service.describe([{ item: items[60], focus: focusOf(items[60]) }]);
-      const lookup = ms(start) / reps;
-      lines.push(`| cached lookup, 1 description | ${lookup.toFixed(1)} | ${lookup.toFixed(1)} | ${(single / lookup).toFixed(0)}x cheaper |`);
-      lines.push(`| request for 10 items via DataLoader, cold (1 lookup + 1 model call + 1 insert) | ${cold.toFixed(0)} | ${(cold / 10).toFixed(1)} | ${(single / (cold / 10)).toFixed(1)}x cheaper |`);
-      lines.push(`| request for 10 items via DataLoader, warm (1 lookup) | ${warm.toFixed(1)} | ${(warm / 10).toFixed(2)} | ${(single / (warm / 10)).toFixed(0)}x cheaper |`);
+      const cold = await median(3, request, () => db.query(`DELETE FROM generated_descriptions`));
+      const warm = (await median(3, async () => { for (let i = 0; i < 20; i++) await request(); })) / 20;
+      const lookup = (await median(3, async () => { for (let i = 0; i < 20; i++) await service.describe([{ item: items[60], focus: focusOf(items[60]) }]); })) / 20;
+      row('cached lookup, 1 description', lookup.toFixed(1), lookup.toFixed(1), `${(single / lookup).toFixed(0)}x cheaper`);
+      row('10 descriptions via the DataLoader, cold (1 lookup + 1 model call + 1 insert)', cold.toFixed(0), (cold / 10).toFixed(1), `${(single / (cold / 10)).toFixed(1)}x cheaper`);
+      row('10 descriptions via the DataLoader, warm (1 lookup)', warm.toFixed(1), (warm / 10).toFixed(2), `${(single / (warm / 10)).toFixed(0)}x cheaper`);
       await service.close();
     } finally {
       await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await db.destroy();
     }
-    process.stdout.write(`${lines.join('\n')}\n`);
+
+    const graphql = await graphqlRequests(url, version);
+    const table = [
+      `npm run bench:generate (${new Date().toISOString().slice(0, 10)}; backend ${tensorflow().backend}; model ${version.version}; ${DEFAULT_DECODE.candidates} sampled candidates per description, up to ${DEFAULT_DECODE.maxTokens} tokens; medians of 3 runs on a shared 2-CPU machine)`,
+      '',
+      ...lines,
+      '',
+      ...stalls,
+      '',
+      ...graphql,
+    ].join('\n');
+    process.stdout.write(`${table}\n`);
+    writeFileSync(join(projectRoot(), 'docs', 'bench-generate.md'), `# Description generation benchmark\n\n${table}\n`);
   });
+}
+
+/**
+ * A GraphQL request as the storefront sends it (a user's 10 recommendations, their features and
+ * descriptions) through the real services and Apollo Server, on the sample data in a scratch schema.
+ */
+async function graphqlRequests(url: string, version: StoredVersion): Promise<string[]> {
+  const schema = `bench_gen_gql_${randomBytes(4).toString('hex')}`;
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATABASE_SCHEMA: schema, LOG_LEVEL: 'silent' });
+  const logger = createLogger('silent');
+  const db = await openDatabase({ url, schema, poolSize: 5 });
+  try {
+    await seedSample(db, config, logger);
+    await saveVersion(db, version);
+    const services = await buildServices({ db, url, schema, config, logger });
+    const server = await createHttpServer(services, config, logger);
+    try {
+      await services.descriptions.model.reload();
+      const user = 'sim-user-001';
+      const ask = async (withText: boolean) => {
+        const res = await server.apollo.executeOperation({ query: RECOMMENDED(withText), variables: { u: user } }, { contextValue: createContext(services, makeViewer(user, false)) });
+        if (res.body.kind !== 'single' || res.body.singleResult.errors) throw new Error(`GraphQL error: ${JSON.stringify(res.body)}`);
+        return res.body.singleResult.data as { user: { recommendations: { item: { personalisedDescription?: { personalised: boolean } } }[] } };
+      };
+      const clearCache = () => db.query(`DELETE FROM generated_descriptions`);
+      for (let i = 0; i < 3; i++) await ask(false); // JIT and the catalogue's caches
+      const first = await ask(true);
+      const recs = first.user.recommendations;
+      const personal = recs.filter((r) => r.item.personalisedDescription?.personalised).length;
+      const without = await median(5, () => ask(false));
+      const cold = await median(3, () => ask(true), clearCache);
+      const warm = await median(5, () => ask(true));
+      await clearCache();
+      const stall = await eventLoopStall(() => ask(true));
+      return [
+        `| GraphQL request as ${user} (Apollo executeOperation, real services and Postgres): ${recs.length} recommendations, ${personal} personalised descriptions | ms |`,
+        '|---|---:|',
+        `| recommendations with features, no descriptions | ${without.toFixed(1)} |`,
+        `| + personalised descriptions, cold (cache emptied before each run) | ${cold.toFixed(0)} |`,
+        `| + personalised descriptions, warm (cached) | ${warm.toFixed(1)} |`,
+        `| longest event-loop stall during a cold request | ${stall.max.toFixed(1)} |`,
+      ];
+    } finally {
+      await server.apollo.stop();
+      await services.close();
+    }
+  } finally {
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db.destroy();
+  }
 }
 
 main().catch((e: unknown) => {

@@ -14,7 +14,7 @@ import { allSlotValues, delexicalise, itemSlots, mentions, statedValues } from '
 import { loadVersion, newestVersion, StoredVersion } from '../generation/store';
 import { templateDescription } from '../generation/template';
 import { hasRepeatedTrigram, metricWords, tokenise } from '../generation/text';
-import { decodingExample, EOS, Example, PAD, truncateSentences } from '../generation/vocabulary';
+import { decodingExample, EOS, Example, truncateSentences } from '../generation/vocabulary';
 import { normaliseTerm } from '../personalisation/tokenise';
 import { projectRoot } from '../util/paths';
 import { seededRandom, shuffle } from '../util/random';
@@ -72,15 +72,15 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   const samples: Record<string, string[]> = {};
-  const systems: [string, (exs: Example[]) => { text: string; fallback: boolean }[]][] = [
-    ['template baseline', (exs) => exs.map((e) => ({ text: templateDescription(e.item, e.focus), fallback: false }))],
+  const systems: [string, (exs: Example[]) => Promise<{ text: string; fallback: boolean }[]>][] = [
+    ['template baseline', async (exs) => exs.map((e) => ({ text: templateDescription(e.item, e.focus), fallback: false }))],
     ['generator, pre-training only', (exs) => generate(pretrained, exs, DEFAULT_DECODE)],
     ['generator, after adversarial training', (exs) => generate(adversarial, exs, DEFAULT_DECODE)],
   ];
   for (const [name, run] of systems) {
     const texts: { text: string; fallback: boolean }[] = [];
     const started = process.hrtime.bigint();
-    for (let i = 0; i < examples.length; i += 50) texts.push(...run(examples.slice(i, i + 50)));
+    for (let i = 0; i < examples.length; i += 50) texts.push(...(await run(examples.slice(i, i + 50))));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const hyp = texts.map((t) => metricWords(t.text));
     let stated = 0;
@@ -100,8 +100,8 @@ async function main(): Promise<void> {
     });
     const real = examples.map((ex, i) => discriminatorSeq(adversarial, ex, test[i].description ?? '', maxTokens));
     const fake = examples.map((ex, i) => discriminatorSeq(adversarial, ex, texts[i].text, maxTokens));
-    const pr = version.discriminator.score(real, version.vocab.id(PAD));
-    const pf = version.discriminator.score(fake, version.vocab.id(PAD));
+    const pr = version.discriminator.score(real);
+    const pf = version.discriminator.score(fake);
     let correct = 0;
     pr.forEach((p) => (correct += p > 0.5 ? 1 : 0));
     pf.forEach((p) => (correct += p <= 0.5 ? 1 : 0));

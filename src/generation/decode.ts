@@ -3,10 +3,9 @@
  * candidates in one batch; slots filled only from the item's own values; candidates ranked by
  * the discriminator's score and by coverage of the focus terms.
  */
-import type * as TF from '@tensorflow/tfjs';
 import { seededRandom } from '../util/random';
-import { tf } from './backend';
-import type { Discriminator, Generator } from './model';
+import { DiscriminatorKernel, GeneratorKernel } from './kernels';
+import type { Discriminator, Generator as GeneratorNetwork } from './model';
 import { foreignValues, isSlot, mentions } from './slots';
 import { hasRepeatedTrigram, renderTokens } from './text';
 import { templateDescription } from './template';
@@ -14,7 +13,7 @@ import { EOS, Example, focusSlot, PAD, UNK, Vocabulary } from './vocabulary';
 
 export interface Bundle {
   version: string;
-  generator: Generator;
+  generator: GeneratorNetwork;
   discriminator: Discriminator;
   vocab: Vocabulary;
 }
@@ -62,146 +61,170 @@ export function lexicalise(tokens: string[], ex: Example, vocab: Vocabulary): st
   return renderTokens(pieces);
 }
 
-interface RowState {
+/** What never changes for a vocabulary: which ids are slots, which words are catalogue values. */
+interface VocabularyTables {
+  isSlotId: Uint8Array;
+  isOutput: Uint8Array;
+  /** Output ids every text may write (no slots, no brand or category words, no <unk>). */
+  shared: number[];
+  /** Ids of one-word brands and categories of the catalogue, by term. */
+  lexiconWordIds: Map<string, number>;
+}
+
+const vocabularyTables = new WeakMap<Vocabulary, VocabularyTables>();
+
+function tablesOf(vocab: Vocabulary): VocabularyTables {
+  let tables = vocabularyTables.get(vocab);
+  if (tables) return tables;
+  const isSlotId = new Uint8Array(vocab.size);
+  for (let i = 0; i < vocab.size; i++) if (isSlot(vocab.token(i))) isSlotId[i] = 1;
+  const lexiconWordIds = new Map<string, number>();
+  for (const term of vocab.json.lexicon) if (!term.includes(' ') && vocab.index.has(term)) lexiconWordIds.set(term, vocab.index.get(term)!);
+  const lexiconIds = new Set(lexiconWordIds.values());
+  const unk = vocab.id(UNK);
+  const isOutput = new Uint8Array(vocab.size);
+  for (const id of vocab.outputIds) if (id !== unk) isOutput[id] = 1;
+  const shared = [...vocab.outputIds].filter((id) => isOutput[id] && !isSlotId[id] && !lexiconIds.has(id));
+  tables = { isSlotId, isOutput, shared, lexiconWordIds };
+  vocabularyTables.set(vocab, tables);
+  return tables;
+}
+
+/** The ids one example may write, ascending: shared words, its own slots and its own catalogue words. */
+function allowedIds(vocab: Vocabulary, ex: Example): Int32Array {
+  const { shared, isOutput, lexiconWordIds } = tablesOf(vocab);
+  const own: number[] = [];
+  for (const v of ex.values) if (vocab.index.has(v.slot)) own.push(vocab.id(v.slot));
+  // A word that is itself a brand or category of the catalogue may be written only if the item has it.
+  const terms = new Set(ex.values.map((v) => v.term));
+  for (const [term, id] of lexiconWordIds) if (terms.has(term)) own.push(id);
+  return Int32Array.from(new Set([...shared, ...own.filter((id) => isOutput[id])])).sort();
+}
+
+export interface RowState {
   ex: number;
-  random: () => number;
   tokens: number[];
-  done: boolean;
-  focusWritten: boolean;
-  slotsUsed: Set<number>;
-  /** Next tokens already written after each pair of tokens ("a,b" -> {c}): no trigram twice. */
-  trigrams: Map<string, Set<number>>;
+}
+
+/** Work that stops at points where the event loop may run (see `runBlocking`, `runYielding`). */
+type Steps<T> = Generator<void, T, undefined>;
+
+function runBlocking<T>(steps: Steps<T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Runs `steps`, letting the event loop run whenever `sliceMs` of synchronous work have passed. */
+async function runYielding<T>(steps: Steps<T>, sliceMs: number): Promise<T> {
+  let since = performance.now();
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    if (performance.now() - since >= sliceMs) {
+      await nextTurn();
+      since = performance.now();
+    }
+  }
 }
 
 /**
- * Samples `candidates` sequences per example in one batch. `sample` mode (training) returns every
- * sequence unranked; otherwise see `generate`.
+ * Samples `candidates` sequences per example. Every row is written on its own (its own state
+ * and seeded random numbers), so a text is the same whatever else shares the batch; the
+ * conditioning prefix is read once per example. Yields after every token.
  */
-export function sampleSequences(g: Generator, vocab: Vocabulary, examples: Example[], opts: DecodeOptions): { rows: RowState[] } {
-  const t = tf();
-  const K = opts.candidates;
-  const V = vocab.size;
-  const padId = vocab.id(PAD);
+function* sampling(g: GeneratorKernel, vocab: Vocabulary, examples: Example[], opts: DecodeOptions): Steps<RowState[]> {
+  const { isSlotId } = tablesOf(vocab);
   const eosId = vocab.id(EOS);
-  // Per example: which output ids are allowed, and which are its focus slots.
-  const allowed: Uint8Array[] = [];
-  const focusIds: Set<number>[] = [];
-  const slotIds = new Set<number>();
-  for (let i = 0; i < V; i++) if (isSlot(vocab.token(i))) slotIds.add(i);
-  const isSlotId = new Uint8Array(V);
-  for (const i of slotIds) isSlotId[i] = 1;
-  const lexiconWordIds = new Map<string, number>();
-  for (const term of vocab.json.lexicon) if (!term.includes(' ') && vocab.index.has(term)) lexiconWordIds.set(term, vocab.index.get(term)!);
-  for (const ex of examples) {
-    const a = new Uint8Array(V);
-    for (const id of vocab.outputIds) a[id] = 1;
-    a[vocab.id(UNK)] = 0;
-    for (const id of slotIds) a[id] = 0;
-    for (const v of ex.values) if (vocab.index.has(v.slot)) a[vocab.id(v.slot)] = 1;
-    // A word that is itself a brand or category of the catalogue may be written only if the item has it.
-    const own = new Set(ex.values.map((v) => v.term));
-    for (const [term, id] of lexiconWordIds) if (!own.has(term)) a[id] = 0;
-    allowed.push(a);
-    focusIds.push(new Set(ex.focus.map((f) => focusSlot(ex.values, f)).filter((s): s is string => !!s).map((s) => vocab.id(s))));
-  }
+  const H = g.hidden;
   const rows: RowState[] = [];
-  examples.forEach((ex, e) => {
+  // Per candidate-token scratch (reused): the ids that may follow and their scaled logits.
+  const maxIds = vocab.size;
+  const ids = new Int32Array(maxIds);
+  const weights = new Float64Array(maxIds);
+  for (let e = 0; e < examples.length; e++) {
+    const ex = examples[e];
+    const allowed = allowedIds(vocab, ex);
+    const focus = new Set(ex.focus.map((f) => focusSlot(ex.values, f)).filter((s): s is string => !!s).map((s) => vocab.id(s)));
+    const prefix = new Float32Array(H);
+    for (const c of ex.condition) g.step(vocab.id(c), prefix);
+    yield;
     const base = hashString(`${ex.item.id}|${ex.focus.join(',')}`) ^ opts.seed;
-    for (let k = 0; k < K; k++) {
-      rows.push({ ex: e, random: seededRandom(base + k * 7919), tokens: [], done: false, focusWritten: focusIds[e].size === 0, slotsUsed: new Set(), trigrams: new Map() });
-    }
-  });
-  const R = rows.length;
-  const H = g.config.hidden;
-  // Prefix: each example's conditioning once, then its state copied to its K candidates.
-  const prefixes = examples.map((ex) => ex.condition.map((c) => vocab.id(c)));
-  const P = Math.max(...prefixes.map((p) => p.length));
-  let h = t.zeros([examples.length, H]) as TF.Tensor2D;
-  for (let step = 0; step < P; step++) {
-    const tokens = Int32Array.from(prefixes.map((p) => (step < p.length ? p[step] : padId)));
-    const live = Float32Array.from(prefixes.map((p) => (step < p.length ? 1 : 0)));
-    const next = t.tidy(() => {
-      const hn = g.cell(g.project(tokens), h);
-      const m = t.tensor2d(live, [examples.length, 1]);
-      return t.add(t.mul(hn, m), t.mul(h, t.sub(1, m))) as TF.Tensor2D;
-    });
-    h.dispose();
-    h = next;
-  }
-  const expand = t.tensor1d(Int32Array.from(rows.map((r) => r.ex)), 'int32');
-  let hr = t.gather(h, expand) as TF.Tensor2D;
-  h.dispose();
-  expand.dispose();
-  const probs = new Float64Array(V);
-  for (let step = 0; step < opts.maxTokens && rows.some((r) => !r.done); step++) {
-    const logits = t.tidy(() => g.logits(hr).dataSync() as Float32Array);
-    const chosen = new Int32Array(R).fill(padId);
-    for (let r = 0; r < R; r++) {
-      const row = rows[r];
-      if (row.done) continue;
-      const a = allowed[row.ex];
-      const off = r * V;
-      const n = row.tokens.length;
-      const last = n > 0 ? row.tokens[n - 1] : -1;
-      const prev = n > 1 ? row.tokens[n - 2] : -1;
-      const boost = row.focusWritten ? 0 : opts.focusBoost * (1 + step / 4);
-      const banned = n >= 2 ? row.trigrams.get(`${prev},${last}`) : undefined;
-      const focus = focusIds[row.ex];
-      let max = -Infinity;
-      for (let i = 0; i < V; i++) {
-        probs[i] = -Infinity;
-        if (!a[i]) continue;
-        if (i === eosId && n < opts.minTokens) continue;
-        if (i === last) continue;
-        if (isSlotId[i] && row.slotsUsed.has(i)) continue;
-        if (banned !== undefined && banned.has(i)) continue;
-        let l = logits[off + i] / opts.temperature;
-        if (boost !== 0 && focus.has(i)) l += boost;
-        probs[i] = l;
-        if (l > max) max = l;
-      }
-      // Truncated sampling: tokens 100x less likely than the best are never drawn.
-      const floor = max - Math.log(100);
-      let total = 0;
-      for (let i = 0; i < V; i++) {
-        const p = probs[i] >= floor ? Math.exp(probs[i] - max) : 0;
-        probs[i] = p;
-        total += p;
-      }
-      let u = row.random() * total;
-      let pick = eosId;
-      for (let i = 0; i < V; i++) {
-        if (probs[i] === 0) continue;
-        u -= probs[i];
-        if (u <= 0) {
-          pick = i;
-          break;
+    for (let k = 0; k < opts.candidates; k++) {
+      const random = seededRandom(base + k * 7919);
+      const h = Float32Array.from(prefix);
+      const tokens: number[] = [];
+      const slotsUsed = new Set<number>();
+      /** Next tokens already written after each pair of tokens: no trigram twice. */
+      const trigrams = new Map<number, number[]>();
+      let focusWritten = focus.size === 0;
+      for (let step = 0; step < opts.maxTokens; step++) {
+        const n = tokens.length;
+        const last = n > 0 ? tokens[n - 1] : -1;
+        const prev = n > 1 ? tokens[n - 2] : -1;
+        const boost = focusWritten ? 0 : opts.focusBoost * (1 + step / 4);
+        const banned = n >= 2 ? trigrams.get(prev * maxIds + last) : undefined;
+        let m = 0;
+        let max = -Infinity;
+        for (let a = 0; a < allowed.length; a++) {
+          const i = allowed[a];
+          if (i === eosId && n < opts.minTokens) continue;
+          if (i === last) continue;
+          if (isSlotId[i] && slotsUsed.has(i)) continue;
+          if (banned !== undefined && banned.includes(i)) continue;
+          let l = g.logit(h, i) / opts.temperature;
+          if (boost !== 0 && focus.has(i)) l += boost;
+          ids[m] = i;
+          weights[m++] = l;
+          if (l > max) max = l;
         }
+        // Truncated sampling: tokens 100x less likely than the best are never drawn.
+        const floor = max - Math.log(100);
+        let total = 0;
+        for (let j = 0; j < m; j++) {
+          const p = weights[j] >= floor ? Math.exp(weights[j] - max) : 0;
+          weights[j] = p;
+          total += p;
+        }
+        let u = random() * total;
+        let pick = eosId;
+        for (let j = 0; j < m; j++) {
+          if (weights[j] === 0) continue;
+          u -= weights[j];
+          if (u <= 0) {
+            pick = ids[j];
+            break;
+          }
+        }
+        if (step === opts.maxTokens - 1) pick = eosId;
+        if (n >= 2) {
+          const key = prev * maxIds + last;
+          const next = trigrams.get(key);
+          if (next) next.push(pick);
+          else trigrams.set(key, [pick]);
+        }
+        tokens.push(pick);
+        if (isSlotId[pick]) slotsUsed.add(pick);
+        if (focus.has(pick)) focusWritten = true;
+        if (pick === eosId) break;
+        g.step(pick, h);
+        yield;
       }
-      if (step === opts.maxTokens - 1) pick = eosId;
-      if (n >= 2) {
-        const key = `${prev},${last}`;
-        const set = row.trigrams.get(key) ?? new Set<number>();
-        set.add(pick);
-        row.trigrams.set(key, set);
-      }
-      row.tokens.push(pick);
-      if (slotIds.has(pick)) row.slotsUsed.add(pick);
-      if (focusIds[row.ex].has(pick)) row.focusWritten = true;
-      if (pick === eosId) row.done = true;
-      chosen[r] = pick;
+      rows.push({ ex: e, tokens });
     }
-    const live = Float32Array.from(chosen, (c) => (c === padId ? 0 : 1));
-    const next = t.tidy(() => {
-      const hn = g.cell(g.project(chosen), hr);
-      const m = t.tensor2d(live, [R, 1]);
-      return t.add(t.mul(hn, m), t.mul(hr, t.sub(1, m))) as TF.Tensor2D;
-    });
-    hr.dispose();
-    hr = next;
   }
-  hr.dispose();
-  return { rows };
+  return rows;
+}
+
+/**
+ * Samples `candidates` sequences per example with the generator's current weights, unranked
+ * (adversarial training's samples).
+ */
+export function sampleSequences(g: GeneratorNetwork, vocab: Vocabulary, examples: Example[], opts: DecodeOptions): { rows: RowState[] } {
+  return { rows: runBlocking(sampling(new GeneratorKernel(g), vocab, examples, opts)) };
 }
 
 /** Cuts a token sequence after its last full sentence, when it was stopped mid-sentence. */
@@ -215,42 +238,52 @@ function endAtSentence(tokens: string[]): string[] {
   return cut >= 5 ? body.slice(0, cut + 1) : body;
 }
 
-/**
- * The best description per example: candidates that name a brand or category the item lacks are
- * dropped (the template is the last resort), the rest ranked by the discriminator's P(real) plus
- * a bonus for naming the focus terms.
- */
-export function generate(bundle: Bundle, examples: Example[], opts: DecodeOptions = DEFAULT_DECODE): Generated[] {
-  if (examples.length === 0) return [];
-  const { generator, discriminator, vocab } = bundle;
-  const { rows } = sampleSequences(generator, vocab, examples, opts);
-  const padId = vocab.id(PAD);
+/** Kernels of a served model, built on first use: a loaded version's weights never change. */
+const generatorKernels = new WeakMap<GeneratorNetwork, GeneratorKernel>();
+const discriminatorKernels = new WeakMap<Discriminator, DiscriminatorKernel>();
+
+function kernelsOf(bundle: Bundle): { generator: GeneratorKernel; discriminator: DiscriminatorKernel } {
+  let generator = generatorKernels.get(bundle.generator);
+  if (!generator) generatorKernels.set(bundle.generator, (generator = new GeneratorKernel(bundle.generator)));
+  let discriminator = discriminatorKernels.get(bundle.discriminator);
+  if (!discriminator) discriminatorKernels.set(bundle.discriminator, (discriminator = new DiscriminatorKernel(bundle.discriminator)));
+  return { generator, discriminator };
+}
+
+function* writing(bundle: Bundle, examples: Example[], opts: DecodeOptions): Steps<Generated[]> {
+  const { vocab } = bundle;
+  const kernels = kernelsOf(bundle);
+  const rows = yield* sampling(kernels.generator, vocab, examples, opts);
   const eosId = vocab.id(EOS);
-  const rendered = rows.map((r) => {
+  const best: (Generated & { rank: number })[] = examples.map((ex) => {
+    const text = templateDescription(ex.item, ex.focus);
+    return { text, highlights: ex.focus.filter((f) => mentions(text, f)), realness: 0, ids: [], fallback: true, rank: -Infinity };
+  });
+  for (const r of rows) {
     const ex = examples[r.ex];
     const tokens = endAtSentence(r.tokens.map((id) => vocab.token(id)));
     const text = lexicalise(tokens, ex, vocab);
+    yield;
+    if (text.split(' ').length < 4 || hasRepeatedTrigram(text)) continue;
+    if (foreignValues(text, ex.item, vocab.lexiconSet).length > 0) continue;
     const ids = [...tokens.map((x) => vocab.id(x)), eosId];
-    return { text, ids, seq: [...ex.condition.map((c) => vocab.id(c)), ...ids] };
-  });
-  const realness = discriminator.score(rendered.map((r) => r.seq), padId);
-  const best: (Generated & { rank: number })[] = examples.map((ex) => ({
-    text: templateDescription(ex.item, ex.focus),
-    highlights: ex.focus.filter((f) => mentions(templateDescription(ex.item, ex.focus), f)),
-    realness: 0,
-    ids: [],
-    fallback: true,
-    rank: -Infinity,
-  }));
-  rows.forEach((r, i) => {
-    const ex = examples[r.ex];
-    const { text, ids } = rendered[i];
-    if (text.split(' ').length < 4 || hasRepeatedTrigram(text)) return;
-    if (foreignValues(text, ex.item, vocab.lexiconSet).length > 0) return;
+    const realness = kernels.discriminator.score([...ex.condition.map((c) => vocab.id(c)), ...ids]);
+    yield;
     const covered = ex.focus.filter((f) => mentions(text, f));
     const coverage = ex.focus.length === 0 ? 1 : covered.length / ex.focus.length;
-    const rank = realness[i] + (covered.length > 0 || ex.focus.length === 0 ? 1 : 0) + 0.3 * coverage;
-    if (rank > best[r.ex].rank) best[r.ex] = { text, highlights: covered, realness: realness[i], ids, fallback: false, rank };
-  });
+    const rank = realness + (covered.length > 0 || ex.focus.length === 0 ? 1 : 0) + 0.3 * coverage;
+    if (rank > best[r.ex].rank) best[r.ex] = { text, highlights: covered, realness, ids, fallback: false, rank };
+  }
   return best.map(({ rank: _rank, ...g }) => g);
+}
+
+/**
+ * The best description per example: candidates that name a brand or category the item lacks are
+ * dropped (the template is the last resort), the rest ranked by the discriminator's P(real) plus
+ * a bonus for naming the focus terms. The work is cut into slices of at most `sliceMs` of
+ * synchronous computing, between which the event loop serves other requests. Assumes the
+ * bundle's weights no longer change (a loaded version; training samples with `sampleSequences`).
+ */
+export function generate(bundle: Bundle, examples: Example[], opts: DecodeOptions = DEFAULT_DECODE, sliceMs = 5): Promise<Generated[]> {
+  return runYielding(writing(bundle, examples, opts), sliceMs);
 }

@@ -9,6 +9,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from './backend';
+import { DiscriminatorKernel } from './kernels';
 
 export interface GeneratorConfig {
   vocabSize: number;
@@ -289,11 +290,10 @@ export class Discriminator extends Network<DiscriminatorConfig> {
     return t.add(t.matMul(t.concat(feats, 1), this.vars.wo), this.vars.bo).reshape([batch]) as TF.Tensor1D;
   }
 
-  /** P(real) for each sequence. */
-  score(seqs: number[][], padId: number): Float32Array {
-    const t = tf();
-    const { ids, mask, batch, time } = padBatch(seqs, padId);
-    return t.tidy(() => t.sigmoid(this.logit(ids, mask, batch, time)).dataSync() as Float32Array);
+  /** P(real) for each sequence, each scored alone (the same whatever else is in the batch). */
+  score(seqs: number[][]): Float32Array {
+    const kernel = new DiscriminatorKernel(this);
+    return Float32Array.from(seqs, (s) => kernel.score(s));
   }
 }
 

@@ -159,7 +159,7 @@ export class DescriptionService {
       }
       if (misses.length > 0) {
         this.calls++;
-        const generated = generate(asBundle(loaded.version), misses.map((r) => decodingExample(r.item, r.focus)), DEFAULT_DECODE);
+        const generated = await generate(asBundle(loaded.version), misses.map((r) => decodingExample(r.item, r.focus)), DEFAULT_DECODE);
         misses.forEach((r, i) => done.set(keyOf(r), { text: generated[i].text, highlights: generated[i].highlights, personalised: true, modelVersion: version }));
         // Items not in the catalogue table (FK) are written but not cached.
         await this.db.query(

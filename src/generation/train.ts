@@ -158,10 +158,9 @@ function discriminatorStep(d: Discriminator, optimizer: TF.Optimizer, real: numb
 }
 
 /** Discriminator accuracy on held-out real texts versus texts sampled for the same items. */
-export function discriminatorAccuracy(d: Discriminator, vocab: Vocabulary, real: number[][], fake: number[][]): number {
-  const padId = vocab.id(PAD);
-  const pr = d.score(real, padId);
-  const pf = d.score(fake, padId);
+export function discriminatorAccuracy(d: Discriminator, real: number[][], fake: number[][]): number {
+  const pr = d.score(real);
+  const pf = d.score(fake);
   let correct = 0;
   pr.forEach((p) => (correct += p > 0.5 ? 1 : 0));
   pf.forEach((p) => (correct += p <= 0.5 ? 1 : 0));
@@ -272,7 +271,7 @@ export function train(trainItems: CatalogueItem[], validationItems: CatalogueIte
   bar?.stop();
   const valReal = discriminatorSeqs(vocab, valEx, realBodies(vocab, valEx));
   const valFake = discriminatorSeqs(vocab, valEx, sampledBodies(generator, vocab, valEx, 1, seed + 7));
-  metrics.discriminatorPretrainAccuracy = discriminatorAccuracy(discriminator, vocab, valReal, valFake);
+  metrics.discriminatorPretrainAccuracy = discriminatorAccuracy(discriminator, valReal, valFake);
   log(`discriminator validation accuracy after pre-training: ${metrics.discriminatorPretrainAccuracy.toFixed(3)}`);
   metrics.seconds.discriminator = (Date.now() - t1) / 1000;
 
@@ -289,7 +288,7 @@ export function train(trainItems: CatalogueItem[], validationItems: CatalogueIte
     const K = preset.advSamples;
     const bodies = sampledBodies(generator, vocab, items, K, seed + 50_000 + round);
     const repeated = bodies.map((_, i) => items[Math.floor(i / K)]);
-    const rewards = discriminator.score(discriminatorSeqs(vocab, repeated, bodies), padId);
+    const rewards = discriminator.score(discriminatorSeqs(vocab, repeated, bodies));
     // Per-item baseline: mean reward of that item's samples.
     const advantages = new Float32Array(bodies.length);
     for (let i = 0; i < items.length; i++) {

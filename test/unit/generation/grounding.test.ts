@@ -16,7 +16,7 @@ describe('generated descriptions on every item of the shipped sample', () => {
     const bundle = asBundle(trainTiny());
     // Focus: two of the item's own terms, as a user sharing them would bring.
     const examples = items.map((item) => decodingExample(item, itemSlots(item).filter((s) => s.slot !== '<title>').slice(0, 2).map((s) => normaliseTerm(s.surface)!)));
-    texts = generate(bundle, examples, { candidates: 3, maxTokens: 36, minTokens: 8, temperature: 0.8, focusBoost: 1.5, seed: 0 }).map((g, i) => ({ ...g, focus: examples[i].focus }));
+    texts = (await generate(bundle, examples, { candidates: 3, maxTokens: 36, minTokens: 8, temperature: 0.8, focusBoost: 1.5, seed: 0 })).map((g, i) => ({ ...g, focus: examples[i].focus }));
   });
 
   it('never names a brand or category the item lacks', () => {
