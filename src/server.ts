@@ -6,7 +6,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -77,6 +77,10 @@ export async function createHttpServer(services: Services, config: Config, logge
     ApolloServerPluginDrainHttpServer({ httpServer }),
     config.isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     mutationRateLimit(new RateLimiter(config.rateLimitMutationsPerMinute)),
+    // The schema declares no cache hints and every answer may be personal, so the policy is always
+    // "no-store" (set below); the plugin that works that out costs an object and a closure per
+    // resolved field, and its per-field hook is what makes Apollo wrap every resolver.
+    ApolloServerPluginCacheControlDisabled(),
   ];
   const authenticator = new Authenticator({ ...config.auth, allowDevUserHeader: config.allowDevUserHeader });
   const apollo = new ApolloServer<Context>({
@@ -112,6 +116,10 @@ export async function createHttpServer(services: Services, config: Config, logge
   app.use(
     '/graphql',
     clientErrorsAre400,
+    (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      res.setHeader('cache-control', 'no-store');
+      next();
+    },
     express.json({ limit: '100kb' }),
     // A blank body leaves req.body unset, which Apollo reports as a server error; it is the client's.
     (req: express.Request, _res: express.Response, next: express.NextFunction) => {
