@@ -2,7 +2,8 @@
  * Offline evaluation of the recommendation engine on real data, written to
  * docs/evaluation-recommend.md:
  *  - users (Amazon Beauty, S3-Rec protocol): leave-one-out, full ranking, HR@10 and NDCG@10 of
- *    COSINE, JACCARD and popularity, next to the published figures;
+ *    COSINE, JACCARD, the co-occurrence signal alone (COLLAB), HYBRID and popularity, next to
+ *    the published figures; HYBRID's blend weight is chosen on the validation split first;
  *  - items (Amazon magazines): Recall@10 and NDCG@10 of similarItems against also_buy links.
  * Settings are chosen on the validation split (each user's second-to-last item) with --tune,
  * never on the test item.
@@ -10,13 +11,15 @@
  *   tsx src/cli/convert.ts beauty --in ../shared/data/amazon-beauty-s3rec --out .data/converted/beauty
  *   tsx src/cli/convert.ts magazines --in ../shared/data/amazon-magazines-2018/meta_Magazine_Subscriptions.json.gz --out .data/converted/magazines
  *   tsx src/cli/eval-recommend.ts --items .data/converted/beauty/items.jsonl --interactions .data/converted/beauty/interactions.jsonl \
- *     --catalogue .data/converted/magazines/items.jsonl [--half-life-days 2] [--jaccard-top-n 3] [--split test|valid] [--tune] [--out FILE]
+ *     --catalogue .data/converted/magazines/items.jsonl [--half-life-days 2] [--jaccard-top-n 3] [--alphas 0.2,0.3,0.4,0.5,0.6]
+ *     [--split test|valid] [--tune] [--out FILE]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { byUser, readInteractions, readItems } from '../evaluation/data';
 import { evaluateItems, ItemResult } from '../evaluation/item-to-item';
-import { cases, evaluateUsers, Split, UserResult } from '../evaluation/leave-one-out';
+import { cases, coOccurrence, evaluateUsers, Split, UserResult } from '../evaluation/leave-one-out';
+import { DEFAULT_COLLAB } from '../personalisation/collab';
 import { RecommendationEngine } from '../personalisation/engine';
 import { DAY_MS } from '../personalisation/interests';
 import { TermCounter } from '../personalisation/vocabulary';
@@ -41,6 +44,8 @@ function main(): void {
       // Chosen on the validation split (--tune): recent items say most about the next one.
       'half-life-days': { type: 'string', default: '2' },
       'jaccard-top-n': { type: 'string', default: '3' },
+      // HYBRID's blend weights tried on the validation split; the best is used on the test split.
+      alphas: { type: 'string', default: '0.2,0.3,0.4,0.5,0.6' },
       split: { type: 'string', default: 'test' },
       tune: { type: 'boolean', default: false },
       out: { type: 'string', default: 'docs/evaluation-recommend.md' },
@@ -79,8 +84,19 @@ function main(): void {
   const topN = Number(values['jaccard-top-n']);
   const split = values.split as Split;
   const engine = build(topN);
+  const settings = { halfLifeMs: halfLifeDays * DAY_MS };
+
+  // HYBRID's alpha, chosen on the validation split (its own co-occurrence: histories before the
+  // second-to-last item), never on the test item.
+  const alphas = values.alphas!.split(',').map(Number);
+  const valid = cases(users, 'valid');
+  const validCo = coOccurrence(valid);
+  const tuning = alphas.map((alpha) => ({ alpha, result: evaluateUsers(engine, valid, termsOf, settings, ['HYBRID'], 10, { co: validCo, alpha })[0] }));
+  const best = tuning.reduce((a, b) => (b.result.hr > a.result.hr ? b : a));
+
   const userCases = cases(users, split);
-  const userResults = evaluateUsers(engine, userCases, termsOf, { halfLifeMs: halfLifeDays * DAY_MS }, ['COSINE', 'JACCARD', 'POPULARITY']);
+  const co = split === 'valid' ? validCo : coOccurrence(userCases);
+  const userResults = evaluateUsers(engine, userCases, termsOf, settings, ['COSINE', 'JACCARD', 'COLLAB', 'HYBRID', 'POPULARITY'], 10, { co, alpha: best.alpha });
   const command = `npx tsx src/cli/eval-recommend.ts ${process.argv.slice(2).join(' ')}`;
   const header = [`Command: \`${command}\``, ''];
   lines.unshift(...header);
@@ -88,6 +104,16 @@ function main(): void {
   log(`## Users: Amazon Beauty 5-core (S3-Rec release), leave-one-out, full ranking (${split} split)`);
   log('');
   log(`${items.length} items, ${userResults[0].users} users. Profile: buildProfile over the history (half-life ${halfLifeDays} days; the converter spaces each user's items one day apart, so this is ${halfLifeDays} sequence steps), asOf = the target's time; every item not in the history is ranked by the same RecommendationEngine.recommend the service uses (JACCARD top-N = ${topN}). Popularity counts the training part only (histories).`);
+  log('');
+  log(`COLLAB and HYBRID use the co-occurrence of the training part only (every user's history before the target: ${co.pairCount} pairs; window ${DEFAULT_COLLAB.window}, backward weight ${DEFAULT_COLLAB.backwardWeight}, the ${DEFAULT_COLLAB.historyLength} most recent items voting with decay ${DEFAULT_COLLAB.historyDecay}, ${DEFAULT_COLLAB.neighbours} neighbours each) and the same hybridRank the API serves. COLLAB is the co-occurrence alone (alpha = 0).`);
+  log('');
+  log(`HYBRID's alpha chosen on the validation split (target = each user's second-to-last item): **${best.alpha}**.`);
+  log('');
+  log('| alpha | validation HR@10 | validation NDCG@10 |');
+  log('|---|---|---|');
+  for (const t of tuning) log(`| ${t.alpha}${t === best ? ' (chosen)' : ''} | ${t.result.hr.toFixed(4)} | ${t.result.ndcg.toFixed(4)} |`);
+  log('');
+  log(`${split === 'test' ? 'Test' : 'Validation'} figures, with alpha = ${best.alpha}:`);
   log('');
   log('| method | HR@10 | NDCG@10 | vs popularity HR@10 |');
   log('|---|---|---|---|');
@@ -117,7 +143,8 @@ function main(): void {
 
 function userRow(r: UserResult, pop: UserResult): string {
   const ratio = r === pop ? '1.0x' : `${(r.hr / pop.hr).toFixed(2)}x`;
-  return `| ${r.ranker === 'POPULARITY' ? 'popularity (ours)' : r.ranker} | ${r.hr.toFixed(4)} | ${r.ndcg.toFixed(4)} | ${ratio} |`;
+  const name = r.ranker === 'POPULARITY' ? 'popularity (ours)' : r.ranker === 'COLLAB' ? 'COLLAB (co-occurrence alone)' : r.ranker;
+  return `| ${name} | ${r.hr.toFixed(4)} | ${r.ndcg.toFixed(4)} | ${ratio} |`;
 }
 
 function itemRow(r: ItemResult): string {

@@ -4,7 +4,9 @@
  * with everything after it hidden); the profile comes from the history before the target through
  * buildProfile; every item the user has not interacted with in that history is ranked.
  */
+import { CoOccurrence, DEFAULT_COLLAB, userCollab } from '../personalisation/collab';
 import { RecommendationEngine, SimilarityKind } from '../personalisation/engine';
+import { hybridRank } from '../personalisation/hybrid';
 import { buildProfile, KindWeights, ProfileEvent } from '../personalisation/interests';
 import type { EvalInteraction } from './data';
 import { hitAt, Mean, ndcgAt } from './metrics';
@@ -42,7 +44,28 @@ export interface ProfileSettings {
   kindWeights?: KindWeights;
 }
 
-export type Ranker = 'POPULARITY' | SimilarityKind;
+/** COLLAB is the collaborative signal alone (HYBRID with alpha = 0). */
+export type Ranker = 'POPULARITY' | SimilarityKind | 'HYBRID' | 'COLLAB';
+
+/** Co-occurrence learned from the training part only: every user's history before the target. */
+export function coOccurrence(all: UserCase[], options = DEFAULT_COLLAB): CoOccurrence {
+  const co = new CoOccurrence(options);
+  for (const c of all) co.addHistory(c.history.map((e) => e.itemId).filter((id): id is string => id !== null));
+  return co;
+}
+
+/** A history's distinct items, most recent interaction first: the order HYBRID's votes decay in. */
+export function newestFirst(history: readonly { itemId: string | null }[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (let i = history.length - 1; i >= 0; i--) {
+    const id = history[i].itemId;
+    if (id === null || seen.has(id)) continue;
+    seen.add(id);
+    out.push(id);
+  }
+  return out;
+}
 
 export interface UserResult {
   ranker: Ranker;
@@ -60,8 +83,10 @@ export function evaluateUsers(
   settings: ProfileSettings,
   rankers: Ranker[],
   k = 10,
+  hybrid?: { co: CoOccurrence; alpha: number },
 ): UserResult[] {
   const popular = popularity(all);
+  if (!hybrid && rankers.some((r) => r === 'HYBRID' || r === 'COLLAB')) throw new Error('HYBRID and COLLAB need the co-occurrence');
   return rankers.map((ranker) => {
     const hr = new Mean();
     const ndcg = new Mean();
@@ -82,7 +107,11 @@ export function evaluateUsers(
           if (terms) events.push({ kind: e.kind, occurredAtMs: e.occurredAtMs, terms });
         }
         const profile = buildProfile(events, { ...settings, asOfMs: target.occurredAtMs });
-        ranked = engine.recommend(profile.weights, { similarity: ranker, k, exclude }).map((s) => s.itemId);
+        if (ranker === 'HYBRID' || ranker === 'COLLAB') {
+          const { co, alpha } = hybrid!;
+          const collab = userCollab(newestFirst(history), (id) => co.neighbours(id), co.options);
+          ranked = hybridRank(engine, { profile: profile.weights }, collab, { alpha: ranker === 'COLLAB' ? 0 : alpha, k, exclude }).map((s) => s.itemId);
+        } else ranked = engine.recommend(profile.weights, { similarity: ranker, k, exclude }).map((s) => s.itemId);
         if (ranked.length === 0) empty++;
       }
       hr.add(hitAt(ranked, target.itemId!, k));

@@ -52,39 +52,59 @@ export function hybridRank(engine: RecommendationEngine, query: ContentQuery, co
     'profile' in query ? engine.scoreItems(query.profile, items, { reasons }) : engine.scoreItemsForItem(query.itemId, items, { reasons });
 
   // Candidates: the content top-pool (with reasons), and every item with collaborative evidence.
-  const content = alpha > 0
-    ? 'profile' in query
+  const content =
+    'profile' in query
       ? engine.recommend(query.profile, { similarity: 'COSINE', k: pool, exclude })
-      : engine.similarItems(query.itemId, { similarity: 'COSINE', k: pool, exclude })
-    : [];
+      : engine.similarItems(query.itemId, { similarity: 'COSINE', k: pool, exclude });
   const contentOf = new Map<string, Scored>(content.map((s) => [s.itemId, s]));
-  let maxCollab = 0;
   const collabOnly: string[] = [];
-  for (const [id, c] of collab.scores) {
-    if (exclude.has(id) || !engine.has(id)) continue;
-    if (c > maxCollab) maxCollab = c;
-    if (!contentOf.has(id)) collabOnly.push(id);
-  }
-  const cosineOf = new Map<string, number>(content.map((s) => [s.itemId, s.score]));
-  if (alpha > 0) for (const s of score(collabOnly, false)) cosineOf.set(s.itemId, s.score);
-  else for (const id of collabOnly) cosineOf.set(id, 0);
+  for (const id of collab.scores.keys()) if (!exclude.has(id) && !contentOf.has(id)) collabOnly.push(id);
+  // scoreItems leaves out items the catalogue no longer has; their votes do not count.
+  const rest = score(collabOnly, false);
+  let maxCollab = 0;
+  for (const s of content) maxCollab = Math.max(maxCollab, collab.scores.get(s.itemId) ?? 0);
+  for (const s of rest) maxCollab = Math.max(maxCollab, collab.scores.get(s.itemId)!);
 
-  const blended: { itemId: string; score: number; content: number; collab: number }[] = [];
-  for (const [itemId, cos] of cosineOf) {
-    const c = maxCollab > 0 ? (collab.scores.get(itemId) ?? 0) / maxCollab : 0;
-    const s = alpha * cos + (1 - alpha) * c;
-    if (s > 0) blended.push({ itemId, score: s, content: cos, collab: c });
+  // Blend every candidate; keep the best `pool` (score, then id), without sorting them all.
+  const n = content.length + rest.length;
+  const ids: string[] = new Array(n);
+  const cosines = new Float64Array(n);
+  const scores = new Float64Array(n);
+  let i = 0;
+  for (const list of [content, rest]) {
+    for (const s of list) {
+      const c = maxCollab > 0 ? (collab.scores.get(s.itemId) ?? 0) / maxCollab : 0;
+      ids[i] = s.itemId;
+      cosines[i] = s.score;
+      scores[i++] = alpha * s.score + (1 - alpha) * c;
+    }
   }
-  blended.sort((a, b) => (before(a.score, a.itemId, b.score, b.itemId) ? -1 : 1));
-  let top = blended.slice(0, pool);
+  const order: number[] = [];
+  for (let j = 0; j < n; j++) {
+    if (!(scores[j] > 0)) continue;
+    if (order.length === pool && !before(scores[j], ids[j], scores[order[pool - 1]], ids[order[pool - 1]])) continue;
+    let at = order.length === pool ? pool - 1 : order.length;
+    while (at > 0 && before(scores[j], ids[j], scores[order[at - 1]], ids[order[at - 1]])) {
+      if (at < pool) order[at] = order[at - 1];
+      at--;
+    }
+    order[at] = j;
+    if (order.length > pool) order.length = pool;
+  }
+  let top = order.map((j) => ({
+    itemId: ids[j],
+    score: scores[j],
+    content: cosines[j],
+    collab: maxCollab > 0 ? (collab.scores.get(ids[j]) ?? 0) / maxCollab : 0,
+  }));
   if (diversity > 0) {
     const vectors = top.map((r) => featureMap(engine, r.itemId));
-    top = mmr(top.map((r) => r.score), k, diversity, (i, j) => dot(vectors[i], vectors[j])).map((i) => top[i]);
+    top = mmr(top.map((r) => r.score), k, diversity, (a, b) => dot(vectors[a], vectors[b])).map((j) => top[j]);
   }
 
   // Explain only what is returned.
   const missing = top.filter((r) => !contentOf.has(r.itemId) && r.content > 0).map((r) => r.itemId);
-  for (const s of alpha > 0 ? score(missing, true) : []) contentOf.set(s.itemId, s);
+  for (const s of score(missing, true)) contentOf.set(s.itemId, s);
   return top.map((r) => ({
     ...r,
     reasons: (contentOf.get(r.itemId)?.reasons ?? []).slice(0, REASONS).map((t) => ({ term: t.term, weight: alpha * t.weight })),
