@@ -22,6 +22,8 @@ export interface InventoryReview {
 export interface InventoryData {
   /** Item id -> units in stock. Ids not listed are unknown to inventory (resolve to null). */
   stock: Map<string, number>;
+  /** Item id -> title, inventory's copy of the shop catalogue's (Item.title is @shareable). */
+  titles: Map<string, string>;
   reviews: Map<string, InventoryReview[]>;
   featured: string[];
 }
@@ -39,6 +41,7 @@ export function inventorySchema(data: InventoryData) {
         Query: { featuredItems: () => data.featured.map((id) => ({ id })) },
         Item: {
           __resolveReference: ({ id }: { id: string }) => item(id),
+          title: ({ id }: { id: string }) => data.titles.get(id) ?? '',
           inStock: ({ id }: { id: string }) => (data.stock.get(id) ?? 0) > 0,
           reviews: ({ id }: { id: string }) => (data.reviews.get(id) ?? []).map((r) => ({ ...r, author: { id: r.authorId } })),
         },
@@ -49,7 +52,9 @@ export function inventorySchema(data: InventoryData) {
 
 /** Stock and a review or two for every item of the shipped sample, derived from each id. */
 export function sampleInventory(itemsFile = join(__dirname, '..', '..', 'data', 'sample', 'items.jsonl')): InventoryData {
-  const ids = readFileSync(itemsFile, 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+  const items = readFileSync(itemsFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { id: string; title: string });
+  const ids = items.map((i) => i.id);
+  const titles = new Map(items.map((i) => [i.id, i.title]));
   const stock = new Map<string, number>();
   const reviews = new Map<string, InventoryReview[]>();
   for (const id of ids) {
@@ -60,7 +65,7 @@ export function sampleInventory(itemsFile = join(__dirname, '..', '..', 'data', 
       reviews.set(id, [{ rating: (h[4] % 5) + 1, text: h[4] % 2 ? 'Arrives on time, worth every issue.' : 'Thinner than it used to be.', authorId: author }]);
     }
   }
-  return { stock, reviews, featured: ids.slice(0, 5) };
+  return { stock, titles, reviews, featured: ids.slice(0, 5) };
 }
 
 if (require.main === module) {

@@ -106,16 +106,20 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
     // Each entity is known to every subgraph that defines it, by the same key.
     expect(supergraph).toMatch(/type Item\s+@join__type\(graph: INVENTORY, key: "id"\)\s+@join__type\(graph: TAILOR, key: "id"\)/);
     expect(supergraph).toMatch(/type User\s+@join__type\(graph: ACCOUNTS, key: "id"\)\s+@join__type\(graph: INVENTORY, key: "id", resolvable: false\)\s+@join__type\(graph: TAILOR, key: "id"\)/);
-    // Each non-key field has exactly one owner.
+    // The one field both define is @shareable in both, on purpose: with no @join__field, every
+    // subgraph that defines Item may resolve it.
+    expect(supergraph).toMatch(/\n\s+title: String!\n/);
+    // Every other non-key field has exactly one owner.
     expect(supergraph).toMatch(/recommendations\([^)]*\)[^\n]*: \[Recommendation!\]! @join__field\(graph: TAILOR\)|recommendations\([\s\S]*?\): \[Recommendation!\]! @join__field\(graph: TAILOR\)/);
     expect(supergraph).toContain('inStock: Boolean! @join__field(graph: INVENTORY)');
     expect(supergraph).toContain('email: String! @join__field(graph: ACCOUNTS)');
   });
 
   it('refuses a subgraph that redefines a field tailor owns, unless both mark it @shareable', () => {
+    // Item.description is tailor's alone (not @shareable there), so a second definition is refused.
     const catalogue = gql`
       extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
-      type Item @key(fields: "id") { id: ID! title: String! @shareable }
+      type Item @key(fields: "id") { id: ID! description: String @shareable }
       type Query { bestsellers: [Item!]! }
     `;
     const result = composeServices([
@@ -124,6 +128,21 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
     ]);
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['INVALID_FIELD_SHARING']);
     expect(result.errors?.[0].message).toContain('defined as non-shareable in subgraph "tailor"');
+  });
+
+  it('takes the shareable title from the subgraph the plan is already in, and both copies agree', async () => {
+    const res = await viaGateway(`{ featuredItems { id title inStock } }`, ALICE);
+    expect(res.errors).toBeUndefined();
+    // Stock and titles only: inventory answers alone, no hop into tailor.
+    expect(calls).toEqual(['inventory']);
+    const ids = res.data.featuredItems.map((i: { id: string }) => i.id);
+    const direct = await app.run(`query ($ids: [_Any!]!) { _entities(representations: $ids) { ... on Item { id title } } }`, {
+      ids: ids.map((id: string) => ({ __typename: 'Item', id })),
+    });
+    expect(res.data.featuredItems.map(({ id, title }: { id: string; title: string }) => ({ id, title }))).toEqual(direct.data!._entities);
+    // Asked next to a tailor field, the title still comes from one place and answers the same.
+    const mixed = await viaGateway(`{ featuredItems { id title features { term } } }`, ALICE);
+    expect(mixed.data.featuredItems.map(({ id, title }: { id: string; title: string }) => ({ id, title }))).toEqual(direct.data!._entities);
   });
 
   it('answers _service { sdl } with its schema as written, the federation link and both keys', async () => {
