@@ -176,6 +176,17 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
     });
   });
 
+  it('diversity re-ranks HYBRID\'s own best candidates', async () => {
+    const q = `query ($d: Float, $f: Int) { user(id: "sim-user-001") { recommendations(similarity: HYBRID, first: $f, diversity: $d) { score item { id } } } }`;
+    const pool = (await app.run(q, { d: 0, f: 50 })).data!.user.recommendations.map((r: any) => r.item.id);
+    const plain = (await app.run(q, { d: 0, f: 5 })).data!.user.recommendations;
+    const diverse = (await app.run(q, { d: 0.9, f: 5 })).data!.user.recommendations;
+    expect(plain.map((r: any) => r.item.id)).toEqual(pool.slice(0, 5));
+    expect(diverse).toHaveLength(5);
+    for (const r of diverse) expect(pool).toContain(r.item.id);
+    expect(diverse.map((r: any) => r.item.id)).not.toEqual(plain.map((r: any) => r.item.id));
+  });
+
   it('makes the same number of SQL queries for 1 and for 50 HYBRID recommendations', async () => {
     const count = async (first: number) => {
       db.resetQueries();
