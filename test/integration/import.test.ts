@@ -35,7 +35,12 @@ describe('bulk import', () => {
   it('imports good lines, rejects bad ones with reasons, and rebuilds profiles', async () => {
     const report = await importFiles(db.dataSource, { items, interactions, batchSize: 2, profile });
     expect(report.items).toEqual({ read: 8, inserted: 3, updated: 0, unchanged: 0, rejected: 5 });
-    expect(report.interactions).toEqual({ read: 8, inserted: 3, alreadyPresent: 0, rejected: 5, usersRebuilt: 2 });
+    // u1 bought a, then viewed b: one pair each way (a -> b 1, b -> a 0.5), two items with one user each.
+    expect(report.interactions).toEqual({ read: 8, inserted: 3, alreadyPresent: 0, rejected: 5, usersRebuilt: 2, coOccurrence: { pairs: 2, items: 2 } });
+    expect(await db.dataSource.query(`SELECT item_a, item_b, weight FROM item_pairs ORDER BY item_a`)).toEqual([
+      { item_a: 'a', item_b: 'b', weight: 1 },
+      { item_a: 'b', item_b: 'a', weight: 0.5 },
+    ]);
     const reasons = report.rejections.map((r) => `${r.line}: ${r.reason}`);
     expect(reasons).toEqual(
       expect.arrayContaining([
