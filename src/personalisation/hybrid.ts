@@ -51,52 +51,43 @@ export function hybridRank(engine: RecommendationEngine, query: ContentQuery, co
   const score = (items: Iterable<string>, reasons: boolean) =>
     'profile' in query ? engine.scoreItems(query.profile, items, { reasons }) : engine.scoreItemsForItem(query.itemId, items, { reasons });
 
-  // Candidates: the content top-pool (with reasons), and every item with collaborative evidence.
+  // Candidates: the content top-pool from the index (with reasons)...
   const content =
     'profile' in query
       ? engine.recommend(query.profile, { similarity: 'COSINE', k: pool, exclude })
       : engine.similarItems(query.itemId, { similarity: 'COSINE', k: pool, exclude });
   const contentOf = new Map<string, Scored>(content.map((s) => [s.itemId, s]));
-  const collabOnly: string[] = [];
-  for (const id of collab.scores.keys()) if (!exclude.has(id) && !contentOf.has(id)) collabOnly.push(id);
-  // scoreItems leaves out items the catalogue no longer has; their votes do not count.
-  const rest = score(collabOnly, false);
+  // ...and the items with co-occurrence evidence, strongest first. Any of them outside the content
+  // pool has a cosine of at most the pool's last (0 when the pool is not full: then every item
+  // with a cosine is in it).
+  const bar = content.length === pool ? content[pool - 1].score : 0;
+  const others: { itemId: string; collab: number }[] = [];
+  for (const [itemId, c] of collab.scores) if (!exclude.has(itemId) && !contentOf.has(itemId)) others.push({ itemId, collab: c });
+  others.sort((a, b) => b.collab - a.collab || (a.itemId < b.itemId ? -1 : 1));
+  // The scale: the strongest evidence among items the catalogue still has.
   let maxCollab = 0;
   for (const s of content) maxCollab = Math.max(maxCollab, collab.scores.get(s.itemId) ?? 0);
-  for (const s of rest) maxCollab = Math.max(maxCollab, collab.scores.get(s.itemId)!);
+  for (const o of others) {
+    if (o.collab <= maxCollab) break;
+    if (engine.has(o.itemId)) {
+      maxCollab = o.collab;
+      break;
+    }
+  }
+  const collabPart = (itemId: string) => (maxCollab > 0 ? (collab.scores.get(itemId) ?? 0) / maxCollab : 0);
 
-  // Blend every candidate; keep the best `pool` (score, then id), without sorting them all.
-  const n = content.length + rest.length;
-  const ids: string[] = new Array(n);
-  const cosines = new Float64Array(n);
-  const scores = new Float64Array(n);
-  let i = 0;
-  for (const list of [content, rest]) {
-    for (const s of list) {
-      const c = maxCollab > 0 ? (collab.scores.get(s.itemId) ?? 0) / maxCollab : 0;
-      ids[i] = s.itemId;
-      cosines[i] = s.score;
-      scores[i++] = alpha * s.score + (1 - alpha) * c;
-    }
+  const best = new BestList(pool);
+  for (const s of content) best.offer(s.itemId, alpha * s.score + (1 - alpha) * collabPart(s.itemId), s.score);
+  // Score the others exactly, in order of evidence, until even a perfect-for-its-rank one
+  // (cosine = bar) could not enter: every later one has less evidence.
+  const CHUNK = 32;
+  for (let at = 0; at < others.length; at += CHUNK) {
+    const bound = alpha * bar + (1 - alpha) * (maxCollab > 0 ? others[at].collab / maxCollab : 0);
+    if (best.full && bound < best.lastScore) break;
+    const chunk = others.slice(at, at + CHUNK).map((o) => o.itemId);
+    for (const s of score(chunk, false)) best.offer(s.itemId, alpha * s.score + (1 - alpha) * collabPart(s.itemId), s.score);
   }
-  const order: number[] = [];
-  for (let j = 0; j < n; j++) {
-    if (!(scores[j] > 0)) continue;
-    if (order.length === pool && !before(scores[j], ids[j], scores[order[pool - 1]], ids[order[pool - 1]])) continue;
-    let at = order.length === pool ? pool - 1 : order.length;
-    while (at > 0 && before(scores[j], ids[j], scores[order[at - 1]], ids[order[at - 1]])) {
-      if (at < pool) order[at] = order[at - 1];
-      at--;
-    }
-    order[at] = j;
-    if (order.length > pool) order.length = pool;
-  }
-  let top = order.map((j) => ({
-    itemId: ids[j],
-    score: scores[j],
-    content: cosines[j],
-    collab: maxCollab > 0 ? (collab.scores.get(ids[j]) ?? 0) / maxCollab : 0,
-  }));
+  let top = best.entries.map((e) => ({ itemId: e.itemId, score: e.score, content: e.content, collab: collabPart(e.itemId) }));
   if (diversity > 0) {
     const vectors = top.map((r) => featureMap(engine, r.itemId));
     top = mmr(top.map((r) => r.score), k, diversity, (a, b) => dot(vectors[a], vectors[b])).map((j) => top[j]);
@@ -114,6 +105,31 @@ export function hybridRank(engine: RecommendationEngine, query: ContentQuery, co
         : [],
   }));
 }
+/** The best `size` entries offered, by score then id, kept sorted by insertion (size is small). */
+class BestList {
+  readonly entries: { itemId: string; score: number; content: number }[] = [];
+
+  constructor(private readonly size: number) {}
+
+  get full(): boolean {
+    return this.entries.length === this.size;
+  }
+
+  get lastScore(): number {
+    return this.entries[this.entries.length - 1].score;
+  }
+
+  offer(itemId: string, score: number, content: number): void {
+    if (!(score > 0) || this.size <= 0) return;
+    const e = this.entries;
+    if (e.length === this.size && !before(score, itemId, e[e.length - 1].score, e[e.length - 1].itemId)) return;
+    let at = e.length;
+    while (at > 0 && before(score, itemId, e[at - 1].score, e[at - 1].itemId)) at--;
+    e.splice(at, 0, { itemId, score, content });
+    if (e.length > this.size) e.pop();
+  }
+}
+
 function featureMap(engine: RecommendationEngine, itemId: string): Map<string, number> {
   return new Map((engine.features(itemId) ?? []).map((f: WeightedTerm) => [f.term, f.weight]));
 }
