@@ -145,6 +145,7 @@ function* sampling(g: GeneratorKernel, vocab: Vocabulary, examples: Example[], o
   const maxIds = vocab.size;
   const ids = new Int32Array(maxIds);
   const weights = new Float64Array(maxIds);
+  const coords = new Float64Array(g.rank);
   for (let e = 0; e < examples.length; e++) {
     const ex = examples[e];
     const allowed = allowedIds(vocab, ex);
@@ -167,21 +168,39 @@ function* sampling(g: GeneratorKernel, vocab: Vocabulary, examples: Example[], o
         const prev = n > 1 ? tokens[n - 2] : -1;
         const boost = focusWritten ? 0 : opts.focusBoost * (1 + step / 4);
         const banned = n >= 2 ? trigrams.get(prev * maxIds + last) : undefined;
+        // Truncated sampling: tokens 100x less likely than the best are never drawn. Bounds on
+        // every logit from the state's leading directions rule most tokens out before their
+        // exact logit is computed; the draw is the same as from all exact logits.
+        const rest = g.leadCoordinates(h, coords);
         let m = 0;
-        let max = -Infinity;
+        let bestLower = -Infinity;
         for (let a = 0; a < allowed.length; a++) {
           const i = allowed[a];
           if (i === eosId && n < opts.minTokens) continue;
           if (i === last) continue;
           if (isSlotId[i] && slotsUsed.has(i)) continue;
           if (banned !== undefined && banned.includes(i)) continue;
+          const lead = g.leadLogit(coords, i);
+          const slack = rest * g.residual[i];
+          const bonus = boost !== 0 && focus.has(i) ? boost : 0;
+          const lower = (lead - slack) / opts.temperature + bonus;
+          if (lower > bestLower) bestLower = lower;
+          ids[m] = i;
+          weights[m++] = (lead + slack) / opts.temperature + bonus;
+        }
+        const cut = bestLower - Math.log(100);
+        let kept = 0;
+        let max = -Infinity;
+        for (let j = 0; j < m; j++) {
+          if (weights[j] < cut) continue;
+          const i = ids[j];
           let l = g.logit(h, i) / opts.temperature;
           if (boost !== 0 && focus.has(i)) l += boost;
-          ids[m] = i;
-          weights[m++] = l;
+          ids[kept] = i;
+          weights[kept++] = l;
           if (l > max) max = l;
         }
-        // Truncated sampling: tokens 100x less likely than the best are never drawn.
+        m = kept;
         const floor = max - Math.log(100);
         let total = 0;
         for (let j = 0; j < m; j++) {
@@ -250,6 +269,11 @@ function kernelsOf(bundle: Bundle): { generator: GeneratorKernel; discriminator:
   return { generator, discriminator };
 }
 
+/** Builds the bundle's kernels now (tens of ms, once per model version) rather than in the first request. */
+export function prepare(bundle: Bundle): void {
+  kernelsOf(bundle);
+}
+
 function* writing(bundle: Bundle, examples: Example[], opts: DecodeOptions): Steps<Generated[]> {
   const { vocab } = bundle;
   const kernels = kernelsOf(bundle);
@@ -259,20 +283,29 @@ function* writing(bundle: Bundle, examples: Example[], opts: DecodeOptions): Ste
     const text = templateDescription(ex.item, ex.focus);
     return { text, highlights: ex.focus.filter((f) => mentions(text, f)), realness: 0, ids: [], fallback: true, rank: -Infinity };
   });
+  // Ranked first, checked for grounding best first: most candidates never need the check.
+  const ranked: (Generated & { ex: number; rank: number })[] = [];
   for (const r of rows) {
     const ex = examples[r.ex];
     const tokens = endAtSentence(r.tokens.map((id) => vocab.token(id)));
     const text = lexicalise(tokens, ex, vocab);
-    yield;
     if (text.split(' ').length < 4 || hasRepeatedTrigram(text)) continue;
-    if (foreignValues(text, ex.item, vocab.lexiconSet).length > 0) continue;
     const ids = [...tokens.map((x) => vocab.id(x)), eosId];
     const realness = kernels.discriminator.score([...ex.condition.map((c) => vocab.id(c)), ...ids]);
-    yield;
     const covered = ex.focus.filter((f) => mentions(text, f));
     const coverage = ex.focus.length === 0 ? 1 : covered.length / ex.focus.length;
     const rank = realness + (covered.length > 0 || ex.focus.length === 0 ? 1 : 0) + 0.3 * coverage;
-    if (rank > best[r.ex].rank) best[r.ex] = { text, highlights: covered, realness, ids, fallback: false, rank };
+    ranked.push({ ex: r.ex, text, highlights: covered, realness, ids, fallback: false, rank });
+    yield;
+  }
+  // Stable: among equal ranks the first sampled wins.
+  ranked.sort((a, b) => b.rank - a.rank);
+  for (const { ex: e, ...candidate } of ranked) {
+    if (!best[e].fallback) continue;
+    const ex = examples[e];
+    const grounded = foreignValues(candidate.text, ex.item, vocab.lexiconSet).length === 0;
+    if (grounded) best[e] = candidate;
+    yield;
   }
   return best.map(({ rank: _rank, ...g }) => g);
 }

@@ -18,6 +18,62 @@ function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
   return out;
 }
 
+/** How many leading directions bound the logits (8 of 64 carry 80% of the shipped model's output weights). */
+const LEAD_RANK = 8;
+
+/**
+ * The `rank` leading eigenvectors of W^T W for W [V, H] (row-major), by cyclic Jacobi rotations
+ * on the H x H matrix. Any orthonormal directions keep the logit bounds valid; better ones only
+ * make them tighter, so a few sweeps suffice.
+ */
+function principalDirections(w: Float32Array, V: number, H: number, rank: number): Float64Array {
+  const c = new Float64Array(H * H);
+  for (let v = 0; v < V; v++) {
+    const off = v * H;
+    for (let i = 0; i < H; i++) {
+      const x = w[off + i];
+      if (x === 0) continue;
+      for (let j = i; j < H; j++) c[i * H + j] += x * w[off + j];
+    }
+  }
+  for (let i = 0; i < H; i++) for (let j = 0; j < i; j++) c[i * H + j] = c[j * H + i];
+  const q = new Float64Array(H * H);
+  for (let i = 0; i < H; i++) q[i * H + i] = 1;
+  for (let sweep = 0; sweep < 8; sweep++) {
+    for (let p = 0; p < H; p++) {
+      for (let r = p + 1; r < H; r++) {
+        const apr = c[p * H + r];
+        if (Math.abs(apr) < 1e-12) continue;
+        const theta = 0.5 * Math.atan2(2 * apr, c[r * H + r] - c[p * H + p]);
+        const cos = Math.cos(theta);
+        const sin = Math.sin(theta);
+        for (let i = 0; i < H; i++) {
+          const a = c[i * H + p];
+          const b = c[i * H + r];
+          c[i * H + p] = cos * a - sin * b;
+          c[i * H + r] = sin * a + cos * b;
+        }
+        for (let i = 0; i < H; i++) {
+          const a = c[p * H + i];
+          const b = c[r * H + i];
+          c[p * H + i] = cos * a - sin * b;
+          c[r * H + i] = sin * a + cos * b;
+        }
+        for (let i = 0; i < H; i++) {
+          const a = q[i * H + p];
+          const b = q[i * H + r];
+          q[i * H + p] = cos * a - sin * b;
+          q[i * H + r] = sin * a + cos * b;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: H }, (_, i) => i).sort((a, b) => c[b * H + b] - c[a * H + a]);
+  const basis = new Float64Array(rank * H);
+  for (let k = 0; k < rank; k++) for (let i = 0; i < H; i++) basis[k * H + i] = q[i * H + order[k]];
+  return basis;
+}
+
 /** The GRU generator of model.ts: `step` is `Generator.cell(project(token))`, `logit` one column of `Generator.logits`. */
 export class GeneratorKernel {
   readonly hidden: number;
@@ -35,6 +91,16 @@ export class GeneratorKernel {
   private readonly projected: Float32Array;
   private readonly isProjected: Uint8Array;
   private readonly gates: Float64Array;
+  /**
+   * Bounds on the logits from a few directions of the state: `basis` holds the `rank` directions
+   * ([rank, H], orthonormal) along which the output weights vary most, `lead` every token's
+   * output weights along them ([V, rank]) and `residual` the norm of the rest of its weights.
+   * Then h.w = (Uh).(Uw) + h'.w' with |h'.w'| <= |h'| |w'| (Cauchy-Schwarz).
+   */
+  readonly rank: number;
+  private readonly basis: Float64Array;
+  private readonly lead: Float64Array;
+  readonly residual: Float64Array;
 
   /** Copies the generator's current weights (training builds one per sampling round). */
   constructor(g: Generator) {
@@ -57,6 +123,45 @@ export class GeneratorKernel {
     this.projected = new Float32Array(V * 3 * H);
     this.isProjected = new Uint8Array(V);
     this.gates = new Float64Array(3 * H);
+    this.rank = Math.min(LEAD_RANK, H);
+    this.basis = principalDirections(this.woT, V, H, this.rank);
+    this.lead = new Float64Array(V * this.rank);
+    this.residual = new Float64Array(V);
+    for (let v = 0; v < V; v++) {
+      let norm = 0;
+      for (let i = 0; i < H; i++) norm += this.woT[v * H + i] ** 2;
+      for (let k = 0; k < this.rank; k++) {
+        let x = 0;
+        for (let i = 0; i < H; i++) x += this.basis[k * H + i] * this.woT[v * H + i];
+        this.lead[v * this.rank + k] = x;
+        norm -= x * x;
+      }
+      // Rounding must not make the bound tighter than the truth.
+      this.residual[v] = Math.sqrt(Math.max(norm, 0)) * (1 + 1e-9) + 1e-9;
+    }
+  }
+
+  /** Writes the state's coordinates along the leading directions to `coords`; returns the norm of the rest. */
+  leadCoordinates(h: Float32Array, coords: Float64Array): number {
+    const H = this.hidden;
+    let norm = 0;
+    for (let i = 0; i < H; i++) norm += h[i] * h[i];
+    for (let k = 0; k < this.rank; k++) {
+      let x = 0;
+      for (let i = 0; i < H; i++) x += this.basis[k * H + i] * h[i];
+      coords[k] = x;
+      norm -= x * x;
+    }
+    return Math.sqrt(Math.max(norm, 0)) * (1 + 1e-9) + 1e-9;
+  }
+
+  /** The logit of `token` along the leading directions only: the exact logit is within residual[token] * |rest of h| of it. */
+  leadLogit(coords: Float64Array, token: number): number {
+    const r = this.rank;
+    const off = token * r;
+    let s = this.bo[token];
+    for (let k = 0; k < r; k++) s += coords[k] * this.lead[off + k];
+    return s;
   }
 
   private projection(token: number): number {
@@ -80,12 +185,25 @@ export class GeneratorKernel {
     const H = this.hidden;
     const H3 = 3 * H;
     const acc = this.gates;
+    const wh = this.wh;
     acc.fill(0);
-    for (let i = 0; i < H; i++) {
+    // Four state dimensions per pass: a quarter of the loads and stores of the sums.
+    let i = 0;
+    for (; i + 4 <= H; i += 4) {
+      const x0 = h[i];
+      const x1 = h[i + 1];
+      const x2 = h[i + 2];
+      const x3 = h[i + 3];
+      const w0 = i * H3;
+      const w1 = w0 + H3;
+      const w2 = w1 + H3;
+      const w3 = w2 + H3;
+      for (let j = 0; j < H3; j++) acc[j] += x0 * wh[w0 + j] + x1 * wh[w1 + j] + x2 * wh[w2 + j] + x3 * wh[w3 + j];
+    }
+    for (; i < H; i++) {
       const x = h[i];
-      if (x === 0) continue;
       const w = i * H3;
-      for (let j = 0; j < H3; j++) acc[j] += x * this.wh[w + j];
+      for (let j = 0; j < H3; j++) acc[j] += x * wh[w + j];
     }
     const p = this.projection(token);
     const xs = this.projected;

@@ -8,7 +8,7 @@ import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { tensorflow } from './backend';
-import { DEFAULT_DECODE, generate } from './decode';
+import { DEFAULT_DECODE, generate, prepare } from './decode';
 import { asBundle, disposeVersion, installBundledModel, loadVersion, newestVersion, StoredVersion } from './store';
 import { genericDescription } from './template';
 import { decodingExample } from './vocabulary';
@@ -110,6 +110,7 @@ export class DescriptionService {
     if (newest === null || newest === this.modelVersion) return false;
     const started = Date.now();
     const version = await loadVersion(this.db, newest);
+    prepare(asBundle(version));
     const previous = this.current;
     this.current = { version, inUse: 0, retired: false };
     if (previous) this.retire(previous);

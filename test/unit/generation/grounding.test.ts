@@ -17,7 +17,7 @@ describe('generated descriptions on every item of the shipped sample', () => {
     // Focus: two of the item's own terms, as a user sharing them would bring.
     const examples = items.map((item) => decodingExample(item, itemSlots(item).filter((s) => s.slot !== '<title>').slice(0, 2).map((s) => normaliseTerm(s.surface)!)));
     texts = (await generate(bundle, examples, { candidates: 3, maxTokens: 36, minTokens: 8, temperature: 0.8, focusBoost: 1.5, seed: 0 })).map((g, i) => ({ ...g, focus: examples[i].focus }));
-  });
+  }, 120_000); // training, on a CPU shared with the other test files
 
   it('never names a brand or category the item lacks', () => {
     const violations = items.map((item, i) => ({ id: item.id, foreign: foreignValues(texts[i].text, item, lexicon) })).filter((v) => v.foreign.length > 0);
