@@ -222,7 +222,7 @@ export class RecommendationEngine {
     const postingArrays = [this.base.termIds, this.base.tfs, this.inv.docs, this.inv.weights];
     const other = [this.base.offsets, this.base.norms, this.inv.starts, this.inv.maxWeight, this.baseDead, this.vocab.idf, this.vocab.liveDf];
     const s = this.scratch;
-    const scratch = [s.slots, s.skip, s.member, s.touched, ...s.levels];
+    const scratch = [s.skip, s.member, s.done, s.from.docs, s.from.acc, s.from.inverseNorm, s.to.docs, s.to.acc, s.to.inverseNorm, ...s.levels];
     const bytes = (arrays: ArrayBufferView[]) => arrays.reduce((s, a) => s + a.byteLength, 0);
     // Bitsets of common terms count with the postings they mirror.
     const postingBytes = bytes(postingArrays) + this.inv.bitsetBytes;

@@ -151,6 +151,13 @@ export class InvertedIndex {
     return this.maxWeight.length;
   }
 
+  /** Postings in lists[from .. to). */
+  postingsOf(lists: readonly number[], from: number, to: number): number {
+    let sum = 0;
+    for (let i = from; i < to; i++) sum += this.length(lists[i]);
+    return sum;
+  }
+
   length(t: number): number {
     return t < this.maxWeight.length ? this.starts[t + 1] - this.starts[t] : 0;
   }
@@ -160,18 +167,39 @@ export class InvertedIndex {
 const FLOAT32_EPS = 2 ** -24;
 
 /**
+ * COSINE's candidates in document order: item, partial sum, and an upper bound on 1 / ||d||.
+ * A list is applied by merging one buffer into the other, so every read is sequential.
+ */
+export class Candidates {
+  docs = new Int32Array(0);
+  acc = new Float64Array(0);
+  inverseNorm = new Float64Array(0);
+  count = 0;
+
+  /** Room for n entries; the contents are discarded (only ever called on the empty output buffer). */
+  reserve(n: number): void {
+    if (this.docs.length >= n) return;
+    const size = Math.max(n, 2 * this.docs.length);
+    this.docs = new Int32Array(size);
+    this.acc = new Float64Array(size);
+    this.inverseNorm = new Float64Array(size);
+  }
+}
+
+/**
  * Per-document scratch for one query at a time (JavaScript runs one at a time): a stamp
  * per document replaces clearing arrays between queries.
  */
 export class Scratch {
-  /**
-   * COSINE's state of item d at [2d] and its partial sum at [2d + 1]: side by side, so reading
-   * a posting costs one cache miss, not two.
-   */
-  readonly slots: Float64Array;
   readonly skip: Uint32Array;
   readonly member: Uint32Array;
-  readonly touched: Int32Array;
+  /** Items COSINE scored exactly in this query (a bitset small enough for the L2 cache); cleared after it. */
+  readonly done: Uint32Array;
+  from = new Candidates();
+  to = new Candidates();
+  /** COSINE's partial sums and touched bits for one window of documents; left zero after each. */
+  readonly windowAcc = new Float64Array(WINDOW);
+  readonly windowBits = new Uint32Array(WINDOW / 32);
   /**
    * JACCARD's rare-term counts as nested bitsets: bit d of levels[j] says item d is in more
    * than j of the rare lists read. Small enough to stay in cache while the lists are read; only
@@ -181,17 +209,14 @@ export class Scratch {
   stamp = 0;
 
   constructor(readonly docs: number) {
-    this.slots = new Float64Array(2 * docs);
     this.skip = new Uint32Array(docs);
     this.member = new Uint32Array(docs);
-    this.touched = new Int32Array(docs);
+    this.done = new Uint32Array(Math.ceil(docs / 32));
     this.levels = [new Uint32Array(Math.ceil(docs / 32))];
   }
 
   next(): number {
-    // slots hold states up to 2 * stamp + 1.
-    if (this.stamp >= 0x7ffffffe) {
-      this.slots.fill(0);
+    if (this.stamp >= 0xfffffffe) {
       this.skip.fill(0);
       this.member.fill(0);
       this.stamp = 0;
@@ -231,27 +256,33 @@ export function exhaustiveBase(q: BaseQuery, kind: 'COSINE' | 'JACCARD', top: To
   }
 }
 
-/**
- * Reading one more posting costs a few nanoseconds (sequential); scoring one candidate through
- * the forward index costs a few hundred (random access). So after the last list that could
- * bring a new item, a long list is still read (updating only the items already seen, which
- * tightens every candidate's bound) while that is cheaper than scoring the candidates left.
- */
-const VERIFY_PER_POSTING = 40;
+/** A list longer than this many times the candidates is searched (galloping), not scanned. */
+const GALLOP = 8;
 
 /**
- * Exact top-K cosine, term-at-a-time with MaxScore pruning. Terms go in decreasing order of
- * their bound q_t * max w_t. Once what the terms left could give an unseen item falls below
- * the bar (a lower bound on the final k-th best score), no unseen item can enter: from then on
- * lists only update items already seen, and each item whose partial sum plus what is left
- * still reaches the bar is scored exactly.
+ * Documents per window of the grouped pass: their partial sums (32 KB) stay in the L1 cache.
+ * A power of two, so a window's touched bitset is WINDOW / 32 whole words.
+ */
+export const WINDOW = 4096;
+
+/**
+ * Exact top-K cosine with MaxScore pruning. Terms go in decreasing order of their bound
+ * q_t * max w_t. Once what the terms left could give an unseen item falls below the bar (a
+ * lower bound on the final k-th best score), no unseen item can enter: from then on lists only
+ * update the candidates, and those whose partial sum plus what is left still reaches the bar
+ * are scored exactly at the end.
  *
  * "What is left" for item d is also at most sum q_t * maxTf_t * idf_t / ||d||: the common
- * terms left have low IDF, and an item seen in a rare list has a large norm, so this bound is
- * usually far below the per-term one. At an item's first posting 1 / ||d|| <= w / idf_t
- * (tf >= 1), so an item that cannot reach the bar is dropped before it costs anything more.
+ * terms left have low IDF, and an item in a rare list has a large norm, so this bound is
+ * usually far below the per-term one, and candidates are dropped as soon as it falls below the
+ * bar. Candidates are kept in document order, so there is no random access per posting:
+ *  1. short lists are merged into the candidates one at a time, which quickly gives a bar;
+ *  2. the other lists that may still bring new items are read together, window by window of
+ *     documents, summing into a cache-resident array, so an item is judged on everything those
+ *     lists give it, not on one list at a time with the rest bounded;
+ *  3. the remaining long lists are searched (galloping) for the few candidates left.
  * Excluded and dead items are checked only where an item could count (raising the bar or
- * being scored), which keeps the loop over postings at one random read each.
+ * being scored).
  */
 export function prunedCosine(q: BaseQuery, top: TopK): void {
   const { inv, query, fwd, idf, dead, scratch, stamp, inQuery } = q;
@@ -272,84 +303,222 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
   // float32 weights move a partial sum by at most 2^-24 * sum q_t (every w <= 1); twice that
   // covers the bar and the bound erring in opposite directions, and 1e-9 the summation order.
   const margin = 1e-9 + 4 * FLOAT32_EPS * sumQ;
-  const { slots, skip, touched } = scratch;
+  const { skip, done } = scratch;
   const { starts, docs, weights } = inv;
   const { offsets, termIds, tfs, norms } = fwd;
   const exact = (d: number) => cosineDoc(termIds, tfs, offsets[d], offsets[d + 1], norms[d], idf, query, inQuery);
   const bounds = new LowerBounds(top.k, scratch.member, stamp);
-  // slots[2d] is SEEN for an item seen in this query, OUT for one excluded, dead, already scored
-  // exactly or unable to reach the bar, anything else for an item not seen yet.
-  const SEEN = stamp * 2;
-  const OUT = SEEN + 1;
-  let count = 0;
-  let i = 0;
-  // Phase 1: any item may still make it.
-  for (; i < m; i++) {
-    let bar = settle(bounds, top, exact, slots, OUT);
-    if (rest[i] + margin < bar) break;
-    const t = lists[i];
-    const qt = query[t];
-    const after = rest[i + 1] + margin;
-    // w / idf_t overestimates 1 / ||d|| by float32 rounding at most; 2^-20 covers it.
-    const perWeight = (normRest[i + 1] / idf[t]) * (1 + 2 ** -20);
-    let low = bounds.bar;
-    for (let p = starts[t], end = starts[t + 1]; p < end; p++) {
-      const d = docs[p];
-      const at = 2 * d;
-      const state = slots[at];
-      let v: number;
-      if (state === SEEN) v = slots[at + 1] + qt * weights[p];
-      else if (state === OUT) continue;
-      else {
-        const w = weights[p];
-        v = qt * w;
-        if (v + Math.min(after, perWeight * w + margin) < bar) {
-          slots[at] = OUT;
-          continue;
-        }
-        slots[at] = SEEN;
-        touched[count++] = d;
+  const settled: number[] = [];
+  const excluded = (d: number) => skip[d] === stamp || dead[d] === 1;
+  let from = scratch.from;
+  let to = scratch.to;
+  from.count = 0;
+  try {
+    let i = 0;
+    let admitting = true;
+    for (; i < m; i++) {
+      let bar = settle(bounds, top, exact, done, settled);
+      const admit = rest[i] + margin >= bar;
+      const n = from.count;
+      if (!admit && n === 0) break;
+      if (!admit && admitting) {
+        // Step 3 reads the lists without a bitset; the common terms' bitsets then bound what
+        // each candidate can still gain, by the terms it has (orderBitsetsLast).
+        admitting = false;
+        orderBitsetsLast(lists, i, rest, normRest, bound, (t) => query[t] * inv.maxTf[t] * idf[t], inv);
       }
-      slots[at + 1] = v;
-      if (v > low) {
-        if (skip[d] === stamp || dead[d] === 1) slots[at] = OUT;
-        else {
+      if (!admit && inv.bitsets.has(lists[i])) break;
+      const t = lists[i];
+      let p = starts[t];
+      const end = starts[t + 1];
+      if (admit && end - p > 2 * n + 1024) {
+        // Step 2: every list that may still bring new items, at once.
+        let last = i + 1;
+        while (last < m && rest[last] + margin >= bar) last++;
+        to.reserve(n + inv.postingsOf(lists, i, last));
+        to.count = windows(q, lists.slice(i, last), from, to, rest[last], normRest[last], margin, bounds, () => settle(bounds, top, exact, done, settled));
+        i = last - 1;
+      } else {
+        // Steps 1 and 3: one list.
+        const qt = query[t];
+        const later = rest[i + 1];
+        const perNorm = normRest[i + 1];
+        // w / idf_t overestimates 1 / ||d|| by float32 rounding at most; 2^-20 covers it.
+        const inverseNormPerWeight = (1 + 2 ** -20) / idf[t];
+        to.reserve(n + (admit ? end - p : 0));
+        const { docs: fromDocs, acc: fromAcc, inverseNorm: fromX } = from;
+        const { docs: toDocs, acc: toAcc, inverseNorm: toX } = to;
+        const gallop = !admit && end - p > GALLOP * n;
+        let out = 0;
+        let low = bounds.bar;
+        for (let a = 0; a <= n; a++) {
+          const d = a < n ? fromDocs[a] : 0x7fffffff;
+          if (gallop) p = seek(docs, p, end, d);
+          else if (!admit) while (p < end && docs[p] < d) p++;
+          else {
+            // Postings before d are items not seen yet.
+            for (; p < end && docs[p] < d; p++) {
+              const e = docs[p];
+              const w = weights[p];
+              const v = qt * w;
+              const x = w * inverseNormPerWeight;
+              if (v + Math.min(later, perNorm * x) + margin < bar) continue;
+              if (v > low) {
+                if (excluded(e)) continue;
+                low = bounds.raise(e, v);
+                if (low > bar) bar = low;
+              }
+              toDocs[out] = e;
+              toAcc[out] = v;
+              toX[out++] = x;
+            }
+          }
+          if (a === n) break;
+          let v = fromAcc[a];
+          const x = fromX[a];
+          if (p < end && docs[p] === d) v += qt * weights[p++];
+          if (v + Math.min(later, perNorm * x) + margin < bar) continue;
+          if (v > low) {
+            if (excluded(d)) continue;
+            low = bounds.raise(d, v);
+            if (low > bar) bar = low;
+          }
+          toDocs[out] = d;
+          toAcc[out] = v;
+          toX[out++] = x;
+        }
+        to.count = out;
+      }
+      const merged = to;
+      to = from;
+      from = merged;
+    }
+    settle(bounds, top, exact, done, settled);
+    // What lists i.. can add to each candidate: only the terms it has (all of them have a
+    // bitset), each at most min(max w_t, maxTf_t * idf_t / ||d||).
+    const tail = lists.slice(i).map((t) => ({ bits: inv.bitsets.get(t)!, q: query[t], max: inv.maxWeight[t], perNorm: inv.maxTf[t] * idf[t] }));
+    const { docs: candidates, acc, inverseNorm } = from;
+    // Scored in document order, so the forward index is read front to back; a document
+    // settled already was offered once.
+    for (let a = 0; a < from.count; a++) {
+      const d = candidates[a];
+      const x = inverseNorm[a];
+      let upper = acc[a] + margin;
+      for (const { bits, q: qt, max, perNorm } of tail) if ((bits[d >>> 5] >>> (d & 31)) & 1) upper += qt * Math.min(max, perNorm * x);
+      if (upper < Math.max(bounds.bar, top.threshold) || ((done[d >>> 5] >>> (d & 31)) & 1) === 1 || excluded(d)) continue;
+      top.offer(exact(d), d);
+    }
+  } finally {
+    for (const d of settled) done[d >>> 5] = 0;
+    scratch.from = from;
+    scratch.to = to;
+  }
+}
+
+/**
+ * Step 2 of prunedCosine: adds `group`'s lists to the candidates in `from` and admits new
+ * items, window by window of documents, into `to`; returns the number kept. An item is kept
+ * when its sum over the candidates' earlier lists and the group, plus what the lists after the
+ * group can add (at most `later`, and at most `perNorm` / ||d||), reaches the bar.
+ */
+function windows(q: BaseQuery, group: number[], from: Candidates, to: Candidates, later: number, perNorm: number, margin: number, bounds: LowerBounds, settle: () => number): number {
+  const { inv, query, fwd, dead, scratch, stamp } = q;
+  const { skip, windowAcc: acc, windowBits: bits } = scratch;
+  const { starts, docs, weights } = inv;
+  const norms = fwd.norms;
+  const g = group.length;
+  const cursors = group.map((t) => starts[t]);
+  const ends = group.map((t) => starts[t + 1]);
+  const qs = group.map((t) => query[t]);
+  const { docs: fromDocs, acc: fromAcc, count: n } = from;
+  const { docs: toDocs, acc: toAcc, inverseNorm: toX } = to;
+  let a = 0;
+  let out = 0;
+  for (let base = 0; base < fwd.count; base += WINDOW) {
+    const limit = base + WINDOW;
+    let touched = false;
+    for (; a < n && fromDocs[a] < limit; a++) {
+      const o = fromDocs[a] - base;
+      acc[o] = fromAcc[a];
+      bits[o >>> 5] |= 1 << (o & 31);
+      touched = true;
+    }
+    for (let l = 0; l < g; l++) {
+      const qt = qs[l];
+      let p = cursors[l];
+      const end = ends[l];
+      for (; p < end; p++) {
+        const o = docs[p] - base;
+        if (o >= WINDOW) break;
+        acc[o] += qt * weights[p];
+        bits[o >>> 5] |= 1 << (o & 31);
+      }
+      if (p !== cursors[l]) touched = true;
+      cursors[l] = p;
+    }
+    if (!touched) continue;
+    let bar = settle();
+    let low = bounds.bar;
+    for (let w = 0; w < WINDOW / 32; w++) {
+      let lanes = bits[w];
+      if (lanes === 0) continue;
+      bits[w] = 0;
+      while (lanes !== 0) {
+        const lane = 31 - Math.clz32(lanes & -lanes);
+        lanes &= lanes - 1;
+        const o = (w << 5) + lane;
+        const d = base + o;
+        const v = acc[o];
+        acc[o] = 0;
+        const x = 1 / norms[d];
+        if (v + Math.min(later, perNorm * x) + margin < bar) continue;
+        if (v > low) {
+          if (skip[d] === stamp || dead[d] === 1) continue;
           low = bounds.raise(d, v);
           if (low > bar) bar = low;
         }
+        toDocs[out] = d;
+        toAcc[out] = v;
+        toX[out++] = x;
       }
     }
   }
-  // Phase 2: only items seen can make it; drop those that cannot, read lists while cheaper.
-  for (;; i++) {
-    const bar = settle(bounds, top, exact, slots, OUT);
-    const left = rest[i];
-    const perNorm = normRest[i];
-    let kept = 0;
-    for (let c = 0; c < count; c++) {
-      const d = touched[c];
-      if (slots[2 * d] === SEEN && slots[2 * d + 1] + Math.min(left, perNorm / norms[d]) + margin >= bar) touched[kept++] = d;
-    }
-    count = kept;
-    if (i === m || count * VERIFY_PER_POSTING <= inv.length(lists[i])) break;
-    const t = lists[i];
-    const qt = query[t];
-    let low = bounds.bar;
-    for (let p = starts[t], end = starts[t + 1]; p < end; p++) {
-      const at = 2 * docs[p];
-      if (slots[at] !== SEEN) continue;
-      const v = slots[at + 1] + qt * weights[p];
-      slots[at + 1] = v;
-      if (v > low) {
-        const d = docs[p];
-        if (skip[d] === stamp || dead[d] === 1) slots[at] = OUT;
-        else low = bounds.raise(d, v);
-      }
-    }
+  return out;
+}
+
+/**
+ * Moves the lists from i on that have a bitset after those that have none (each part still in
+ * bound order) and recomputes the suffix sums of their bounds for the new order.
+ */
+function orderBitsetsLast(lists: number[], i: number, rest: Float64Array, normRest: Float64Array, bound: (t: number) => number, perNorm: (t: number) => number, inv: InvertedIndex): void {
+  const tail = lists.slice(i);
+  const reordered = [...tail.filter((t) => !inv.bitsets.has(t)), ...tail.filter((t) => inv.bitsets.has(t))];
+  for (let j = 0; j < reordered.length; j++) lists[i + j] = reordered[j];
+  for (let j = lists.length - 1; j >= i; j--) {
+    rest[j] = rest[j + 1] + bound(lists[j]);
+    normRest[j] = normRest[j + 1] + perNorm(lists[j]);
   }
-  let kept = 0;
-  for (let c = 0; c < count; c++) if (skip[touched[c]] !== stamp && dead[touched[c]] === 0) touched[kept++] = touched[c];
-  verify(touched, kept, top, exact);
+}
+
+/** The first position >= p in the ascending docs[p, end) holding a document >= d (galloping search). */
+function seek(docs: Int32Array, p: number, end: number, d: number): number {
+  if (p >= end || docs[p] >= d) return p;
+  let low = p;
+  let step = 1;
+  let high = p + 1;
+  while (high < end && docs[high] < d) {
+    low = high;
+    step *= 2;
+    high = low + step;
+  }
+  if (high > end) high = end;
+  // docs[low] < d, and high === end or docs[high] >= d.
+  while (high - low > 1) {
+    const mid = (low + high) >>> 1;
+    if (docs[mid] < d) low = mid;
+    else high = mid;
+  }
+  return high;
 }
 
 /**
@@ -499,24 +668,19 @@ function atLeast(counter: Int32Array, x: number): number {
 }
 
 /**
- * Scores exactly the documents with the best partial sums not scored yet (marking them OUT),
+ * Scores exactly the documents with the best partial sums not scored yet (marking them done),
  * and returns the bar: the better of the k-th best lower bound and the k-th best exact score.
  * Exact scores of the leading documents rise far above their partial sums while the long
  * common lists are still unread, which is what lets the search stop before reading them.
  */
-function settle(bounds: LowerBounds, top: TopK, exact: (d: number) => number, slots: Float64Array, out: number): number {
+function settle(bounds: LowerBounds, top: TopK, exact: (d: number) => number, done: Uint32Array, settled: number[]): number {
   const docs = bounds.members;
   for (let i = 0; i < bounds.count; i++) {
     const d = docs[i];
-    if (slots[2 * d] === out) continue;
-    slots[2 * d] = out;
+    if ((done[d >>> 5] >>> (d & 31)) & 1) continue;
+    done[d >>> 5] |= 1 << (d & 31);
+    settled.push(d);
     top.offer(exact(d), d);
   }
   return Math.max(bounds.bar, top.threshold);
-}
-
-/** Scores the surviving candidates in document order, so the forward index is read front to back. */
-function verify(candidates: Int32Array, count: number, top: TopK, exact: (d: number) => number): void {
-  const sorted = candidates.subarray(0, count).sort();
-  for (let c = 0; c < count; c++) top.offer(exact(sorted[c]), sorted[c]);
 }

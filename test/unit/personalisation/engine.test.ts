@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { CatalogueItem, RecommendationEngine, SimilarityKind } from '../../../src/personalisation/engine';
+import { seededRandom } from '../../../src/util/random';
 import { expectSameRanking, Reference } from './reference';
 
 const KINDS: SimilarityKind[] = ['COSINE', 'JACCARD'];
@@ -170,6 +171,52 @@ describe('incremental updates', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+/** A Zipf-skewed catalogue large enough that the pruned search takes every path (grouped windows, galloping, bitset bounds). */
+function zipfCatalogue(items: number, vocabulary: number, seed: number): CatalogueItem[] {
+  const random = seededRandom(seed);
+  const cdf: number[] = [];
+  let sum = 0;
+  for (let r = 1; r <= vocabulary; r++) cdf.push((sum += 1 / r));
+  const draw = () => {
+    const u = random() * sum;
+    let lo = 0;
+    let hi = vocabulary - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return `z${lo}`;
+  };
+  // Lengths 1..16 and some repeated tags (tf > 1), so norms, tf bounds and JACCARD's lengths vary.
+  return Array.from({ length: items }, (_, i) => ({ id: `item${i}`, tags: Array.from({ length: 1 + Math.floor(random() * 16) }, draw) }));
+}
+
+describe('exact top-K on a large skewed catalogue', () => {
+  const items = zipfCatalogue(20_000, 2_000, 7);
+  const engine = RecommendationEngine.build(items, { minDelta: 1_000_000 });
+  const changed = RecommendationEngine.build(items, { minDelta: 1_000_000 });
+  changed.remove(items.filter((_, i) => i % 7 === 0).map((i) => i.id));
+  changed.upsert(zipfCatalogue(300, 2_000, 8).map((item, i) => ({ ...item, id: i % 2 === 0 ? `item${i * 13}` : `new${i}` })));
+  const profileArb = fc
+    .array(fc.tuple(fc.integer({ min: 0, max: 2_000 }), fc.double({ min: 0.1, max: 5, noNaN: true })), { minLength: 1, maxLength: 40 })
+    .map((entries) => new Map(entries.map(([r, w]) => [`z${Math.floor((r * r) / 2_000)}`, w])));
+
+  it('equals scoring every item, with exclusions, removed and upserted items', () => {
+    fc.assert(
+      fc.property(profileArb, fc.integer({ min: 1, max: 60 }), fc.array(fc.nat(20_000), { maxLength: 30 }), fc.boolean(), (raw, k, excluded, useChanged) => {
+        const e = useChanged ? changed : engine;
+        const exclude = new Set(excluded.map((i) => `item${i}`));
+        for (const similarity of KINDS) {
+          const opts = { similarity, k, exclude };
+          expect(e.recommend(raw, opts)).toEqual(e.recommend(raw, { ...opts, exhaustive: true }));
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 });
