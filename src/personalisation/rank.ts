@@ -8,16 +8,19 @@ export function before(scoreA: number, idA: string, scoreB: number, idB: string)
 /**
  * The k best (score > 0) of the handles offered, in O(n log k): a min-heap whose root is the
  * worst kept entry. The result depends only on the set offered, not on the order, which is
- * what lets the pruned and exhaustive paths agree exactly.
+ * what lets the pruned and exhaustive paths agree exactly. Kept entries carry their ids, so a
+ * tie with the root (common with JACCARD's few distinct scores) costs one id lookup.
  */
 export class TopK {
   readonly scores: Float64Array;
   readonly handles: Int32Array;
+  private readonly ids: string[];
   size = 0;
 
   constructor(readonly k: number, private readonly idOf: (handle: number) => string) {
     this.scores = new Float64Array(Math.max(0, k));
     this.handles = new Int32Array(Math.max(0, k));
+    this.ids = new Array<string>(Math.max(0, k)).fill('');
   }
 
   get full(): boolean {
@@ -32,48 +35,59 @@ export class TopK {
   offer(score: number, handle: number): void {
     if (!(score > 0) || this.k <= 0) return;
     if (this.size < this.k) {
+      const id = this.idOf(handle);
       let i = this.size++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (!this.worse(score, handle, this.scores[parent], this.handles[parent])) break;
-        this.scores[i] = this.scores[parent];
-        this.handles[i] = this.handles[parent];
+        if (!worse(score, id, this.scores[parent], this.ids[parent])) break;
+        this.move(parent, i);
         i = parent;
       }
-      this.scores[i] = score;
-      this.handles[i] = handle;
-    } else if (this.worse(this.scores[0], this.handles[0], score, handle)) {
-      this.siftDown(score, handle);
+      this.put(i, score, handle, id);
+    } else if (score >= this.scores[0]) {
+      const id = this.idOf(handle);
+      if (worse(this.scores[0], this.ids[0], score, id)) this.siftDown(score, handle, id);
     }
   }
 
   /** Best first. */
   sorted(): { handle: number; score: number }[] {
     const out = [];
-    for (let i = 0; i < this.size; i++) out.push({ handle: this.handles[i], score: this.scores[i], id: this.idOf(this.handles[i]) });
+    for (let i = 0; i < this.size; i++) out.push({ handle: this.handles[i], score: this.scores[i], id: this.ids[i] });
     out.sort((a, b) => (before(a.score, a.id, b.score, b.id) ? -1 : 1));
     return out.map(({ handle, score }) => ({ handle, score }));
   }
 
-  private worse(sa: number, ha: number, sb: number, hb: number): boolean {
-    return sa < sb || (sa === sb && this.idOf(ha) > this.idOf(hb));
+  private move(from: number, to: number): void {
+    this.scores[to] = this.scores[from];
+    this.handles[to] = this.handles[from];
+    this.ids[to] = this.ids[from];
   }
 
-  private siftDown(score: number, handle: number): void {
+  private put(i: number, score: number, handle: number, id: string): void {
+    this.scores[i] = score;
+    this.handles[i] = handle;
+    this.ids[i] = id;
+  }
+
+  private siftDown(score: number, handle: number, id: string): void {
     let i = 0;
     const n = this.size;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
-      if (child + 1 < n && this.worse(this.scores[child + 1], this.handles[child + 1], this.scores[child], this.handles[child])) child++;
-      if (!this.worse(this.scores[child], this.handles[child], score, handle)) break;
-      this.scores[i] = this.scores[child];
-      this.handles[i] = this.handles[child];
+      if (child + 1 < n && worse(this.scores[child + 1], this.ids[child + 1], this.scores[child], this.ids[child])) child++;
+      if (!worse(this.scores[child], this.ids[child], score, id)) break;
+      this.move(child, i);
       i = child;
     }
-    this.scores[i] = score;
-    this.handles[i] = handle;
+    this.put(i, score, handle, id);
   }
+}
+
+/** (sa, ia) ranks after (sb, ib): lower score, or the same score and a later id. */
+function worse(sa: number, ia: string, sb: number, ib: string): boolean {
+  return sa < sb || (sa === sb && ia > ib);
 }
 
 /**
