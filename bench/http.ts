@@ -6,11 +6,15 @@
  * the same run, and the SQL statements one request of each kind makes.
  *
  * The server runs as a child process (NODE_ENV=production, identity from gateway headers),
- * so the load generator does not share its event loop.
+ * so the load generator does not share its event loop. Options: --duration=10 --connections=50,
+ * --only=bc (just those scenarios, no table), --cpu-prof=DIR (V8 CPU profile of the server).
+ * BENCH_SHOW_SQL=1 prints the statements counted for each scenario.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { loadConfig } from '../src/config';
 import { createContext, makeViewer } from '../src/context';
 import { openDatabase } from '../src/db/data-source';
@@ -18,22 +22,32 @@ import { createLogger } from '../src/logger';
 import { createHttpServer } from '../src/server';
 import { buildServices } from '../src/services';
 import { projectRoot } from '../src/util/paths';
-import { SERVICE_HEADERS, startTailorProcess } from './lib/tailor-process';
+import { GATEWAY_SECRET, SERVICE_HEADERS, startTailorProcess } from './lib/tailor-process';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const DURATION = Number(args.get('duration') ?? 10);
 const CONNECTIONS = Number(args.get('connections') ?? 50);
 const SCHEMA = 'bench_http';
 const USER = 'sim-user-001';
+/** --only=b runs just those scenarios (e.g. under --cpu-prof=DIR, which profiles the server process). */
+const ONLY = new Set((args.get('only') ?? 'abcd').split(''));
+const CPU_PROF = args.get('cpu-prof');
 
+const RECOMMENDATIONS = `recommendations(first: 10) { score item { id title features { term weight } } }`;
 const QUERIES = {
   a: { query: '{ __typename }' },
-  b: { query: `query ($u: ID!) { user(id: $u) { recommendations(first: 10) { score item { id title features { term weight } } } } }`, variables: { u: USER } },
+  b: { query: `query ($u: ID!) { user(id: $u) { ${RECOMMENDATIONS} } }`, variables: { u: USER } },
+  // The caller is a service, so the user the texts are for is named: without it every text is the
+  // generic one, written from the item alone, which never touches the description cache.
   c: {
-    query: `query ($u: ID!) { user(id: $u) { recommendations(first: 10) { score item { id title features { term weight } personalisedDescription { text highlights } } } } }`,
+    query: `query ($u: ID!) { user(id: $u) { recommendations(first: 10) { score item { id title features { term weight } personalisedDescription(userId: $u) { text highlights personalised } } } } }`,
     variables: { u: USER },
   },
 };
+const RECORD = (userId: string, key: string) => ({
+  query: `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`,
+  variables: { input: { userId, itemId: 'B00005N7NQ', kind: 'VIEW', idempotencyKey: key } },
+});
 
 function run(url: string, title: string, body: (i: number) => object): Promise<autocannon.Result> {
   let i = 0;
@@ -53,46 +67,81 @@ function run(url: string, title: string, body: (i: number) => object): Promise<a
   });
 }
 
+/**
+ * SQL statements one request of each kind sends, counted where they leave for Postgres (every
+ * pg Client.query, whether TypeORM or anything else issued it, BEGIN and COMMIT included) and
+ * only those issued in that request's own async context: the services' background work (catalogue
+ * and model polls, the change feed's LISTEN connection) shares the process and the pool but is
+ * not the request's. Each request runs twice and the second is counted, so what is measured is
+ * the steady state the load test sees (warm description cache, popular items known).
+ */
 async function sqlPerRequest(url: string): Promise<Record<string, number>> {
-  const queries: string[] = [];
-  const db = await openDatabase({ url, schema: SCHEMA, poolSize: 2, onQuery: (q) => queries.push(q) });
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATABASE_SCHEMA: SCHEMA, LOG_LEVEL: 'silent' });
+  const scope = new AsyncLocalStorage<{ statements: string[] }>();
+  const clientQuery = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string } | undefined;
+    const text = typeof first === 'string' ? first : first?.text;
+    if (text !== undefined) scope.getStore()?.statements.push(text);
+    return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof clientQuery;
+  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, DATABASE_SCHEMA: SCHEMA, LOG_LEVEL: 'silent', GATEWAY_SECRET });
+  const db = await openDatabase({ url, schema: SCHEMA, poolSize: config.database.poolSize });
   const services = await buildServices({ db, url, schema: SCHEMA, config, logger: createLogger('silent') });
   const server = await createHttpServer(services, config, createLogger('silent'));
-  const count = async (q: { query: string; variables?: object }) => {
-    await server.apollo.executeOperation(q, { contextValue: createContext(services, makeViewer(null, true)) });
-    queries.length = 0;
-    await server.apollo.executeOperation(q, { contextValue: createContext(services, makeViewer(null, true)) });
-    return queries.length;
-  };
-  const result = {
-    a: await count(QUERIES.a),
-    b: await count(QUERIES.b),
-    c: await count(QUERIES.c),
-    d: await count({ query: `mutation { recordInteraction(input: { userId: "bench-sql", itemId: "B00005N7NQ", kind: VIEW }) { replayed } }` }),
-  };
-  await server.apollo.stop();
-  await services.close();
-  await db.destroy();
-  return result;
+  try {
+    const once = async (q: { query: string; variables?: object }) => {
+      const store = { statements: [] as string[] };
+      const response = await scope.run(store, () => server.apollo.executeOperation(q, { contextValue: createContext(services, makeViewer(null, true)) }));
+      if (response.body.kind !== 'single' || response.body.singleResult.errors) throw new Error(`SQL count: the request failed: ${JSON.stringify(response.body)}`);
+      return store.statements;
+    };
+    const count = async (q: (run: number) => { query: string; variables?: object }) => {
+      await once(q(0));
+      const statements = await once(q(1));
+      if (process.env.BENCH_SHOW_SQL) process.stdout.write(`${statements.map((t) => `  ${t.replace(/\s+/g, ' ').slice(0, 140)}`).join('\n')}\n`);
+      return statements.length;
+    };
+    return {
+      a: await count(() => QUERIES.a),
+      b: await count(() => QUERIES.b),
+      c: await count(() => QUERIES.c),
+      d: await count((run) => RECORD('bench-sql', `bench-sql-${Date.now()}-${run}`)),
+    };
+  } finally {
+    pg.Client.prototype.query = clientQuery;
+    await server.apollo.stop();
+    await services.close();
+    await db.destroy();
+  }
 }
 
 async function main() {
-  const tailor = await startTailorProcess(SCHEMA, { RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000000' });
+  const nodeArgs = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
+  const tailor = await startTailorProcess(SCHEMA, { RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000000' }, nodeArgs);
   const databaseUrl = tailor.databaseUrl;
   try {
     const url = tailor.url;
     // Warm the description cache for (c), and the JIT for everything.
     for (let k = 0; k < 3; k++) for (const q of Object.values(QUERIES)) await fetch(url, { method: 'POST', headers: SERVICE_HEADERS, body: JSON.stringify(q) });
+    const warm: any = await (await fetch(url, { method: 'POST', headers: SERVICE_HEADERS, body: JSON.stringify(QUERIES.c) })).json();
+    const personalised = warm.data?.user?.recommendations?.filter((r: any) => r.item.personalisedDescription.personalised).length ?? 0;
+    if (personalised === 0) throw new Error(`(c) returned no personalised description, so it would measure nothing: ${JSON.stringify(warm).slice(0, 300)}`);
 
+    const scenarios: Record<string, [string, (i: number) => object]> = {
+      a: ['(a) { __typename }', () => QUERIES.a],
+      b: ['(b) 10 recommendations with features', () => QUERIES.b],
+      c: ['(c) (b) + personalised descriptions, warm', () => QUERIES.c],
+      d: [
+        '(d) recordInteraction',
+        (i) => RECORD(`bench-user-${i % 2000}`, `bench-${Date.now()}-${i}`),
+      ],
+    };
     const results: Record<string, autocannon.Result> = {};
-    results.a = await run(url, '(a) { __typename }', () => QUERIES.a);
-    results.b = await run(url, '(b) 10 recommendations with features', () => QUERIES.b);
-    results.c = await run(url, '(c) (b) + personalised descriptions, warm', () => QUERIES.c);
-    results.d = await run(url, '(d) recordInteraction', (i) => ({
-      query: `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`,
-      variables: { input: { userId: `bench-user-${i % 2000}`, itemId: 'B00005N7NQ', kind: 'VIEW', idempotencyKey: `bench-${Date.now()}-${i}` } },
-    }));
+    for (const [k, [title, body]] of Object.entries(scenarios)) if (ONLY.has(k)) results[k] = await run(url, title, body);
+    if (!results.a) {
+      for (const [k, r] of Object.entries(results)) process.stdout.write(`${k}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors + r.non2xx}\n`);
+      return;
+    }
     const sql = await sqlPerRequest(databaseUrl);
 
     const labels: Record<string, string> = {

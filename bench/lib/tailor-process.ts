@@ -20,7 +20,11 @@ export interface TailorProcess {
   stop(): Promise<void>;
 }
 
-export async function startTailorProcess(schema: string, extraEnv: Record<string, string> = {}): Promise<TailorProcess> {
+/**
+ * `nodeArgs` go to the child's node before the entry point, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/p']
+ * to profile the server under load (the profile is written when the child exits on stop()).
+ */
+export async function startTailorProcess(schema: string, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<TailorProcess> {
   let databaseUrl = process.env.DATABASE_URL;
   const embedded = databaseUrl ? undefined : await startEmbeddedPostgres({ port: 54321 });
   databaseUrl ??= embedded!.url;
@@ -30,7 +34,7 @@ export async function startTailorProcess(schema: string, extraEnv: Record<string
 
   const port = 4100 + Math.floor(Math.random() * 800);
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot(), 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(projectRoot(), 'src', 'main.ts')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
