@@ -1,7 +1,8 @@
 /**
- * Writing descriptions with a trained bundle: several sampled candidates per item, all items and
- * candidates in one batch; slots filled only from the item's own values; candidates ranked by
- * the discriminator's score and by coverage of the focus terms.
+ * Writing descriptions with a trained bundle: several sampled candidates per item, slots filled
+ * only from the item's own values, candidates ranked by the discriminator's score and by coverage
+ * of the focus terms. All items of a request are written in one call, on the plain-JavaScript
+ * kernels of kernels.ts, in slices of a few milliseconds so other requests are served in between.
  */
 import { seededRandom } from '../util/random';
 import { DiscriminatorKernel, GeneratorKernel } from './kernels';
