@@ -199,6 +199,8 @@ export class Scratch {
   to = new Candidates();
   /** COSINE's partial sums and touched bits for one window of documents; left zero after each. */
   readonly windowAcc = new Float64Array(WINDOW);
+  /** The least w / idf_t over the window item's postings (>= 1 / ||d||); Infinity when untouched. */
+  readonly windowInverseNorm = new Float64Array(WINDOW).fill(Infinity);
   readonly windowBits = new Uint32Array(WINDOW / 32);
   /**
    * JACCARD's rare-term counts as nested bitsets: bit d of levels[j] says item d is in more
@@ -425,18 +427,20 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
  * Step 2 of prunedCosine: adds `group`'s lists to the candidates in `from` and admits new
  * items, window by window of documents, into `to`; returns the number kept. An item is kept
  * when its sum over the candidates' earlier lists and the group, plus what the lists after the
- * group can add (at most `later`, and at most `perNorm` / ||d||), reaches the bar.
+ * group can add (at most `later`, and at most `perNorm` / ||d||), reaches the bar. 1 / ||d|| is
+ * bounded from the item's own postings, since reading the norms would cost a cache miss each.
  */
 function windows(q: BaseQuery, group: number[], from: Candidates, to: Candidates, later: number, perNorm: number, margin: number, bounds: LowerBounds, settle: () => number): number {
   const { inv, query, fwd, dead, scratch, stamp } = q;
-  const { skip, windowAcc: acc, windowBits: bits } = scratch;
+  const { skip, windowAcc: acc, windowInverseNorm: inverseNorm, windowBits: bits } = scratch;
   const { starts, docs, weights } = inv;
-  const norms = fwd.norms;
   const g = group.length;
   const cursors = group.map((t) => starts[t]);
   const ends = group.map((t) => starts[t + 1]);
   const qs = group.map((t) => query[t]);
-  const { docs: fromDocs, acc: fromAcc, count: n } = from;
+  // w / idf_t overestimates 1 / ||d|| by float32 rounding at most; 2^-20 covers it.
+  const perWeights = group.map((t) => (1 + 2 ** -20) / q.idf[t]);
+  const { docs: fromDocs, acc: fromAcc, inverseNorm: fromX, count: n } = from;
   const { docs: toDocs, acc: toAcc, inverseNorm: toX } = to;
   let a = 0;
   let out = 0;
@@ -446,17 +450,22 @@ function windows(q: BaseQuery, group: number[], from: Candidates, to: Candidates
     for (; a < n && fromDocs[a] < limit; a++) {
       const o = fromDocs[a] - base;
       acc[o] = fromAcc[a];
+      inverseNorm[o] = fromX[a];
       bits[o >>> 5] |= 1 << (o & 31);
       touched = true;
     }
     for (let l = 0; l < g; l++) {
       const qt = qs[l];
+      const perWeight = perWeights[l];
       let p = cursors[l];
       const end = ends[l];
       for (; p < end; p++) {
         const o = docs[p] - base;
         if (o >= WINDOW) break;
-        acc[o] += qt * weights[p];
+        const w = weights[p];
+        acc[o] += qt * w;
+        const x = w * perWeight;
+        if (x < inverseNorm[o]) inverseNorm[o] = x;
         bits[o >>> 5] |= 1 << (o & 31);
       }
       if (p !== cursors[l]) touched = true;
@@ -475,11 +484,10 @@ function windows(q: BaseQuery, group: number[], from: Candidates, to: Candidates
         const o = (w << 5) + lane;
         const d = base + o;
         const v = acc[o];
+        const x = inverseNorm[o];
         acc[o] = 0;
-        // later alone rules out most items without reading their norm.
-        if (v + later + margin < bar) continue;
-        const x = 1 / norms[d];
-        if (v + perNorm * x + margin < bar) continue;
+        inverseNorm[o] = Infinity;
+        if (v + Math.min(later, perNorm * x) + margin < bar) continue;
         if (v > low) {
           if (skip[d] === stamp || dead[d] === 1) continue;
           low = bounds.raise(d, v);
