@@ -582,7 +582,6 @@ export function prunedJaccard(q: BaseQuery, top: TopK): void {
     return f + depth + 1;
   };
   let min = needed();
-  const counter = new Int32Array(SLICES);
   const rare = new Int32Array(Math.max(1, depth));
   const { skip } = scratch;
   const { offsets } = fwd;
@@ -640,15 +639,9 @@ export function prunedJaccard(q: BaseQuery, top: TopK): void {
       c4 ^= next;
       c5 |= carry;
     }
-    counter[0] = c0;
-    counter[1] = c1;
-    counter[2] = c2;
-    counter[3] = c3;
-    counter[4] = c4;
-    counter[5] = c5;
     // Lanes in at least j rare lists need min - j common terms.
-    let lanes = atLeast(counter, min);
-    for (let j = 1; j <= hits; j++) lanes |= rare[j - 1] & atLeast(counter, min - j);
+    let lanes = atLeast(c0, c1, c2, c3, c4, c5, min);
+    for (let j = 1; j <= hits; j++) lanes |= rare[j - 1] & atLeast(c0, c1, c2, c3, c4, c5, min - j);
     if (lanes === 0) continue;
     while (lanes !== 0) {
       const lane = 31 - Math.clz32(lanes & -lanes);
@@ -668,20 +661,27 @@ export function prunedJaccard(q: BaseQuery, top: TopK): void {
 const SLICES = 6;
 const MAX_COMMON = 2 ** SLICES - 1;
 
-/** The lanes whose bit-sliced count (slice s holds bit s of each lane's count) is at least x. */
-function atLeast(counter: Int32Array, x: number): number {
+/**
+ * The lanes whose bit-sliced count (c0 holds bit 0 of each lane's count, ...) is at least x:
+ * the carry out of adding 64 - x to every lane.
+ */
+function atLeast(c0: number, c1: number, c2: number, c3: number, c4: number, c5: number, x: number): number {
   if (x <= 0) return -1;
   if (x > MAX_COMMON) return 0;
-  let greater = 0;
-  let equal = -1;
-  for (let s = SLICES - 1; s >= 0; s--) {
-    if ((x >>> s) & 1) equal &= counter[s];
-    else {
-      greater |= equal & counter[s];
-      equal &= ~counter[s];
-    }
-  }
-  return greater | equal;
+  const add = 64 - x;
+  let carry = 0;
+  let k = add & 1 ? -1 : 0;
+  carry = c0 & k;
+  k = add & 2 ? -1 : 0;
+  carry = (c1 & k) | (carry & (c1 ^ k));
+  k = add & 4 ? -1 : 0;
+  carry = (c2 & k) | (carry & (c2 ^ k));
+  k = add & 8 ? -1 : 0;
+  carry = (c3 & k) | (carry & (c3 ^ k));
+  k = add & 16 ? -1 : 0;
+  carry = (c4 & k) | (carry & (c4 ^ k));
+  k = add & 32 ? -1 : 0;
+  return (c5 & k) | (carry & (c5 ^ k));
 }
 
 /**
