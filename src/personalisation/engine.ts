@@ -14,7 +14,7 @@
  * rebuilds fully, after which it equals a plain `build(liveItems)` exactly.
  */
 import { ExhaustiveOption, ForwardStore, InvertedIndex, Scratch, exhaustiveBase, prunedCosine, prunedJaccard, BaseQuery } from './index';
-import { mmr, topReasons, TopK, Reason } from './rank';
+import { idRanks, mmr, topReasons, TopK, Reason } from './rank';
 import { termWeight } from './similarity';
 import { IdfRule, SMOOTH_IDF, TermCounter, Vocabulary } from './vocabulary';
 
@@ -81,6 +81,8 @@ export class RecommendationEngine {
   private inv!: InvertedIndex;
   private baseIds: string[] = [];
   private baseOf = new Map<string, number>();
+  /** Each base item's position in id order: ties in the top K settled without comparing strings. */
+  private baseRank: Int32Array = new Int32Array(0);
   private baseDead = new Uint8Array(0);
   private baseDeadCount = 0;
   private delta = new ForwardStore();
@@ -220,7 +222,7 @@ export class RecommendationEngine {
   /** Sizes for the benchmark: postings, and bytes of the posting-proportional and all typed arrays. */
   stats(): { items: number; postings: number; postingBytes: number; totalBytes: number } {
     const postingArrays = [this.base.termIds, this.base.tfs, this.inv.docs, this.inv.weights];
-    const other = [this.base.offsets, this.base.norms, this.inv.starts, this.inv.maxWeight, this.baseDead, this.vocab.idf, this.vocab.liveDf];
+    const other = [this.base.offsets, this.base.norms, this.inv.starts, this.inv.maxWeight, this.inv.maxTf, this.baseDead, this.baseRank, this.vocab.idf, this.vocab.liveDf];
     const s = this.scratch;
     const scratch = [s.skip, s.member, s.done, s.from.docs, s.from.acc, s.from.inverseNorm, s.to.docs, s.to.acc, s.to.inverseNorm, ...s.levels];
     const bytes = (arrays: ArrayBufferView[]) => arrays.reduce((s, a) => s + a.byteLength, 0);
@@ -271,6 +273,7 @@ export class RecommendationEngine {
     this.inv = new InvertedIndex(fwd, vocab.idf, vocab.size);
     this.baseIds = ids;
     this.baseOf = new Map(ids.map((id, d) => [id, d]));
+    this.baseRank = idRanks(ids, this.baseOf);
     this.baseDead = new Uint8Array(ids.length);
     this.baseDeadCount = 0;
     this.delta = new ForwardStore();
@@ -359,7 +362,7 @@ export class RecommendationEngine {
       inQuery[v.ids[i] >>> 5] |= 1 << (v.ids[i] & 31);
     }
     try {
-      const top = new TopK(diversity > 0 ? poolSize(k) : k, this.idOf);
+      const top = new TopK(diversity > 0 ? poolSize(k) : k, this.idOf, this.baseRank);
       const stamp = this.scratch.next();
       const skippedDelta = new Set<number>();
       for (const id of exclude) {
