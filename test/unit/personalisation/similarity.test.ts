@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { cosine, jaccard } from '../../../src/personalisation/similarity';
 import { l2Normalise, smoothIdf, tfidfVector } from '../../../src/personalisation/tfidf';
-import { mmr, TopK } from '../../../src/personalisation/rank';
+import { idRanks, mmr, TopK } from '../../../src/personalisation/rank';
 
 const vec = (xs: number[]) => new Map(xs.map((x, i) => [`t${i}`, x]));
 
@@ -42,6 +42,22 @@ describe('top-K heap', () => {
           .sort((a, b) => b.score - a.score || a.handle - b.handle)
           .slice(0, k);
         expect(top.sorted()).toEqual(expected);
+      }),
+    );
+  });
+
+  it('settles ties by id ranks for the handles they cover and by the ids themselves for the rest', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ maxLength: 4 }), { maxLength: 40 }), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 40, maxLength: 40 }), fc.nat(40), fc.integer({ min: 0, max: 12 }), (ids, scores, ranked, k) => {
+        const covered = ids.slice(0, Math.min(ranked, ids.length));
+        const rank = idRanks(covered, new Map(covered.map((id, i) => [id, i])));
+        const withRanks = new TopK(k, (h) => ids[h], rank);
+        const plain = new TopK(k, (h) => ids[h]);
+        ids.forEach((_, i) => {
+          withRanks.offer(scores[i], i);
+          plain.offer(scores[i], i);
+        });
+        expect(withRanks.sorted()).toEqual(plain.sorted());
       }),
     );
   });
