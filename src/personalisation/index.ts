@@ -261,11 +261,6 @@ export function exhaustiveBase(q: BaseQuery, kind: 'COSINE' | 'JACCARD', top: To
 /** A list longer than this many times the candidates is searched (galloping), not scanned. */
 const GALLOP = 8;
 
-/**
- * Short lists are merged one at a time (cheap, and each raises the bar); the first list longer
- * than this plus half the candidates starts the grouped pass (tuned on the 1M benchmark).
- */
-const GROUP_AFTER = 1024;
 
 /**
  * Documents per window of the grouped pass: their partial sums (32 KB) stay in the L1 cache.
@@ -321,6 +316,10 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
   let from = scratch.from;
   let to = scratch.to;
   from.count = 0;
+  // Short lists are merged one at a time (cheap, and each raises the bar); the first list
+  // longer than this plus half the candidates starts the grouped pass, whose cost grows with
+  // the number of windows (tuned on the benchmark: best near sqrt(items) at 10k, 100k and 1M).
+  const groupAfter = Math.sqrt(fwd.count);
   try {
     let i = 0;
     let admitting = true;
@@ -339,7 +338,7 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
       const t = lists[i];
       let p = starts[t];
       const end = starts[t + 1];
-      if (admit && end - p > GROUP_AFTER + n / 2) {
+      if (admit && end - p > groupAfter + n / 2) {
         // Step 2: every list that may still bring new items, at once.
         let last = i + 1;
         while (last < m && rest[last] + margin >= bar) last++;
