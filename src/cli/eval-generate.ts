@@ -79,6 +79,7 @@ async function main(): Promise<void> {
   ];
   for (const [name, run] of systems) {
     const texts: { text: string; fallback: boolean }[] = [];
+    await run(examples.slice(0, 2)); // warm-up: JIT and the model's kernels, not per-text costs
     const started = process.hrtime.bigint();
     for (let i = 0; i < examples.length; i += 50) texts.push(...(await run(examples.slice(i, i + 50))));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -258,15 +258,21 @@ export function train(trainItems: CatalogueItem[], validationItems: CatalogueIte
   const t1 = Date.now();
   const dOpt = t.train.adam(0.005);
   const discBatches = chunks(trainEx, preset.batch);
+  // Checked every batch: one epoch of convolution gradients on the CPU backend takes minutes, and
+  // checked per epoch this phase overran the budget and left adversarial training no rounds.
+  const discDeadline = started + preset.budgetMinutes * 60_000 * 0.7;
   bar?.start(preset.discEpochs * discBatches.length, 0, { phase: 'discriminator', losses: '' });
-  for (let epoch = 0; epoch < preset.discEpochs; epoch++) {
+  discriminatorEpochs: for (let epoch = 0; epoch < preset.discEpochs; epoch++) {
     for (const [i, chunk] of discBatches.entries()) {
+      if (epoch + i > 0 && Date.now() > discDeadline) {
+        log(`discriminator pre-training stops in epoch ${epoch + 1} after ${i} batches: time budget`);
+        break discriminatorEpochs;
+      }
       const fake = discriminatorSeqs(vocab, chunk, sampledBodies(generator, vocab, chunk, 1, seed + epoch * 1000 + i));
       const real = discriminatorSeqs(vocab, chunk, realBodies(vocab, chunk));
       const { loss, accuracy } = discriminatorStep(discriminator, dOpt, real, fake, padId);
       bar?.increment(1, { losses: `d loss ${loss.toFixed(3)} acc ${accuracy.toFixed(2)}` });
     }
-    if (Date.now() > started + preset.budgetMinutes * 60_000 * 0.75) break;
   }
   bar?.stop();
   const valReal = discriminatorSeqs(vocab, valEx, realBodies(vocab, valEx));
