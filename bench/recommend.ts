@@ -2,7 +2,8 @@
  * `npm run bench:recommend`: the recommendation engine on synthetic Zipf catalogues (10k, 100k,
  * 1M items; ~15 terms each, 50k distinct; fixed seed) with 30-term user profiles: build time,
  * top-20 query p50/p99, bytes per posting, and the speed-up over scoring every item measured
- * in the same run; plus content-based-recommender (npm) on the same catalogue for item-to-item.
+ * in the same run; HYBRID (COSINE blended with co-occurrence) against COSINE in the same loop;
+ * plus content-based-recommender (npm) on the same catalogue for item-to-item.
  * Writes the table to docs/bench-recommend.md.
  *
  *   node --max-old-space-size=8192 node_modules/.bin/tsx bench/recommend.ts [--sizes 10000,100000,1000000] [--queries 200] [--cbr-size 2000]
@@ -10,13 +11,18 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config';
+import { DEFAULT_COLLAB } from '../src/personalisation/collab';
 import { RecommendationEngine, SimilarityKind } from '../src/personalisation/engine';
+import { HYBRID_HEADER, hybridRow } from './support/hybrid-rows';
 import { DEFAULT_SYNTHETIC, syntheticCatalogue, syntheticProfiles } from './support/synthetic';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ContentBasedRecommender = require('content-based-recommender');
 
 const K = 20;
+/** The service's default blend weight. */
+const HYBRID_ALPHA = loadConfig({}).personalisation.hybridAlpha;
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -51,6 +57,7 @@ function main(): void {
     console.log(line);
   };
   console.log(lines.join('\n'));
+  const hybridRows: string[] = [];
   for (const size of sizes) {
     const [items, genMs] = time(() => syntheticCatalogue({ ...DEFAULT_SYNTHETIC, items: size }));
     const [engine, buildMs] = time(() => RecommendationEngine.build(items));
@@ -75,7 +82,13 @@ function main(): void {
         `| ${size.toLocaleString('en')} | ${similarity} | ${(buildMs / 1000).toFixed(2)} | ${fmt(quantile(fast, 0.5))} | ${fmt(quantile(fast, 0.99))} | ${fmt(quantile(slow, 0.5))} | ${speedUp.toFixed(1)}x | ${(stats.postingBytes / stats.postings).toFixed(1)} | ${(stats.totalBytes / stats.postings).toFixed(1)} |`,
       );
     }
+    hybridRows.push(hybridRow(engine, profiles, size, K, DEFAULT_SYNTHETIC.seed, HYBRID_ALPHA, quantile, fmt));
+    console.error(`# HYBRID ${hybridRows[hybridRows.length - 1]}`);
   }
+  lines.push('');
+  print(`HYBRID (alpha ${HYBRID_ALPHA}) top-${K}, each user with ${DEFAULT_COLLAB.historyLength} recent items of ${DEFAULT_COLLAB.neighbours} co-occurrence neighbours each (the most a request reads; bench/support/cooccurrence.ts), history excluded, timed back to back with COSINE top-${K} for the same user:`);
+  print('');
+  for (const line of [...HYBRID_HEADER, ...hybridRows]) print(line);
   lines.push('');
   compareWithContentBasedRecommender(Number(values['cbr-size']), queries, print);
   writeFileSync(join(__dirname, '..', 'docs', 'bench-recommend.md'), `# Recommendation engine benchmark\n\n${lines.join('\n')}\n`);
