@@ -24,7 +24,7 @@ import { buildServices } from '../src/services';
 import { projectRoot } from '../src/util/paths';
 import { GATEWAY_SECRET, SERVICE_HEADERS, startTailorProcess } from './lib/tailor-process';
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '')).map((a) => [a.split('=', 1)[0], a.slice(a.indexOf('=') + 1)] as [string, string]));
 const DURATION = Number(args.get('duration') ?? 10);
 const CONNECTIONS = Number(args.get('connections') ?? 50);
 const SCHEMA = 'bench_http';
