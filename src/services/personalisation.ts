@@ -61,7 +61,7 @@ export class PersonalisationService {
       const collab = userCollab(coSignal.history, (id) => coSignal.neighbours.get(id), DEFAULT_COLLAB);
       const ranked = hybridRank(engine, { profile: profile.weights }, collab, { alpha: this.options.hybridAlpha, k: args.first, exclude: args.exclude, diversity: args.diversity });
       if (ranked.length > 0) return ranked.map(personalised);
-    } else if (engine.interestVector(profile.weights).length > 0) {
+    } else if (profile.weights.size > 0) {
       const ranked = engine.recommend(profile.weights, { similarity: args.similarity, k: args.first, exclude: args.exclude, diversity: args.diversity });
       if (ranked.length > 0) return ranked.map((r) => ({ ...r, strategy: 'PERSONALISED' as const, boughtTogether: [] }));
     }
