@@ -75,9 +75,10 @@ export function hybridRank(engine: RecommendationEngine, query: ContentQuery, co
     }
   }
   const collabPart = (itemId: string) => (maxCollab > 0 ? (collab.scores.get(itemId) ?? 0) / maxCollab : 0);
+  const offer = (s: Scored) => best.offer(s.itemId, alpha * s.score + (1 - alpha) * collabPart(s.itemId), s.score);
 
   const best = new BestList(pool);
-  for (const s of content) best.offer(s.itemId, alpha * s.score + (1 - alpha) * collabPart(s.itemId), s.score);
+  content.forEach(offer);
   // Score the others exactly, in order of evidence, until even a perfect-for-its-rank one
   // (cosine = bar) could not enter: every later one has less evidence.
   const CHUNK = 32;
@@ -85,7 +86,7 @@ export function hybridRank(engine: RecommendationEngine, query: ContentQuery, co
     const bound = alpha * bar + (1 - alpha) * (maxCollab > 0 ? others[at].collab / maxCollab : 0);
     if (best.full && bound < best.lastScore) break;
     const chunk = others.slice(at, at + CHUNK).map((o) => o.itemId);
-    for (const s of score(chunk, false)) best.offer(s.itemId, alpha * s.score + (1 - alpha) * collabPart(s.itemId), s.score);
+    score(chunk, false).forEach(offer);
   }
   let top = best.entries.map((e) => ({ itemId: e.itemId, score: e.score, content: e.content, collab: collabPart(e.itemId) }));
   if (diversity > 0) {

@@ -9,7 +9,7 @@ import type { UserCoSignal } from '../db/repositories/pairs';
 import type { StoredProfile } from '../db/repositories/users';
 import type { RecommendationModel } from '../graphql/models';
 import { DEFAULT_COLLAB, itemCollab, Neighbour, userCollab } from '../personalisation/collab';
-import type { SimilarityKind, WeightedTerm } from '../personalisation/engine';
+import type { Scored, SimilarityKind, WeightedTerm } from '../personalisation/engine';
 import { hybridRank, HybridScored } from '../personalisation/hybrid';
 import { DEFAULT_KIND_WEIGHTS } from '../personalisation/interests';
 import type { Catalogue } from './catalogue';
@@ -63,7 +63,7 @@ export class PersonalisationService {
       if (ranked.length > 0) return ranked.map(personalised);
     } else if (profile.weights.size > 0) {
       const ranked = engine.recommend(profile.weights, { similarity: args.similarity, k: args.first, exclude: args.exclude, diversity: args.diversity });
-      if (ranked.length > 0) return ranked.map((r) => ({ ...r, strategy: 'PERSONALISED' as const, boughtTogether: [] }));
+      if (ranked.length > 0) return ranked.map(personalised);
     }
     return this.popularItems(args.first, args.exclude);
   }
@@ -76,7 +76,7 @@ export class PersonalisationService {
       const collab = itemCollab(itemId, neighbours ?? [], DEFAULT_COLLAB);
       return hybridRank(engine, { itemId }, collab, { alpha: this.options.hybridAlpha, k: args.first }).map(personalised);
     }
-    return engine.similarItems(itemId, { similarity: args.similarity, k: args.first }).map((r) => ({ ...r, strategy: 'PERSONALISED' as const, boughtTogether: [] }));
+    return engine.similarItems(itemId, { similarity: args.similarity, k: args.first }).map(personalised);
   }
 
   /**
@@ -115,12 +115,13 @@ export class PersonalisationService {
   }
 }
 
-function personalised(r: HybridScored): RecommendationModel {
+/** A ranked item as the API shows it; only HYBRID carries co-purchase evidence. */
+function personalised(r: Scored & Partial<Pick<HybridScored, 'boughtTogether'>>): RecommendationModel {
   return {
     itemId: r.itemId,
     score: r.score,
     reasons: r.reasons,
     strategy: 'PERSONALISED',
-    boughtTogether: r.boughtTogether.map((e) => ({ itemId: e.itemId, weight: e.contribution })),
+    boughtTogether: (r.boughtTogether ?? []).map((e) => ({ itemId: e.itemId, weight: e.contribution })),
   };
 }
