@@ -11,7 +11,7 @@
  * BENCH_SHOW_SQL=1 prints the statements counted for each scenario.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -32,8 +32,15 @@ const USER = 'sim-user-001';
 /** --only=b runs just those scenarios (e.g. under --cpu-prof=DIR, which profiles the server process). */
 const ONLY = new Set((args.get('only') ?? 'abcd').split(''));
 const CPU_PROF = args.get('cpu-prof');
-/** --node-args="--max-semi-space-size=64" starts the server's node with these flags (space-separated). */
-const NODE_ARGS = (args.get('node-args') ?? '').split(' ').filter(Boolean);
+/**
+ * The server's node starts with the flags `npm start` gives it (package.json), so the bench
+ * measures the server as it is run; --node-args="..." replaces them (space-separated).
+ */
+function startFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).scripts.start;
+  return start.split(/\s+/).filter((a) => a.startsWith('--'));
+}
+const NODE_ARGS = (args.get('node-args') ?? startFlags().join(' ')).split(' ').filter(Boolean);
 
 const RECOMMENDATIONS = `recommendations(first: 10) { score item { id title features { term weight } } }`;
 const QUERIES = {

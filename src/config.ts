@@ -34,6 +34,8 @@ const schema = z.object({
   /** How often each process looks for catalogue changes made by other processes. */
   INDEX_REFRESH_MS: z.coerce.number().int().min(100).default(2_000),
   MODEL_POLL_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Item rows each process keeps in memory (about 2 kB each); 0 reads every item from Postgres. */
+  ITEM_CACHE_SIZE: z.coerce.number().int().min(0).default(20_000),
 
   /** Development only: who asks comes from an unauthenticated x-user-id header. */
   ALLOW_DEV_USER_HEADER: bool.optional(),
@@ -83,6 +85,7 @@ export interface Config {
   };
   indexRefreshMs: number;
   modelPollMs: number;
+  itemCacheSize: number;
   allowDevUserHeader: boolean;
   auth: {
     jwtSecret?: string;
@@ -146,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     indexRefreshMs: e.INDEX_REFRESH_MS,
     modelPollMs: e.MODEL_POLL_MS,
+    itemCacheSize: e.ITEM_CACHE_SIZE,
     allowDevUserHeader: e.ALLOW_DEV_USER_HEADER ?? !isProduction,
     auth: {
       jwtSecret: e.AUTH_JWT_SECRET,

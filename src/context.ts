@@ -5,10 +5,10 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { ItemEntity, UserEntity } from './db/entities';
-import { findItemsByIds } from './db/repositories/items';
 import { findItemNeighbours, findUserCoSignals, UserCoSignal } from './db/repositories/pairs';
-import { findInteractedItems, findProfiles, findUsersByIds, StoredProfile } from './db/repositories/users';
+import { findInteractedItems, findProfiles, findUsersByIds, findUsersWithPersonalData, StoredProfile } from './db/repositories/users';
 import type { Services } from './services';
+import type { Catalogue } from './services/catalogue';
 import type { DescriptionService } from './generation/service';
 import { forbidden } from './graphql/errors';
 import { DEFAULT_COLLAB, Neighbour } from './personalisation/collab';
@@ -24,6 +24,10 @@ export interface Viewer {
 
 export interface Loaders {
   user: DataLoader<string, UserEntity | null>;
+  /** The user with their profile in one statement; primes `user` and `profile`. */
+  userWithProfile: DataLoader<string, UserEntity | null>;
+  /** The user with profile and interacted items in one statement; primes `user`, `profile` and `interacted`. */
+  userWithHistory: DataLoader<string, UserEntity | null>;
   /** Personalised descriptions asked for in this request, generated in one batched model call. */
   description: ReturnType<DescriptionService['createLoader']>;
   item: DataLoader<string, ItemEntity | null>;
@@ -43,15 +47,34 @@ export interface Context {
   services: Services;
 }
 
-export function createLoaders(db: DataSource, generation: DescriptionService): Loaders {
-  return {
+/** What a request will read of a user beside the user row, known from its selection (see graphql/lookahead.ts). */
+export type UserNeeds = 'user' | 'profile' | 'history';
+
+export function createLoaders(db: DataSource, catalogue: Catalogue, generation: DescriptionService): Loaders {
+  const withPersonalData = (withHistory: boolean) =>
+    new DataLoader<string, UserEntity | null>(async (ids) => {
+      const found = await findUsersWithPersonalData(db, ids, withHistory);
+      return ids.map((id) => {
+        const data = found.get(id);
+        // What this statement read is what the request's later reads of the same user must see.
+        loaders.user.prime(id, data?.user ?? null);
+        if (data) {
+          loaders.profile.prime(id, data.profile);
+          if (data.interacted) loaders.interacted.prime(id, data.interacted);
+        }
+        return data?.user ?? null;
+      });
+    });
+  const loaders: Loaders = {
     description: generation.createLoader(),
     user: new DataLoader(async (ids) => {
       const byId = new Map((await findUsersByIds(db, ids)).map((u) => [u.id, u]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
+    userWithProfile: withPersonalData(false),
+    userWithHistory: withPersonalData(true),
     item: new DataLoader(async (ids) => {
-      const byId = new Map((await findItemsByIds(db, ids)).map((i) => [i.id, i]));
+      const byId = await catalogue.itemsByIds(ids);
       return ids.map((id) => byId.get(id) ?? null);
     }),
     profile: new DataLoader(async (ids) => {
@@ -71,6 +94,14 @@ export function createLoaders(db: DataSource, generation: DescriptionService): L
       return ids.map((id) => lists.get(id)!);
     }),
   };
+  return loaders;
+}
+
+/** Loads a user, with the personal data `needs` names read in the same statement. */
+export function loadUser(loaders: Loaders, id: string, needs: UserNeeds): Promise<UserEntity | null> {
+  if (needs === 'history') return loaders.userWithHistory.load(id);
+  if (needs === 'profile') return loaders.userWithProfile.load(id);
+  return loaders.user.load(id);
 }
 
 /** A user may read and act only for themselves; a service may for anyone; nobody else at all. */
@@ -92,7 +123,7 @@ export function createContext(services: Services, viewer: Viewer, clientAddress 
   return {
     viewer,
     clientKey: viewer.userId !== null ? `user:${viewer.userId}` : `ip:${clientAddress}`,
-    loaders: createLoaders(services.db, services.descriptions.model),
+    loaders: createLoaders(services.db, services.catalogue, services.descriptions.model),
     services,
   };
 }

@@ -1,9 +1,11 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 import { decodeCursor, encodeCursor } from './cursor';
+import { loadUser } from '../context';
 import { boundedInt } from './errors';
+import { userNeeds } from './user';
 
 export const Query: QueryResolvers = {
-  user: (_, { id }, { loaders }) => loaders.user.load(id),
+  user: (_, { id }, { loaders }, info) => loadUser(loaders, id, userNeeds(info)),
   item: (_, { id }, { loaders }) => loaders.item.load(id),
   items: async (_, { first, after }, { services }) => {
     const size = boundedInt(first, 20, 1, 100, 'first');

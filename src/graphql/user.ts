@@ -1,9 +1,20 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { UserResolvers } from '../__generated__/resolvers-types';
+import { loadUser, UserNeeds } from '../context';
 import { boundedFloat, boundedInt } from './errors';
+import { selectedFields } from './lookahead';
+
+/** What the fields asked of a user will read beside the user row (recommendations exclude what the user has seen). */
+export function userNeeds(info: GraphQLResolveInfo): UserNeeds {
+  const fields = selectedFields(info, 'User');
+  if (fields.has('recommendations')) return 'history';
+  if (fields.has('interests')) return 'profile';
+  return 'user';
+}
 
 export const User: UserResolvers = {
   // A representation without a usable id names nothing: null, as for an unknown id.
-  __resolveReference: ({ id }, { loaders }) => (id == null || typeof id === 'object' ? null : loaders.user.load(String(id))),
+  __resolveReference: ({ id }, { loaders }, info) => (id == null || typeof id === 'object' ? null : loadUser(loaders, String(id), userNeeds(info))),
   interests: async (user, { first }, { loaders, services, viewer }) => {
     viewer.assertCanReadPersonal(user.id);
     const n = boundedInt(first, 20, 1, 100, 'first');

@@ -2,10 +2,13 @@
  * The catalogue as this process sees it: the recommendation engine built from Postgres at
  * start, and kept fresh by following changes other processes make (the change feed for speed,
  * polling by updated_at as the safety net that also covers a dropped listener connection).
+ * Beside the index it keeps the most recently shown item rows, so a page of recommendations
+ * costs no item query; the same refresh that re-indexes a changed item drops its row.
  */
+import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
 import type { ItemEntity } from '../db/entities';
-import { findItemsChangedSince, findItemsPage, streamItemFeatureSources } from '../db/repositories/items';
+import { findItemsByIds, findItemsChangedSince, findItemsPage, streamItemFeatureSources } from '../db/repositories/items';
 import type { Logger } from '../logger';
 import { CatalogueItem, RecommendationEngine } from '../personalisation/engine';
 
@@ -17,6 +20,8 @@ export interface CatalogueOptions {
   logger: Logger;
   refreshMs: number;
   jaccardTopN: number;
+  /** Item rows kept in memory, least recently used dropped first; 0 keeps none. */
+  itemCacheSize?: number;
 }
 
 type FeatureRow = Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>;
@@ -25,13 +30,18 @@ export class Catalogue {
   private engineRef: RecommendationEngine;
   /** updated_at of each item as last indexed, to skip rows a look-back re-reads. */
   private readonly indexedAt = new Map<string, number>();
-  private newestSeen = 0;
+  /** Rows as shown to clients; never older than the version the index holds. */
+  private readonly rows: LRUCache<string, ItemEntity> | undefined;
+  /** Database time of the previous poll: the next one looks back from there. */
+  private lastPolled: Date | undefined;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<number> | undefined;
   private again = false;
 
   private constructor(private readonly options: CatalogueOptions, engine: RecommendationEngine) {
     this.engineRef = engine;
+    const max = options.itemCacheSize ?? 0;
+    this.rows = max > 0 ? new LRUCache({ max }) : undefined;
   }
 
   /** Builds the index from every item in the database. */
@@ -48,6 +58,26 @@ export class Catalogue {
 
   get engine(): RecommendationEngine {
     return this.engineRef;
+  }
+
+  /**
+   * Item rows by id: from memory where this process holds a current copy, the rest in one
+   * SQL statement. Unknown ids are absent from the result.
+   */
+  async itemsByIds(ids: readonly string[]): Promise<Map<string, ItemEntity>> {
+    const found = new Map<string, ItemEntity>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const row = this.rows?.get(id);
+      if (row) found.set(id, row);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return found;
+    for (const row of await findItemsByIds(this.options.db, missing)) {
+      found.set(row.id, row);
+      this.keepRow(row);
+    }
+    return found;
   }
 
   page(first: number, afterId: string | null) {
@@ -90,23 +120,40 @@ export class Catalogue {
   }
 
   private async doRefresh(): Promise<number> {
-    const since = new Date(Math.max(0, this.newestSeen - COMMIT_LAG_MS));
-    const rows = await findItemsChangedSince(this.options.db, since);
+    // The first poll looks back from the newest row the build read; later ones from the
+    // previous poll, so rows already seen stop being re-read once COMMIT_LAG_MS has passed.
+    const from = this.lastPolled?.getTime() ?? this.newestIndexed();
+    const { polledAt, rows } = await findItemsChangedSince(this.options.db, new Date(Math.max(0, from - COMMIT_LAG_MS)));
     const changed = rows.filter((r) => this.indexedAt.get(r.id) !== r.updatedAt.getTime());
     if (changed.length > 0) {
       this.engineRef.upsert(changed.map(toCatalogueItem));
       this.options.logger.info({ items: changed.length }, 'recommendation index updated');
     }
-    this.remember(rows);
+    this.remember(changed);
+    for (const r of changed) this.rows?.delete(r.id);
+    this.lastPolled = polledAt;
     return changed.length;
   }
 
+  private newestIndexed(): number {
+    let newest = 0;
+    for (const t of this.indexedAt.values()) if (t > newest) newest = t;
+    return newest;
+  }
+
   private remember(rows: FeatureRow[]): void {
-    for (const r of rows) {
-      const t = r.updatedAt.getTime();
-      this.indexedAt.set(r.id, t);
-      if (t > this.newestSeen) this.newestSeen = t;
-    }
+    for (const r of rows) this.indexedAt.set(r.id, r.updatedAt.getTime());
+  }
+
+  /**
+   * Keeps a row read from Postgres unless a refresh has already indexed a newer version of it
+   * (the read started before that change committed): a stale row must not outlive the change.
+   */
+  private keepRow(row: ItemEntity): void {
+    if (!this.rows) return;
+    const indexed = this.indexedAt.get(row.id);
+    if (indexed !== undefined && row.updatedAt.getTime() < indexed) return;
+    this.rows.set(row.id, row);
   }
 }
 

@@ -54,6 +54,30 @@ describe('the subgraph on a real Postgres', () => {
     expect(itemQueries).toHaveLength(1);
     expect(userQueries).toHaveLength(1);
     expect(ownQueries).toHaveLength(2);
+    // The item rows are now in this process's memory: asked again, only the users are read
+    // (an unknown id is not remembered as missing: the item may be created at any time).
+    db.resetQueries();
+    const known = representations.filter((r) => r.id !== 'no-such-item');
+    const again = await app.run(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Item { id title brand } ... on User { id } } }`, { r: known }, 'service');
+    expect(again.data!._entities).toEqual(entities.filter((_: unknown, i: number) => i !== 50));
+    const ownAgain = db.queries.filter((q) => !/updated_at >=|model_versions/.test(q));
+    expect(ownAgain).toHaveLength(1);
+    expect(ownAgain[0]).toMatch(/FROM ("\w+"\.)?"users"/i);
+  });
+
+  it('reads a represented user with the history their recommendations need in one statement', async () => {
+    db.resetQueries();
+    const res = await app.run(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id recommendations(first: 2) { item { id } } } } }`,
+      { r: [{ __typename: 'User', id: 'alice' }, { __typename: 'User', id: 'bob' }] },
+      'service',
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!._entities.map((u: { id: string }) => u.id)).toEqual(['alice', 'bob']);
+    const userQueries = db.queries.filter((q) => /FROM ("\w+"\.)?"users"/i.test(q));
+    expect(userQueries).toHaveLength(1);
+    expect(userQueries[0]).toMatch(/interactions/);
+    expect(db.queries.filter((q) => /FROM ("\w+"\.)?"interactions"/i.test(q) && !/FROM ("\w+"\.)?"users"/i.test(q))).toHaveLength(0);
   });
 
   it('answers _service { sdl } with the federation keys', async () => {

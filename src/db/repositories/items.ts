@@ -62,15 +62,23 @@ export async function* streamItemFeatureSources(
   }
 }
 
-/** Items changed at or after `since` (other processes use it to follow catalogue changes). */
+/**
+ * Items changed at or after `since` (other processes use it to follow catalogue changes), and
+ * the database's time of the read, from which the next look starts. One statement: a poll must
+ * not cost two round trips.
+ */
 export async function findItemsChangedSince(
   db: DataSource,
   since: Date,
-): Promise<Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>[]> {
-  return db.query(
-    `SELECT id, tags, categories, brand, updated_at AS "updatedAt" FROM items WHERE updated_at >= $1 ORDER BY updated_at`,
+): Promise<{ polledAt: Date; rows: Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>[] }> {
+  const result: ({ polledAt: Date } & Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>)[] = await db.query(
+    `SELECT now() AS "polledAt", c.* FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+       SELECT id, tags, categories, brand, updated_at AS "updatedAt" FROM items WHERE updated_at >= $1 ORDER BY updated_at
+     ) AS c ON true`,
     [since],
   );
+  const rows = result.filter((r) => r.id !== null).map(({ polledAt: _, ...row }) => row);
+  return { polledAt: result[0].polledAt, rows };
 }
 
 export async function countItems(db: DataSource): Promise<number> {
