@@ -66,8 +66,8 @@ export function lexicalise(tokens: string[], ex: Example, vocab: Vocabulary): st
 interface VocabularyTables {
   isSlotId: Uint8Array;
   isOutput: Uint8Array;
-  /** Output ids every text may write (no slots, no brand or category words, no <unk>). */
-  shared: number[];
+  /** Output ids every text may write, ascending (no slots, no brand or category words, no <unk>). */
+  shared: Int32Array;
   /** Ids of one-word brands and categories of the catalogue, by term. */
   lexiconWordIds: Map<string, number>;
 }
@@ -85,21 +85,24 @@ function tablesOf(vocab: Vocabulary): VocabularyTables {
   const unk = vocab.id(UNK);
   const isOutput = new Uint8Array(vocab.size);
   for (const id of vocab.outputIds) if (id !== unk) isOutput[id] = 1;
-  const shared = [...vocab.outputIds].filter((id) => isOutput[id] && !isSlotId[id] && !lexiconIds.has(id));
+  const shared = Int32Array.from(new Set(vocab.outputIds.filter((id) => isOutput[id] && !isSlotId[id] && !lexiconIds.has(id)))).sort();
   tables = { isSlotId, isOutput, shared, lexiconWordIds };
   vocabularyTables.set(vocab, tables);
   return tables;
 }
 
-/** The ids one example may write, ascending: shared words, its own slots and its own catalogue words. */
-function allowedIds(vocab: Vocabulary, ex: Example): Int32Array {
-  const { shared, isOutput, lexiconWordIds } = tablesOf(vocab);
+/**
+ * The ids one example may write besides the shared ones, ascending: its own slots and its own
+ * catalogue words (a word that is itself a brand or category of the catalogue may be written
+ * only if the item has it). None of them is shared.
+ */
+function ownIds(vocab: Vocabulary, ex: Example): Int32Array {
+  const { isOutput, lexiconWordIds } = tablesOf(vocab);
   const own: number[] = [];
   for (const v of ex.values) if (vocab.index.has(v.slot)) own.push(vocab.id(v.slot));
-  // A word that is itself a brand or category of the catalogue may be written only if the item has it.
   const terms = new Set(ex.values.map((v) => v.term));
   for (const [term, id] of lexiconWordIds) if (terms.has(term)) own.push(id);
-  return Int32Array.from(new Set([...shared, ...own.filter((id) => isOutput[id])])).sort();
+  return Int32Array.from(new Set(own.filter((id) => isOutput[id]))).sort();
 }
 
 export interface RowState {
@@ -132,111 +135,209 @@ async function runYielding<T>(steps: Steps<T>, sliceMs: number): Promise<T> {
   }
 }
 
-/**
- * Samples `candidates` sequences per example. Every row is written on its own (its own state
- * and seeded random numbers), so a text is the same whatever else shares the batch; the
- * conditioning prefix is read once per example. Yields after every token.
- */
-function* sampling(g: GeneratorKernel, vocab: Vocabulary, examples: Example[], opts: DecodeOptions): Steps<RowState[]> {
-  const { isSlotId } = tablesOf(vocab);
-  const eosId = vocab.id(EOS);
-  const H = g.hidden;
-  const rows: RowState[] = [];
-  // Per candidate-token scratch (reused): the ids that may follow and their scaled logits.
-  const maxIds = vocab.size;
-  const ids = new Int32Array(maxIds);
-  const weights = new Float64Array(maxIds);
-  const coords = new Float64Array(g.rank);
-  for (let e = 0; e < examples.length; e++) {
-    const ex = examples[e];
-    const allowed = allowedIds(vocab, ex);
-    const focus = new Set(ex.focus.map((f) => focusSlot(ex.values, f)).filter((s): s is string => !!s).map((s) => vocab.id(s)));
-    const prefix = new Float32Array(H);
-    for (const c of ex.condition) g.step(vocab.id(c), prefix);
-    yield;
-    const base = hashString(`${ex.item.id}|${ex.focus.join(',')}`) ^ opts.seed;
-    for (let k = 0; k < opts.candidates; k++) {
-      const random = seededRandom(base + k * 7919);
-      const h = Float32Array.from(prefix);
-      const tokens: number[] = [];
-      const slotsUsed = new Set<number>();
-      /** Next tokens already written after each pair of tokens: no trigram twice. */
-      const trigrams = new Map<number, number[]>();
-      let focusWritten = focus.size === 0;
-      for (let step = 0; step < opts.maxTokens; step++) {
-        const n = tokens.length;
-        const last = n > 0 ? tokens[n - 1] : -1;
-        const prev = n > 1 ? tokens[n - 2] : -1;
-        const boost = focusWritten ? 0 : opts.focusBoost * (1 + step / 4);
-        const banned = n >= 2 ? trigrams.get(prev * maxIds + last) : undefined;
-        // Truncated sampling: tokens 100x less likely than the best are never drawn. Bounds on
-        // every logit from the state's leading directions rule most tokens out before their
-        // exact logit is computed; the draw is the same as from all exact logits.
-        const rest = g.leadCoordinates(h, coords);
-        let m = 0;
-        let bestLower = -Infinity;
-        for (let a = 0; a < allowed.length; a++) {
-          const i = allowed[a];
-          if (i === eosId && n < opts.minTokens) continue;
-          if (i === last) continue;
-          if (isSlotId[i] && slotsUsed.has(i)) continue;
-          if (banned !== undefined && banned.includes(i)) continue;
-          const lead = g.leadLogit(coords, i);
-          const slack = rest * g.residual[i];
-          const bonus = boost !== 0 && focus.has(i) ? boost : 0;
-          const lower = (lead - slack) / opts.temperature + bonus;
-          if (lower > bestLower) bestLower = lower;
-          ids[m] = i;
-          weights[m++] = (lead + slack) / opts.temperature + bonus;
-        }
-        const cut = bestLower - Math.log(100);
-        let kept = 0;
-        let max = -Infinity;
-        for (let j = 0; j < m; j++) {
-          if (weights[j] < cut) continue;
-          const i = ids[j];
-          let l = g.logit(h, i) / opts.temperature;
-          if (boost !== 0 && focus.has(i)) l += boost;
-          ids[kept] = i;
-          weights[kept++] = l;
-          if (l > max) max = l;
-        }
-        m = kept;
-        const floor = max - Math.log(100);
-        let total = 0;
-        for (let j = 0; j < m; j++) {
-          const p = weights[j] >= floor ? Math.exp(weights[j] - max) : 0;
-          weights[j] = p;
-          total += p;
-        }
-        let u = random() * total;
-        let pick = eosId;
-        for (let j = 0; j < m; j++) {
-          if (weights[j] === 0) continue;
-          u -= weights[j];
-          if (u <= 0) {
-            pick = ids[j];
-            break;
-          }
-        }
-        if (step === opts.maxTokens - 1) pick = eosId;
-        if (n >= 2) {
-          const key = prev * maxIds + last;
-          const next = trigrams.get(key);
-          if (next) next.push(pick);
-          else trigrams.set(key, [pick]);
-        }
-        tokens.push(pick);
-        if (isSlotId[pick]) slotsUsed.add(pick);
-        if (focus.has(pick)) focusWritten = true;
-        if (pick === eosId) break;
-        g.step(pick, h);
-        yield;
-      }
-      rows.push({ ex: e, tokens });
+/** One sampled sequence being written: its own random numbers, tokens and bans. */
+interface Row {
+  ex: number;
+  random: () => number;
+  tokens: number[];
+  slotsUsed: Set<number>;
+  /** Next tokens already written after each pair of tokens: no trigram twice. */
+  trigrams: Map<number, number[]>;
+  focusWritten: boolean;
+}
+
+/** Rows whose bounds are computed per pass over the output weights (see GeneratorKernel.leadBounds). */
+const BLOCK = 4;
+/** Rows advanced by one token between two yields. */
+const STEP_CHUNK = 32;
+
+/** Reads every example's conditioning tokens into its state in `prefixes`, all examples a token at a time. */
+function* conditioning(g: GeneratorKernel, conditions: Int32Array[], prefixes: Float32Array): Steps<void> {
+  const rows = new Int32Array(conditions.length);
+  const tokens = new Int32Array(conditions.length);
+  const longest = Math.max(0, ...conditions.map((c) => c.length));
+  for (let t = 0; t < longest; t++) {
+    let n = 0;
+    conditions.forEach((c, e) => {
+      if (t >= c.length) return;
+      rows[n] = e;
+      tokens[n++] = c[t];
+    });
+    for (let q = 0; q < n; q += STEP_CHUNK) {
+      g.stepRows(prefixes, rows, tokens, q, Math.min(q + STEP_CHUNK, n));
+      yield;
     }
   }
-  return rows;
+}
+
+/**
+ * Samples `candidates` sequences per example. Every row is written on its own (its own state
+ * and seeded random numbers, and kernels that add a row's sums in the same order whatever rows
+ * share its pass), so a text is the same whatever else shares the batch. All rows of all
+ * examples advance a token at a time: the recurrent step for four rows per pass over its
+ * weights, the logit bounds for four rows per pass over the shared vocabulary. Yields after
+ * every few rows.
+ */
+function* sampling(g: GeneratorKernel, vocab: Vocabulary, examples: Example[], opts: DecodeOptions): Steps<RowState[]> {
+  const { isSlotId, shared } = tablesOf(vocab);
+  const eosId = vocab.id(EOS);
+  const H = g.hidden;
+  const rank = g.rank;
+  const T = opts.temperature;
+  const V = vocab.size;
+  const S = shared.length;
+  const K = opts.candidates;
+  const own = examples.map((ex) => ownIds(vocab, ex));
+  const focus = examples.map((ex) => new Set(ex.focus.map((f) => focusSlot(ex.values, f)).filter((s): s is string => !!s).map((s) => vocab.id(s))));
+  const prefixes = new Float32Array(examples.length * H);
+  yield* conditioning(g, examples.map((ex) => Int32Array.from(ex.condition, (c) => vocab.id(c))), prefixes);
+
+  const rows: Row[] = [];
+  const states = new Float32Array(examples.length * K * H);
+  examples.forEach((ex, e) => {
+    const base = hashString(`${ex.item.id}|${ex.focus.join(',')}`) ^ opts.seed;
+    for (let k = 0; k < K; k++) {
+      states.set(prefixes.subarray(e * H, (e + 1) * H), rows.length * H);
+      rows.push({ ex: e, random: seededRandom(base + k * 7919), tokens: [], slotsUsed: new Set(), trigrams: new Map(), focusWritten: focus[e].size === 0 });
+    }
+  });
+
+  // Scratch, reused by every row and step.
+  const coords = new Float64Array(BLOCK * rank);
+  const rests = new Float64Array(BLOCK);
+  const upper = new Float64Array(BLOCK * S);
+  const best = new Float64Array(2 * BLOCK);
+  const bestAt = new Int32Array(2 * BLOCK);
+  const ids = new Int32Array(V);
+  const weights = new Float64Array(V);
+  const ownKept = new Int32Array(V);
+  const ownUpper = new Float64Array(V);
+  const state = new Float64Array(H);
+  const logOf100 = Math.log(100);
+
+  /** The next token of `row` (its state at states[hAt..], its bounds at block position r). */
+  const draw = (row: Row, hAt: number, r: number, step: number): number => {
+    const { tokens, slotsUsed, trigrams } = row;
+    const n = tokens.length;
+    const last = n > 0 ? tokens[n - 1] : -1;
+    const prev = n > 1 ? tokens[n - 2] : -1;
+    const rowFocus = focus[row.ex];
+    const rowOwn = own[row.ex];
+    const boost = row.focusWritten ? 0 : opts.focusBoost * (1 + step / 4);
+    const banned = n >= 2 ? trigrams.get(prev * V + last) : undefined;
+    const noEnd = n < opts.minTokens;
+    const excluded = (i: number) => (i === eosId && noEnd) || i === last || (banned !== undefined && banned.includes(i));
+    // Truncated sampling: tokens 100x less likely than the best are never drawn. Bounds on
+    // every logit from the state's leading directions rule most tokens out before their
+    // exact logit is computed; the draw is the same as from all exact logits. No shared id is
+    // a focus slot, so none has a bonus.
+    let bestLower = -Infinity;
+    const first = bestAt[2 * r];
+    const second = bestAt[2 * r + 1];
+    if (first >= 0 && !excluded(shared[first])) bestLower = best[2 * r] / T;
+    else if (second >= 0 && !excluded(shared[second])) bestLower = best[2 * r + 1] / T;
+    else if (first >= 0) {
+      for (let a = 0; a < S; a++) {
+        const i = shared[a];
+        if (excluded(i)) continue;
+        const lower = (g.leadLogit(coords, i, r * rank) - rests[r] * g.residual[i]) / T;
+        if (lower > bestLower) bestLower = lower;
+      }
+    }
+    let kept = 0;
+    for (let o = 0; o < rowOwn.length; o++) {
+      const i = rowOwn[o];
+      if (excluded(i) || (isSlotId[i] && slotsUsed.has(i))) continue;
+      const lead = g.leadLogit(coords, i, r * rank);
+      const slack = rests[r] * g.residual[i];
+      const bonus = boost !== 0 && rowFocus.has(i) ? boost : 0;
+      const lower = (lead - slack) / T + bonus;
+      if (lower > bestLower) bestLower = lower;
+      ownKept[kept] = i;
+      ownUpper[kept++] = (lead + slack) / T + bonus;
+    }
+    const cut = bestLower - logOf100;
+    // A first test without the division, a little looser, then the exact one.
+    const scaledCut = cut * T;
+    const looseCut = scaledCut - 1e-9 * (Math.abs(scaledCut) + 1);
+    const at = r * S;
+    let m = 0;
+    let o = 0;
+    for (let a = 0; a < S; a++) {
+      const bound = upper[at + a];
+      if (bound < looseCut || bound / T < cut) continue;
+      const i = shared[a];
+      if (excluded(i)) continue;
+      for (; o < kept && ownKept[o] < i; o++) if (ownUpper[o] >= cut) ids[m++] = ownKept[o];
+      ids[m++] = i;
+    }
+    for (; o < kept; o++) if (ownUpper[o] >= cut) ids[m++] = ownKept[o];
+    for (let j = 0; j < H; j++) state[j] = states[hAt + j];
+    g.logits(state, ids, m, weights);
+    let max = -Infinity;
+    for (let j = 0; j < m; j++) {
+      let l = weights[j] / T;
+      if (boost !== 0 && rowFocus.has(ids[j])) l += boost;
+      weights[j] = l;
+      if (l > max) max = l;
+    }
+    const floor = max - logOf100;
+    let total = 0;
+    for (let j = 0; j < m; j++) {
+      const p = weights[j] >= floor ? Math.exp(weights[j] - max) : 0;
+      weights[j] = p;
+      total += p;
+    }
+    let u = row.random() * total;
+    let pick = eosId;
+    for (let j = 0; j < m; j++) {
+      if (weights[j] === 0) continue;
+      u -= weights[j];
+      if (u <= 0) {
+        pick = ids[j];
+        break;
+      }
+    }
+    if (step === opts.maxTokens - 1) pick = eosId;
+    if (n >= 2) {
+      const key = prev * V + last;
+      const next = trigrams.get(key);
+      if (next) next.push(pick);
+      else trigrams.set(key, [pick]);
+    }
+    tokens.push(pick);
+    if (isSlotId[pick]) slotsUsed.add(pick);
+    if (rowFocus.has(pick)) row.focusWritten = true;
+    return pick;
+  };
+
+  let active = Int32Array.from(rows, (_, i) => i);
+  let count = active.length;
+  let reading = new Int32Array(count);
+  const read = new Int32Array(count);
+  for (let step = 0; step < opts.maxTokens && count > 0; step++) {
+    let going = 0;
+    for (let q = 0; q < count; q += BLOCK) {
+      const n = Math.min(BLOCK, count - q);
+      for (let r = 0; r < n; r++) rests[r] = g.leadCoordinates(states, coords, active[q + r] * H, r * rank);
+      g.leadBounds(shared, n, coords, rests, upper, best, bestAt);
+      for (let r = 0; r < n; r++) {
+        const row = active[q + r];
+        const pick = draw(rows[row], row * H, r, step);
+        if (pick === eosId) continue;
+        reading[going] = row;
+        read[going++] = pick;
+      }
+      yield;
+    }
+    for (let q = 0; q < going; q += STEP_CHUNK) {
+      g.stepRows(states, reading, read, q, Math.min(q + STEP_CHUNK, going));
+      yield;
+    }
+    [active, reading] = [reading, active];
+    count = going;
+  }
+  return rows.map((row) => ({ ex: row.ex, tokens: row.tokens }));
 }
 
 /**

@@ -11,9 +11,9 @@ function values(network: Generator | Discriminator, name: string): Float32Array 
   return network.vars[name].dataSync() as Float32Array;
 }
 
-/** [rows, cols] row-major -> [cols, rows] row-major. */
-function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(m.length);
+/** [rows, cols] row-major -> [cols, rows] row-major, in doubles (exactly the same values, no conversion per use). */
+function transpose(m: Float32Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(m.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c];
   return out;
 }
@@ -26,7 +26,7 @@ const LEAD_RANK = 8;
  * on the H x H matrix. Any orthonormal directions keep the logit bounds valid; better ones only
  * make them tighter, so a few sweeps suffice.
  */
-function principalDirections(w: Float32Array, V: number, H: number, rank: number): Float64Array {
+function principalDirections(w: Float64Array, V: number, H: number, rank: number): Float64Array {
   const c = new Float64Array(H * H);
   for (let v = 0; v < V; v++) {
     const off = v * H;
@@ -85,7 +85,7 @@ export class GeneratorKernel {
   /** [H, 3H]: the recurrent weights of the z, r and n gates side by side. */
   private readonly wh: Float32Array;
   /** [V, H]: the output layer transposed, so one token's logit is one contiguous dot product. */
-  private readonly woT: Float32Array;
+  private readonly woT: Float64Array;
   private readonly bo: Float32Array;
   /** Input projections per token, filled on first use (a decode touches a few hundred tokens). */
   private readonly projected: Float32Array;
@@ -122,7 +122,7 @@ export class GeneratorKernel {
     this.bo = values(g, 'bo');
     this.projected = new Float32Array(V * 3 * H);
     this.isProjected = new Uint8Array(V);
-    this.gates = new Float64Array(3 * H);
+    this.gates = new Float64Array(4 * 3 * H);
     this.rank = Math.min(LEAD_RANK, H);
     this.basis = principalDirections(this.woT, V, H, this.rank);
     this.lead = new Float64Array(V * this.rank);
@@ -142,26 +142,115 @@ export class GeneratorKernel {
   }
 
   /** Writes the state's coordinates along the leading directions to `coords`; returns the norm of the rest. */
-  leadCoordinates(h: Float32Array, coords: Float64Array): number {
+  leadCoordinates(h: Float32Array, coords: Float64Array, hAt = 0, coordsAt = 0): number {
     const H = this.hidden;
     let norm = 0;
-    for (let i = 0; i < H; i++) norm += h[i] * h[i];
+    for (let i = 0; i < H; i++) norm += h[hAt + i] * h[hAt + i];
     for (let k = 0; k < this.rank; k++) {
       let x = 0;
-      for (let i = 0; i < H; i++) x += this.basis[k * H + i] * h[i];
-      coords[k] = x;
+      for (let i = 0; i < H; i++) x += this.basis[k * H + i] * h[hAt + i];
+      coords[coordsAt + k] = x;
       norm -= x * x;
     }
     return Math.sqrt(Math.max(norm, 0)) * (1 + 1e-9) + 1e-9;
   }
 
   /** The logit of `token` along the leading directions only: the exact logit is within residual[token] * |rest of h| of it. */
-  leadLogit(coords: Float64Array, token: number): number {
+  leadLogit(coords: Float64Array, token: number, coordsAt = 0): number {
     const r = this.rank;
     const off = token * r;
     let s = this.bo[token];
-    for (let k = 0; k < r; k++) s += coords[k] * this.lead[off + k];
+    for (let k = 0; k < r; k++) s += coords[coordsAt + k] * this.lead[off + k];
     return s;
+  }
+
+  /**
+   * `leadLogit` ± `rest * residual` of every token of `ids` for `rows` (1 to 4) states at once,
+   * each token's weights read once for all of them: writes the upper bound of row r, token a to
+   * `upper[r * ids.length + a]`, and row r's two largest lower bounds (values and positions in
+   * `ids`) to `best[2r]`, `best[2r + 1]`, `bestAt[2r]`, `bestAt[2r + 1]` (the second is -Infinity
+   * and -1 when there is none). The sums are the ones `leadLogit` adds, in its order.
+   */
+  leadBounds(ids: Int32Array, rows: number, coords: Float64Array, rests: Float64Array, upper: Float64Array, best: Float64Array, bestAt: Int32Array): void {
+    if (this.rank !== LEAD_RANK) {
+      this.leadBoundsAnyRank(ids, rows, coords, rests, upper, best, bestAt);
+      return;
+    }
+    for (let r = 0; r < rows; r += 2) this.leadBoundsRows(ids, r, Math.min(rows - r, 2), coords, rests, upper, best, bestAt);
+  }
+
+  /** Rows `r` and `r + 1` (when `pair` is 2) of `leadBounds` for the usual rank 8: 16 coordinates held in locals. */
+  private leadBoundsRows(ids: Int32Array, r: number, pair: number, coords: Float64Array, rests: Float64Array, upper: Float64Array, best: Float64Array, bestAt: Int32Array): void {
+    const n = ids.length;
+    const lead = this.lead;
+    const bo = this.bo;
+    const residual = this.residual;
+    const c = r * 8;
+    const a0 = coords[c], a1 = coords[c + 1], a2 = coords[c + 2], a3 = coords[c + 3], a4 = coords[c + 4], a5 = coords[c + 5], a6 = coords[c + 6], a7 = coords[c + 7];
+    const d = pair === 2 ? c + 8 : c;
+    const b0 = coords[d], b1 = coords[d + 1], b2 = coords[d + 2], b3 = coords[d + 3], b4 = coords[d + 4], b5 = coords[d + 5], b6 = coords[d + 6], b7 = coords[d + 7];
+    const restA = rests[r];
+    const restB = rests[pair === 2 ? r + 1 : r];
+    const outA = r * n;
+    const outB = (pair === 2 ? r + 1 : r) * n;
+    let a1st = -Infinity, a2nd = -Infinity, aAt1 = -1, aAt2 = -1;
+    let b1st = -Infinity, b2nd = -Infinity, bAt1 = -1, bAt2 = -1;
+    for (let a = 0; a < n; a++) {
+      const i = ids[a];
+      const w = i * 8;
+      const w0 = lead[w], w1 = lead[w + 1], w2 = lead[w + 2], w3 = lead[w + 3], w4 = lead[w + 4], w5 = lead[w + 5], w6 = lead[w + 6], w7 = lead[w + 7];
+      const bias = bo[i];
+      const res = residual[i];
+      const sA = bias + a0 * w0 + a1 * w1 + a2 * w2 + a3 * w3 + a4 * w4 + a5 * w5 + a6 * w6 + a7 * w7;
+      const slackA = restA * res;
+      upper[outA + a] = sA + slackA;
+      const lowA = sA - slackA;
+      if (lowA > a2nd) {
+        if (lowA > a1st) (a2nd = a1st), (aAt2 = aAt1), (a1st = lowA), (aAt1 = a);
+        else (a2nd = lowA), (aAt2 = a);
+      }
+      const sB = bias + b0 * w0 + b1 * w1 + b2 * w2 + b3 * w3 + b4 * w4 + b5 * w5 + b6 * w6 + b7 * w7;
+      const slackB = restB * res;
+      upper[outB + a] = sB + slackB;
+      const lowB = sB - slackB;
+      if (lowB > b2nd) {
+        if (lowB > b1st) (b2nd = b1st), (bAt2 = bAt1), (b1st = lowB), (bAt1 = a);
+        else (b2nd = lowB), (bAt2 = a);
+      }
+    }
+    const rb = pair === 2 ? r + 1 : r;
+    best[2 * r] = a1st;
+    best[2 * r + 1] = a2nd;
+    bestAt[2 * r] = aAt1;
+    bestAt[2 * r + 1] = aAt2;
+    if (pair === 2) {
+      best[2 * rb] = b1st;
+      best[2 * rb + 1] = b2nd;
+      bestAt[2 * rb] = bAt1;
+      bestAt[2 * rb + 1] = bAt2;
+    }
+  }
+
+  private leadBoundsAnyRank(ids: Int32Array, rows: number, coords: Float64Array, rests: Float64Array, upper: Float64Array, best: Float64Array, bestAt: Int32Array): void {
+    const n = ids.length;
+    for (let r = 0; r < rows; r++) {
+      let first = -Infinity, second = -Infinity, at1 = -1, at2 = -1;
+      for (let a = 0; a < n; a++) {
+        const i = ids[a];
+        const s = this.leadLogit(coords, i, r * this.rank);
+        const slack = rests[r] * this.residual[i];
+        upper[r * n + a] = s + slack;
+        const low = s - slack;
+        if (low > second) {
+          if (low > first) (second = first), (at2 = at1), (first = low), (at1 = a);
+          else (second = low), (at2 = a);
+        }
+      }
+      best[2 * r] = first;
+      best[2 * r + 1] = second;
+      bestAt[2 * r] = at1;
+      bestAt[2 * r + 1] = at2;
+    }
   }
 
   private projection(token: number): number {
@@ -182,41 +271,115 @@ export class GeneratorKernel {
 
   /** Reads `token` into the state `h` (in place). */
   step(token: number, h: Float32Array): void {
+    this.recurrent(h, 0, 0);
+    this.update(token, h, 0, 0);
+  }
+
+  /**
+   * Reads `tokens[q]` into the state of row `rows[q]` (at `states[rows[q] * hidden]`) for every
+   * q in [from, to): what `step` does for each, four rows per pass over the recurrent weights.
+   */
+  stepRows(states: Float32Array, rows: Int32Array, tokens: Int32Array, from: number, to: number): void {
+    const H = this.hidden;
+    const H3 = 3 * H;
+    let q = from;
+    for (; q + 4 <= to; q += 4) {
+      this.recurrent4(states, rows[q] * H, rows[q + 1] * H, rows[q + 2] * H, rows[q + 3] * H);
+      for (let r = 0; r < 4; r++) this.update(tokens[q + r], states, rows[q + r] * H, r * H3);
+    }
+    for (; q < to; q++) {
+      this.recurrent(states, rows[q] * H, 0);
+      this.update(tokens[q], states, rows[q] * H, 0);
+    }
+  }
+
+  /** gates[at..] = h W_h for the state at h[hAt..], four state dimensions per pass. */
+  private recurrent(h: Float32Array, hAt: number, at: number): void {
     const H = this.hidden;
     const H3 = 3 * H;
     const acc = this.gates;
     const wh = this.wh;
-    acc.fill(0);
+    acc.fill(0, at, at + H3);
     // Four state dimensions per pass: a quarter of the loads and stores of the sums.
     let i = 0;
     for (; i + 4 <= H; i += 4) {
-      const x0 = h[i];
-      const x1 = h[i + 1];
-      const x2 = h[i + 2];
-      const x3 = h[i + 3];
+      const x0 = h[hAt + i];
+      const x1 = h[hAt + i + 1];
+      const x2 = h[hAt + i + 2];
+      const x3 = h[hAt + i + 3];
       const w0 = i * H3;
       const w1 = w0 + H3;
       const w2 = w1 + H3;
       const w3 = w2 + H3;
-      for (let j = 0; j < H3; j++) acc[j] += x0 * wh[w0 + j] + x1 * wh[w1 + j] + x2 * wh[w2 + j] + x3 * wh[w3 + j];
+      for (let j = 0; j < H3; j++) acc[at + j] += x0 * wh[w0 + j] + x1 * wh[w1 + j] + x2 * wh[w2 + j] + x3 * wh[w3 + j];
     }
     for (; i < H; i++) {
-      const x = h[i];
+      const x = h[hAt + i];
       const w = i * H3;
-      for (let j = 0; j < H3; j++) acc[j] += x * wh[w + j];
-    }
-    const p = this.projection(token);
-    const xs = this.projected;
-    for (let j = 0; j < H; j++) {
-      const z = 1 / (1 + Math.exp(-(xs[p + j] + acc[j])));
-      const r = 1 / (1 + Math.exp(-(xs[p + H + j] + acc[H + j])));
-      const n = Math.tanh(xs[p + 2 * H + j] + r * acc[2 * H + j]);
-      h[j] = n + z * (h[j] - n);
+      for (let j = 0; j < H3; j++) acc[at + j] += x * wh[w + j];
     }
   }
 
-  /** The output logit of one token for state `h`. */
-  logit(h: Float32Array, token: number): number {
+  /**
+   * `recurrent` for four states at once into gates[0..4 * 3H): every weight is read once for
+   * the four, and each state's sums are the ones `recurrent` adds, in its order.
+   */
+  private recurrent4(h: Float32Array, p: number, q: number, r: number, s: number): void {
+    const H = this.hidden;
+    const H3 = 3 * H;
+    const acc = this.gates;
+    const wh = this.wh;
+    acc.fill(0, 0, 4 * H3);
+    const aq = H3;
+    const ar = 2 * H3;
+    const as = 3 * H3;
+    let i = 0;
+    for (; i + 4 <= H; i += 4) {
+      const p0 = h[p + i], p1 = h[p + i + 1], p2 = h[p + i + 2], p3 = h[p + i + 3];
+      const q0 = h[q + i], q1 = h[q + i + 1], q2 = h[q + i + 2], q3 = h[q + i + 3];
+      const r0 = h[r + i], r1 = h[r + i + 1], r2 = h[r + i + 2], r3 = h[r + i + 3];
+      const s0 = h[s + i], s1 = h[s + i + 1], s2 = h[s + i + 2], s3 = h[s + i + 3];
+      const w0 = i * H3;
+      const w1 = w0 + H3;
+      const w2 = w1 + H3;
+      const w3 = w2 + H3;
+      for (let j = 0; j < H3; j++) {
+        const u0 = wh[w0 + j], u1 = wh[w1 + j], u2 = wh[w2 + j], u3 = wh[w3 + j];
+        acc[j] += p0 * u0 + p1 * u1 + p2 * u2 + p3 * u3;
+        acc[aq + j] += q0 * u0 + q1 * u1 + q2 * u2 + q3 * u3;
+        acc[ar + j] += r0 * u0 + r1 * u1 + r2 * u2 + r3 * u3;
+        acc[as + j] += s0 * u0 + s1 * u1 + s2 * u2 + s3 * u3;
+      }
+    }
+    for (; i < H; i++) {
+      const xp = h[p + i], xq = h[q + i], xr = h[r + i], xs = h[s + i];
+      const w = i * H3;
+      for (let j = 0; j < H3; j++) {
+        const u = wh[w + j];
+        acc[j] += xp * u;
+        acc[aq + j] += xq * u;
+        acc[ar + j] += xr * u;
+        acc[as + j] += xs * u;
+      }
+    }
+  }
+
+  /** The GRU update of the state at h[hAt..] from its recurrent sums at gates[at..] and `token`'s input projection. */
+  private update(token: number, h: Float32Array, hAt: number, at: number): void {
+    const H = this.hidden;
+    const acc = this.gates;
+    const p = this.projection(token);
+    const xs = this.projected;
+    for (let j = 0; j < H; j++) {
+      const z = 1 / (1 + Math.exp(-(xs[p + j] + acc[at + j])));
+      const r = 1 / (1 + Math.exp(-(xs[p + H + j] + acc[at + H + j])));
+      const n = Math.tanh(xs[p + 2 * H + j] + r * acc[at + 2 * H + j]);
+      h[hAt + j] = n + z * (h[hAt + j] - n);
+    }
+  }
+
+  /** The output logit of one token for the state at h[hAt..] (a copy in doubles is read fastest). */
+  logit(h: Float32Array | Float64Array, token: number, hAt = 0): number {
     const H = this.hidden;
     const w = this.woT;
     const off = token * H;
@@ -227,13 +390,55 @@ export class GeneratorKernel {
     let s3 = 0;
     let i = 0;
     for (; i + 4 <= H; i += 4) {
-      s0 += h[i] * w[off + i];
-      s1 += h[i + 1] * w[off + i + 1];
-      s2 += h[i + 2] * w[off + i + 2];
-      s3 += h[i + 3] * w[off + i + 3];
+      s0 += h[hAt + i] * w[off + i];
+      s1 += h[hAt + i + 1] * w[off + i + 1];
+      s2 += h[hAt + i + 2] * w[off + i + 2];
+      s3 += h[hAt + i + 3] * w[off + i + 3];
     }
-    for (; i < H; i++) s0 += h[i] * w[off + i];
+    for (; i < H; i++) s0 += h[hAt + i] * w[off + i];
     return this.bo[token] + s0 + s1 + s2 + s3;
+  }
+
+  /**
+   * `out[j] = logit(h, tokens[j])` for j in [0, count): four tokens per pass over the state, so
+   * sixteen sums run side by side and each state value is loaded once for four; each token's
+   * sums are the ones `logit` adds, in its order.
+   */
+  logits(h: Float64Array, tokens: Int32Array, count: number, out: Float64Array): void {
+    const H = this.hidden;
+    const w = this.woT;
+    const bo = this.bo;
+    let j = 0;
+    for (; j + 4 <= count && H % 4 === 0; j += 4) {
+      const ta = tokens[j], tb = tokens[j + 1], tc = tokens[j + 2], td = tokens[j + 3];
+      const a = ta * H, b = tb * H, c = tc * H, d = td * H;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0, d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+      for (let i = 0; i < H; i += 4) {
+        const x0 = h[i], x1 = h[i + 1], x2 = h[i + 2], x3 = h[i + 3];
+        a0 += x0 * w[a + i];
+        a1 += x1 * w[a + i + 1];
+        a2 += x2 * w[a + i + 2];
+        a3 += x3 * w[a + i + 3];
+        b0 += x0 * w[b + i];
+        b1 += x1 * w[b + i + 1];
+        b2 += x2 * w[b + i + 2];
+        b3 += x3 * w[b + i + 3];
+        c0 += x0 * w[c + i];
+        c1 += x1 * w[c + i + 1];
+        c2 += x2 * w[c + i + 2];
+        c3 += x3 * w[c + i + 3];
+        d0 += x0 * w[d + i];
+        d1 += x1 * w[d + i + 1];
+        d2 += x2 * w[d + i + 2];
+        d3 += x3 * w[d + i + 3];
+      }
+      out[j] = bo[ta] + a0 + a1 + a2 + a3;
+      out[j + 1] = bo[tb] + b0 + b1 + b2 + b3;
+      out[j + 2] = bo[tc] + c0 + c1 + c2 + c3;
+      out[j + 3] = bo[td] + d0 + d1 + d2 + d3;
+    }
+    for (; j < count; j++) out[j] = this.logit(h, tokens[j]);
   }
 }
 

@@ -22,14 +22,30 @@ export interface Token {
 
 const TOKEN = /[A-Za-z0-9\u00C0-\u024F]+(?:['’][A-Za-z]+)*|\d+(?:[.,]\d+)*|[.,;:!?()&$%-]/g;
 
+/**
+ * Tokens by surface, remembered: folding a word (accents, plural rules) costs far more than a
+ * lookup, and generated texts and the items they describe reuse a small vocabulary.
+ */
+const tokenOf = new Map<string, Token>();
+const MAX_REMEMBERED = 50_000;
+
+function wordToken(surface: string): Token {
+  const isWord = /[A-Za-z0-9\u00C0-\u024F]/.test(surface);
+  const folded = surface === '&' ? 'and' : foldText(surface).replace(/ /g, '');
+  return { surface, fold: isWord ? singularise(folded) : surface === '&' ? 'and' : surface, isWord: isWord || surface === '&' };
+}
+
 /** Words (with their folded, singular form) and the punctuation marks the generator writes. */
 export function tokenise(text: string): Token[] {
   const out: Token[] = [];
   for (const m of text.matchAll(TOKEN)) {
     const surface = m[0];
-    const isWord = /[A-Za-z0-9\u00C0-\u024F]/.test(surface);
-    const folded = surface === '&' ? 'and' : foldText(surface).replace(/ /g, '');
-    out.push({ surface, fold: isWord ? singularise(folded) : surface === '&' ? 'and' : surface, isWord: isWord || surface === '&' });
+    let token = tokenOf.get(surface);
+    if (token === undefined) {
+      if (tokenOf.size >= MAX_REMEMBERED) tokenOf.clear();
+      tokenOf.set(surface, (token = wordToken(surface)));
+    }
+    out.push({ ...token });
   }
   return out;
 }

@@ -47,6 +47,67 @@ describe('GeneratorKernel', () => {
       { numRuns: 50 },
     );
   });
+
+  it('advances rows together exactly as one at a time, whatever rows share a pass', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: V - 1 }), fc.array(fc.float({ min: -1, max: 1, noNaN: true }), { minLength: 10, maxLength: 10 })), { minLength: 1, maxLength: 11 }), (rows) => {
+        const states = Float32Array.from(rows.flatMap(([, state]) => state));
+        const order = Int32Array.from(rows.keys()).reverse();
+        kernel.stepRows(states, order, Int32Array.from(order, (r) => rows[r][0]), 0, order.length);
+        rows.forEach(([token, state], r) => {
+          const alone = Float32Array.from(state);
+          kernel.step(token, alone);
+          expect(Array.from(states.subarray(r * 10, r * 10 + 10))).toEqual(Array.from(alone));
+        });
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('computes logits for many tokens exactly as one at a time', () => {
+    // Hidden 12 takes the four-tokens-a-pass path, hidden 10 the one-at-a-time one.
+    const g12 = Generator.create({ vocabSize: V, embedding: 6, hidden: 12 }, 4);
+    for (const k of [kernel, new GeneratorKernel(g12)]) {
+      fc.assert(
+        fc.property(fc.array(fc.float({ min: -1, max: 1, noNaN: true }), { minLength: k.hidden, maxLength: k.hidden }), fc.array(fc.integer({ min: 0, max: V - 1 }), { maxLength: 13 }), (state, tokens) => {
+          const h = Float64Array.from(state);
+          const out = new Float64Array(tokens.length);
+          k.logits(h, Int32Array.from(tokens), tokens.length, out);
+          expect(Array.from(out)).toEqual(tokens.map((t) => k.logit(h, t)));
+        }),
+        { numRuns: 50 },
+      );
+    }
+    g12.dispose();
+  });
+
+  it('bounds the logits of several rows at once as leadLogit does for one, with the two best lower bounds', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.float({ min: -1, max: 1, noNaN: true }), { minLength: 10, maxLength: 10 }), { minLength: 1, maxLength: 4 }), fc.uniqueArray(fc.integer({ min: 0, max: V - 1 }), { minLength: 1 }), (states, tokens) => {
+        const R = states.length;
+        const ids = Int32Array.from(tokens);
+        const coords = new Float64Array(R * kernel.rank);
+        const rests = Float64Array.from(states, (state, r) => kernel.leadCoordinates(Float32Array.from(state), coords, 0, r * kernel.rank));
+        const upper = new Float64Array(R * ids.length);
+        const best = new Float64Array(2 * R);
+        const bestAt = new Int32Array(2 * R);
+        kernel.leadBounds(ids, R, coords, rests, upper, best, bestAt);
+        for (let r = 0; r < R; r++) {
+          const one = new Float64Array(kernel.rank);
+          const rest = kernel.leadCoordinates(Float32Array.from(states[r]), one);
+          const lowers = tokens.map((t) => kernel.leadLogit(one, t) - rest * kernel.residual[t]);
+          tokens.forEach((t, a) => expect(upper[r * ids.length + a]).toBe(kernel.leadLogit(one, t) + rest * kernel.residual[t]));
+          const sorted = [...lowers].sort((a, b) => b - a);
+          expect(best[2 * r]).toBe(sorted[0]);
+          expect(lowers[bestAt[2 * r]]).toBe(sorted[0]);
+          expect(best[2 * r + 1]).toBe(sorted.length > 1 ? sorted[1] : -Infinity);
+          if (sorted.length > 1) expect(lowers[bestAt[2 * r + 1]]).toBe(sorted[1]);
+          expect(bestAt[2 * r + 1]).not.toBe(bestAt[2 * r]);
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
 });
 
 describe('DiscriminatorKernel', () => {
