@@ -80,6 +80,11 @@ export class Catalogue {
     return found;
   }
 
+  /** The item's row if this process holds a current copy in memory (no query either way). */
+  rememberedItem(id: string): ItemEntity | undefined {
+    return this.rows?.get(id);
+  }
+
   page(first: number, afterId: string | null) {
     return findItemsPage(this.options.db, first, afterId);
   }

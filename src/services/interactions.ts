@@ -5,9 +5,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { InteractionEntity, InteractionKindValue } from '../db/entities';
 import { findItemsByIds } from '../db/repositories/items';
-import { findByIdempotencyKey, hasSimilarWithin, insertInteraction } from '../db/repositories/interactions';
+import { findByIdempotencyKey, insertInteraction } from '../db/repositories/interactions';
 import { addToCoOccurrence } from '../db/repositories/pairs';
-import { applyProfileUpdate, ensureUsers } from '../db/repositories/users';
+import { applyProfileUpdate, lockUser } from '../db/repositories/users';
 import { badUserInput } from '../graphql/errors';
 import { CollabOptions, DEFAULT_COLLAB } from '../personalisation/collab';
 import { eventUpdate, ProfileOptions } from '../personalisation/interests';
@@ -48,25 +48,30 @@ export class InteractionService {
   async record(raw: RecordInput): Promise<RecordResult> {
     const input = validate(raw);
     return this.db.transaction(async (tx) => {
-      await ensureUsers(tx, [input.userId]);
       // Serialises this user's events so profile updates never interleave.
-      const [user] = await tx.query(`SELECT profile_ref_time, consent FROM users WHERE id = $1 FOR UPDATE`, [input.userId]);
+      const user = await lockUser(tx, input.userId);
       if (input.idempotencyKey) {
         const earlier = await findByIdempotencyKey(tx, input.userId, input.idempotencyKey);
         if (earlier) return { interaction: earlier, replayed: true };
       }
       const terms = await this.termsOf(tx, input);
       if (!user.consent && !this.options.storeEventsWithoutConsent) return { interaction: null, replayed: false };
-      const duplicate = await hasSimilarWithin(tx, input, this.options.dedupeWindowMs);
-      const learn = user.consent && !duplicate;
-      const interaction = await insertInteraction(tx, { ...input, counted: learn });
+      // Counted (learned from) only with consent and when it is not a repeat within the window.
+      const interaction = await insertInteraction(tx, { ...input, counted: user.consent }, this.options.dedupeWindowMs).catch((err) => {
+        // The item was in this process's memory but has since been deleted from the catalogue.
+        if ((err as { driverError?: { code?: string; constraint?: string } }).driverError?.constraint === 'interactions_item_id_fkey') {
+          throw badUserInput(`no item with id ${JSON.stringify(input.itemId)}`, 'itemId');
+        }
+        throw err;
+      });
       if (!interaction) {
         // Lost a race with the same key: the winner has committed, answer as it did.
         const earlier = await findByIdempotencyKey(tx, input.userId, input.idempotencyKey!);
         return { interaction: earlier!, replayed: true };
       }
+      const learn = interaction.counted;
       if (learn && terms.size > 0) {
-        const refMs = user.profile_ref_time ? (user.profile_ref_time as Date).getTime() : -Infinity;
+        const refMs = user.profile_ref_time ? user.profile_ref_time.getTime() : -Infinity;
         const update = eventUpdate(refMs, { kind: input.kind, occurredAtMs: input.occurredAt.getTime(), terms }, this.options);
         await applyProfileUpdate(tx, input.userId, update);
       }
@@ -79,9 +84,12 @@ export class InteractionService {
 
   /** The item's terms, or for a SEARCH the known terms its query names (its item, if any, must exist). */
   private async termsOf(tx: EntityManager, input: ValidInput): Promise<Map<string, number>> {
-    const [item] = input.itemId === null ? [] : await findItemsByIds(tx, [input.itemId]);
+    // The item row from this process's memory when it is there (it is current to the last
+    // catalogue refresh, like the index the terms are weighted by), else from the transaction.
+    const item = input.itemId === null ? undefined : (this.catalogue.rememberedItem(input.itemId) ?? (await findItemsByIds(tx, [input.itemId]))[0]);
     if (input.itemId !== null && !item) throw badUserInput(`no item with id ${JSON.stringify(input.itemId)}`, 'itemId');
-    if (input.kind !== 'SEARCH') return itemTermCounts(item);
+    // validate() lets only a SEARCH go without an item.
+    if (input.kind !== 'SEARCH') return itemTermCounts(item!);
     const engine = this.catalogue.engine;
     return new Map(queryTerms(input.query!, (t) => engine.isKnownTerm(t)).map((t) => [t, 1]));
   }

@@ -172,4 +172,16 @@ describe('the subgraph on a real Postgres', () => {
     const c = await app.run(mutation, { input: { ...view, occurredAt: '2026-11-01T11:00:00Z' } });
     expect([a, b, c].map((r) => r.data!.recordInteraction.interaction.counted)).toEqual([true, false, true]);
   });
+
+  it('refuses an event for an item deleted after this process last showed it, and records nothing', async () => {
+    await db.dataSource.query(`INSERT INTO items (id, title) VALUES ('doomed', 'Doomed Monthly')`);
+    await app.services.catalogue.refresh();
+    expect((await app.run(`{ item(id: "doomed") { title } }`)).data!.item.title).toBe('Doomed Monthly');
+    await db.dataSource.query(`DELETE FROM items WHERE id = 'doomed'`);
+    const res = await app.run(`mutation { recordInteraction(input: { userId: "gus", itemId: "doomed", kind: VIEW }) { replayed } }`);
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0].message).toContain('no item with id "doomed"');
+    const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = 'gus'`);
+    expect(n).toBe(0);
+  });
 });

@@ -24,33 +24,27 @@ export async function findByIdempotencyKey(db: EntityManager, userId: string, ke
  * Inserts unless the user already used the idempotency key; null means it was used (the
  * caller answers with the first event). A concurrent insert of the same key waits on the
  * unique index, then sees the committed row.
+ *
+ * `counted` is what the caller would count; the row is counted only if, in addition, the same
+ * user did not do the same thing (item, kind, query) within `dedupeWindowMs` of it: the check
+ * and the insert are one statement, under the caller's lock on the user.
  */
-export async function insertInteraction(db: EntityManager, row: NewInteraction): Promise<InteractionEntity | null> {
+export async function insertInteraction(
+  db: EntityManager,
+  row: Omit<NewInteraction, 'counted'> & { counted: boolean },
+  dedupeWindowMs: number,
+): Promise<InteractionEntity | null> {
   const rows = await db.query(
     `INSERT INTO interactions (user_id, item_id, kind, query, occurred_at, idempotency_key, counted)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     SELECT $1, $2, $3, $4, $5, $6, $7::boolean AND NOT ($8::float8 > 0 AND EXISTS (
+       SELECT 1 FROM interactions
+        WHERE user_id = $1 AND item_id IS NOT DISTINCT FROM $2::text AND kind = $3 AND query IS NOT DISTINCT FROM $4::text
+          AND occurred_at > $5::timestamptz - make_interval(secs => $8) AND occurred_at < $5::timestamptz + make_interval(secs => $8)))
      ON CONFLICT (user_id, idempotency_key) DO NOTHING
      RETURNING ${COLUMNS}`,
-    [row.userId, row.itemId, row.kind, row.query, row.occurredAt, row.idempotencyKey, row.counted],
+    [row.userId, row.itemId, row.kind, row.query, row.occurredAt, row.idempotencyKey, row.counted, dedupeWindowMs / 1000],
   );
   return rows[0] ?? null;
-}
-
-/** Whether the same user did the same thing (item, kind, query) within `windowMs` of `at`. */
-export async function hasSimilarWithin(
-  db: EntityManager,
-  row: Pick<NewInteraction, 'userId' | 'itemId' | 'kind' | 'query' | 'occurredAt'>,
-  windowMs: number,
-): Promise<boolean> {
-  if (windowMs <= 0) return false;
-  const rows = await db.query(
-    `SELECT 1 FROM interactions
-      WHERE user_id = $1 AND item_id IS NOT DISTINCT FROM $2 AND kind = $3 AND query IS NOT DISTINCT FROM $4
-        AND occurred_at > $5::timestamptz - make_interval(secs => $6) AND occurred_at < $5::timestamptz + make_interval(secs => $6)
-      LIMIT 1`,
-    [row.userId, row.itemId, row.kind, row.query, row.occurredAt, windowMs / 1000],
-  );
-  return rows.length > 0;
 }
 
 /**

@@ -13,6 +13,18 @@ export async function findUsersByIds(db: DataSource | EntityManager, ids: readon
   );
 }
 
+/**
+ * Locks a user's row for the rest of the transaction (creating the user if new) and returns
+ * what recording an event needs: one statement for a known user.
+ */
+export async function lockUser(db: EntityManager, id: string): Promise<{ consent: boolean; profile_ref_time: Date | null }> {
+  const lock = () => db.query(`SELECT consent, profile_ref_time FROM users WHERE id = $1 FOR UPDATE`, [id]);
+  const [user] = await lock();
+  if (user) return user;
+  await ensureUsers(db, [id]);
+  return (await lock())[0];
+}
+
 export async function ensureUsers(db: DataSource | EntityManager, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.query(`INSERT INTO users (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING`, [ids]);
