@@ -146,7 +146,7 @@ interface Row {
   focusWritten: boolean;
 }
 
-/** Rows whose bounds are computed per pass over the output weights (see GeneratorKernel.leadBounds). */
+/** Rows bounded per pass over the shared vocabulary (see GeneratorKernel.leadCandidates). */
 const BLOCK = 4;
 /** Rows advanced by one token between two yields. */
 const STEP_CHUNK = 32;
@@ -205,15 +205,20 @@ function* sampling(g: GeneratorKernel, vocab: Vocabulary, examples: Example[], o
   // Scratch, reused by every row and step.
   const coords = new Float64Array(BLOCK * rank);
   const rests = new Float64Array(BLOCK);
-  const upper = new Float64Array(BLOCK * S);
-  const best = new Float64Array(2 * BLOCK);
-  const bestAt = new Int32Array(2 * BLOCK);
+  const candidates = new Int32Array(BLOCK * S);
+  const candidateUpper = new Float64Array(BLOCK * S);
+  const candidateCount = new Int32Array(BLOCK);
+  const best = new Float64Array(BLOCK);
+  const bestAt = new Int32Array(BLOCK);
   const ids = new Int32Array(V);
   const weights = new Float64Array(V);
   const ownKept = new Int32Array(V);
   const ownUpper = new Float64Array(V);
   const state = new Float64Array(H);
   const logOf100 = Math.log(100);
+  // Tokens whose upper bound is this far below the best lower bound seen are dropped in the
+  // kernel's pass (a hair more than the cut, for rounding): the exact test comes after.
+  const reach = T * logOf100 + 1e-6;
 
   /** The next token of `row` (its state at states[hAt..], its bounds at block position r). */
   const draw = (row: Row, hAt: number, r: number, step: number): number => {
@@ -232,17 +237,23 @@ function* sampling(g: GeneratorKernel, vocab: Vocabulary, examples: Example[], o
     // exact logit is computed; the draw is the same as from all exact logits. No shared id is
     // a focus slot, so none has a bonus.
     let bestLower = -Infinity;
-    const first = bestAt[2 * r];
-    const second = bestAt[2 * r + 1];
-    if (first >= 0 && !excluded(shared[first])) bestLower = best[2 * r] / T;
-    else if (second >= 0 && !excluded(shared[second])) bestLower = best[2 * r + 1] / T;
-    else if (first >= 0) {
+    const at = r * S;
+    let count = candidateCount[r];
+    if (bestAt[r] >= 0 && !excluded(shared[bestAt[r]])) bestLower = best[r] / T;
+    else if (bestAt[r] >= 0) {
+      // The best bound is a token this row may not write: the kernel's pass dropped tokens
+      // against it, so every shared token is bounded again (a few percent of steps).
       for (let a = 0; a < S; a++) {
         const i = shared[a];
+        const lead = g.leadLogit(coords, i, r * rank);
+        const slack = rests[r] * g.residual[i];
+        candidates[at + a] = a;
+        candidateUpper[at + a] = lead + slack;
         if (excluded(i)) continue;
-        const lower = (g.leadLogit(coords, i, r * rank) - rests[r] * g.residual[i]) / T;
+        const lower = (lead - slack) / T;
         if (lower > bestLower) bestLower = lower;
       }
+      count = S;
     }
     let kept = 0;
     for (let o = 0; o < rowOwn.length; o++) {
@@ -257,16 +268,11 @@ function* sampling(g: GeneratorKernel, vocab: Vocabulary, examples: Example[], o
       ownUpper[kept++] = (lead + slack) / T + bonus;
     }
     const cut = bestLower - logOf100;
-    // A first test without the division, a little looser, then the exact one.
-    const scaledCut = cut * T;
-    const looseCut = scaledCut - 1e-9 * (Math.abs(scaledCut) + 1);
-    const at = r * S;
     let m = 0;
     let o = 0;
-    for (let a = 0; a < S; a++) {
-      const bound = upper[at + a];
-      if (bound < looseCut || bound / T < cut) continue;
-      const i = shared[a];
+    for (let c = at; c < at + count; c++) {
+      if (candidateUpper[c] / T < cut) continue;
+      const i = shared[candidates[c]];
       if (excluded(i)) continue;
       for (; o < kept && ownKept[o] < i; o++) if (ownUpper[o] >= cut) ids[m++] = ownKept[o];
       ids[m++] = i;
@@ -320,7 +326,7 @@ function* sampling(g: GeneratorKernel, vocab: Vocabulary, examples: Example[], o
     for (let q = 0; q < count; q += BLOCK) {
       const n = Math.min(BLOCK, count - q);
       for (let r = 0; r < n; r++) rests[r] = g.leadCoordinates(states, coords, active[q + r] * H, r * rank);
-      g.leadBounds(shared, n, coords, rests, upper, best, bestAt);
+      g.leadCandidates(shared, n, coords, rests, reach, candidates, candidateUpper, candidateCount, best, bestAt);
       for (let r = 0; r < n; r++) {
         const row = active[q + r];
         const pick = draw(rows[row], row * H, r, step);

@@ -82,8 +82,8 @@ export class GeneratorKernel {
   /** [E, 3H]: the input weights of the z, r and n gates side by side. */
   private readonly wx: Float32Array;
   private readonly bx: Float32Array;
-  /** [H, 3H]: the recurrent weights of the z, r and n gates side by side. */
-  private readonly wh: Float32Array;
+  /** [H, 3H]: the recurrent weights of the z, r and n gates side by side, in doubles (the same values, no conversion per use). */
+  private readonly wh: Float64Array;
   /** [V, H]: the output layer transposed, so one token's logit is one contiguous dot product. */
   private readonly woT: Float64Array;
   private readonly bo: Float32Array;
@@ -109,7 +109,7 @@ export class GeneratorKernel {
     this.embedding = E;
     this.emb = values(g, 'emb');
     this.wx = new Float32Array(E * 3 * H);
-    this.wh = new Float32Array(H * 3 * H);
+    this.wh = new Float64Array(H * 3 * H);
     this.bx = new Float32Array(3 * H);
     (['z', 'r', 'n'] as const).forEach((gate, k) => {
       const wx = values(g, `wx${gate}`);
@@ -165,36 +165,41 @@ export class GeneratorKernel {
   }
 
   /**
-   * `leadLogit` ± `rest * residual` of every token of `ids` for `rows` (1 to 4) states at once,
-   * each token's weights read once for all of them: writes the upper bound of row r, token a to
-   * `upper[r * ids.length + a]`, and row r's two largest lower bounds (values and positions in
-   * `ids`) to `best[2r]`, `best[2r + 1]`, `bestAt[2r]`, `bestAt[2r + 1]` (the second is -Infinity
-   * and -1 when there is none). The sums are the ones `leadLogit` adds, in its order.
+   * The tokens of `ids` that may survive truncation, for `rows` (1 to 4) states at once, each
+   * token's weights read once for two states: the upper bound `leadLogit + rest * residual` of
+   * every token is compared with the largest lower bound `leadLogit - rest * residual` seen so
+   * far in the pass, and the token kept when it is at most `reach` below it. Row r's kept
+   * positions in `ids` (ascending) go to `kept[r * ids.length ..]`, their upper bounds to
+   * `keptUpper` at the same places, their number to `counts[r]`; its largest lower bound and
+   * that token's position to `best[r]` and `bestAt[r]` (-1 when `ids` is empty). The sums are
+   * the ones `leadLogit` adds, in its order. Every token within `reach` of the largest lower
+   * bound is kept, and some others (those that came before it in `ids`).
    */
-  leadBounds(ids: Int32Array, rows: number, coords: Float64Array, rests: Float64Array, upper: Float64Array, best: Float64Array, bestAt: Int32Array): void {
-    if (this.rank !== LEAD_RANK) {
-      this.leadBoundsAnyRank(ids, rows, coords, rests, upper, best, bestAt);
-      return;
+  leadCandidates(ids: Int32Array, rows: number, coords: Float64Array, rests: Float64Array, reach: number, kept: Int32Array, keptUpper: Float64Array, counts: Int32Array, best: Float64Array, bestAt: Int32Array): void {
+    for (let r = 0; r < rows; r += 2) {
+      if (this.rank === LEAD_RANK) this.leadCandidatesPair(ids, r, Math.min(rows - r, 2), coords, rests, reach, kept, keptUpper, counts, best, bestAt);
+      else for (let q = r; q < Math.min(rows, r + 2); q++) this.leadCandidatesRow(ids, q, coords, rests, reach, kept, keptUpper, counts, best, bestAt);
     }
-    for (let r = 0; r < rows; r += 2) this.leadBoundsRows(ids, r, Math.min(rows - r, 2), coords, rests, upper, best, bestAt);
   }
 
-  /** Rows `r` and `r + 1` (when `pair` is 2) of `leadBounds` for the usual rank 8: 16 coordinates held in locals. */
-  private leadBoundsRows(ids: Int32Array, r: number, pair: number, coords: Float64Array, rests: Float64Array, upper: Float64Array, best: Float64Array, bestAt: Int32Array): void {
+  /** Rows `r` and `r + 1` (when `pair` is 2) of `leadCandidates` for the usual rank 8: 16 coordinates held in locals. */
+  private leadCandidatesPair(ids: Int32Array, r: number, pair: number, coords: Float64Array, rests: Float64Array, reach: number, kept: Int32Array, keptUpper: Float64Array, counts: Int32Array, best: Float64Array, bestAt: Int32Array): void {
     const n = ids.length;
     const lead = this.lead;
     const bo = this.bo;
     const residual = this.residual;
+    // With one row, the second is the first again: the same results written twice.
+    const rb = pair === 2 ? r + 1 : r;
     const c = r * 8;
+    const d = rb * 8;
     const a0 = coords[c], a1 = coords[c + 1], a2 = coords[c + 2], a3 = coords[c + 3], a4 = coords[c + 4], a5 = coords[c + 5], a6 = coords[c + 6], a7 = coords[c + 7];
-    const d = pair === 2 ? c + 8 : c;
     const b0 = coords[d], b1 = coords[d + 1], b2 = coords[d + 2], b3 = coords[d + 3], b4 = coords[d + 4], b5 = coords[d + 5], b6 = coords[d + 6], b7 = coords[d + 7];
     const restA = rests[r];
-    const restB = rests[pair === 2 ? r + 1 : r];
+    const restB = rests[rb];
     const outA = r * n;
-    const outB = (pair === 2 ? r + 1 : r) * n;
-    let a1st = -Infinity, a2nd = -Infinity, aAt1 = -1, aAt2 = -1;
-    let b1st = -Infinity, b2nd = -Infinity, bAt1 = -1, bAt2 = -1;
+    const outB = rb * n;
+    let kA = 0, maxA = -Infinity, atA = -1, floorA = -Infinity;
+    let kB = 0, maxB = -Infinity, atB = -1, floorB = -Infinity;
     for (let a = 0; a < n; a++) {
       const i = ids[a];
       const w = i * 8;
@@ -203,54 +208,48 @@ export class GeneratorKernel {
       const res = residual[i];
       const sA = bias + a0 * w0 + a1 * w1 + a2 * w2 + a3 * w3 + a4 * w4 + a5 * w5 + a6 * w6 + a7 * w7;
       const slackA = restA * res;
-      upper[outA + a] = sA + slackA;
       const lowA = sA - slackA;
-      if (lowA > a2nd) {
-        if (lowA > a1st) (a2nd = a1st), (aAt2 = aAt1), (a1st = lowA), (aAt1 = a);
-        else (a2nd = lowA), (aAt2 = a);
-      }
+      if (lowA > maxA) (maxA = lowA), (atA = a), (floorA = lowA - reach);
+      const upA = sA + slackA;
+      // Written always, counted only when kept: no branch to mispredict.
+      kept[outA + kA] = a;
+      keptUpper[outA + kA] = upA;
+      kA += upA >= floorA ? 1 : 0;
       const sB = bias + b0 * w0 + b1 * w1 + b2 * w2 + b3 * w3 + b4 * w4 + b5 * w5 + b6 * w6 + b7 * w7;
       const slackB = restB * res;
-      upper[outB + a] = sB + slackB;
       const lowB = sB - slackB;
-      if (lowB > b2nd) {
-        if (lowB > b1st) (b2nd = b1st), (bAt2 = bAt1), (b1st = lowB), (bAt1 = a);
-        else (b2nd = lowB), (bAt2 = a);
-      }
+      if (lowB > maxB) (maxB = lowB), (atB = a), (floorB = lowB - reach);
+      const upB = sB + slackB;
+      kept[outB + kB] = a;
+      keptUpper[outB + kB] = upB;
+      kB += upB >= floorB ? 1 : 0;
     }
-    const rb = pair === 2 ? r + 1 : r;
-    best[2 * r] = a1st;
-    best[2 * r + 1] = a2nd;
-    bestAt[2 * r] = aAt1;
-    bestAt[2 * r + 1] = aAt2;
-    if (pair === 2) {
-      best[2 * rb] = b1st;
-      best[2 * rb + 1] = b2nd;
-      bestAt[2 * rb] = bAt1;
-      bestAt[2 * rb + 1] = bAt2;
-    }
+    counts[r] = kA;
+    best[r] = maxA;
+    bestAt[r] = atA;
+    counts[rb] = kB;
+    best[rb] = maxB;
+    bestAt[rb] = atB;
   }
 
-  private leadBoundsAnyRank(ids: Int32Array, rows: number, coords: Float64Array, rests: Float64Array, upper: Float64Array, best: Float64Array, bestAt: Int32Array): void {
+  /** One row of `leadCandidates`, any rank. */
+  private leadCandidatesRow(ids: Int32Array, r: number, coords: Float64Array, rests: Float64Array, reach: number, kept: Int32Array, keptUpper: Float64Array, counts: Int32Array, best: Float64Array, bestAt: Int32Array): void {
     const n = ids.length;
-    for (let r = 0; r < rows; r++) {
-      let first = -Infinity, second = -Infinity, at1 = -1, at2 = -1;
-      for (let a = 0; a < n; a++) {
-        const i = ids[a];
-        const s = this.leadLogit(coords, i, r * this.rank);
-        const slack = rests[r] * this.residual[i];
-        upper[r * n + a] = s + slack;
-        const low = s - slack;
-        if (low > second) {
-          if (low > first) (second = first), (at2 = at1), (first = low), (at1 = a);
-          else (second = low), (at2 = a);
-        }
-      }
-      best[2 * r] = first;
-      best[2 * r + 1] = second;
-      bestAt[2 * r] = at1;
-      bestAt[2 * r + 1] = at2;
+    let k = 0, max = -Infinity, at = -1, floor = -Infinity;
+    for (let a = 0; a < n; a++) {
+      const i = ids[a];
+      const s = this.leadLogit(coords, i, r * this.rank);
+      const slack = rests[r] * this.residual[i];
+      const low = s - slack;
+      if (low > max) (max = low), (at = a), (floor = low - reach);
+      const up = s + slack;
+      kept[r * n + k] = a;
+      keptUpper[r * n + k] = up;
+      k += up >= floor ? 1 : 0;
     }
+    counts[r] = k;
+    best[r] = max;
+    bestAt[r] = at;
   }
 
   private projection(token: number): number {
@@ -409,8 +408,16 @@ export class GeneratorKernel {
     const w = this.woT;
     const bo = this.bo;
     let j = 0;
-    for (; j + 4 <= count && H % 4 === 0; j += 4) {
-      const ta = tokens[j], tb = tokens[j + 1], tc = tokens[j + 2], td = tokens[j + 3];
+    if (H % 4 !== 0) {
+      for (; j < count; j++) out[j] = this.logit(h, tokens[j]);
+      return;
+    }
+    for (; j < count; j += 4) {
+      // The last pass repeats its last token where fewer than four are left.
+      const ta = tokens[j];
+      const tb = j + 1 < count ? tokens[j + 1] : ta;
+      const tc = j + 2 < count ? tokens[j + 2] : tb;
+      const td = j + 3 < count ? tokens[j + 3] : tc;
       const a = ta * H, b = tb * H, c = tc * H, d = td * H;
       let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
       let c0 = 0, c1 = 0, c2 = 0, c3 = 0, d0 = 0, d1 = 0, d2 = 0, d3 = 0;
@@ -434,11 +441,10 @@ export class GeneratorKernel {
         d3 += x3 * w[d + i + 3];
       }
       out[j] = bo[ta] + a0 + a1 + a2 + a3;
-      out[j + 1] = bo[tb] + b0 + b1 + b2 + b3;
-      out[j + 2] = bo[tc] + c0 + c1 + c2 + c3;
-      out[j + 3] = bo[td] + d0 + d1 + d2 + d3;
+      if (j + 1 < count) out[j + 1] = bo[tb] + b0 + b1 + b2 + b3;
+      if (j + 2 < count) out[j + 2] = bo[tc] + c0 + c1 + c2 + c3;
+      if (j + 3 < count) out[j + 3] = bo[td] + d0 + d1 + d2 + d3;
     }
-    for (; j < count; j++) out[j] = this.logit(h, tokens[j]);
   }
 }
 

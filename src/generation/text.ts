@@ -15,16 +15,17 @@ export function cleanText(raw: string): string {
 
 /** One token of running text: `surface` as written, `fold` the normalised word it matches terms by. */
 export interface Token {
-  surface: string;
-  fold: string;
-  isWord: boolean;
+  readonly surface: string;
+  readonly fold: string;
+  readonly isWord: boolean;
 }
 
 const TOKEN = /[A-Za-z0-9\u00C0-\u024F]+(?:['’][A-Za-z]+)*|\d+(?:[.,]\d+)*|[.,;:!?()&$%-]/g;
 
 /**
- * Tokens by surface, remembered: folding a word (accents, plural rules) costs far more than a
- * lookup, and generated texts and the items they describe reuse a small vocabulary.
+ * Tokens by surface, remembered (and shared: tokens are read-only): folding a word (accents,
+ * plural rules) costs far more than a lookup, and generated texts and the items they describe
+ * reuse a small vocabulary.
  */
 const tokenOf = new Map<string, Token>();
 const MAX_REMEMBERED = 50_000;
@@ -45,7 +46,7 @@ export function tokenise(text: string): Token[] {
       if (tokenOf.size >= MAX_REMEMBERED) tokenOf.clear();
       tokenOf.set(surface, (token = wordToken(surface)));
     }
-    out.push({ ...token });
+    out.push(token);
   }
   return out;
 }
