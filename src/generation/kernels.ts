@@ -462,6 +462,9 @@ export class DiscriminatorKernel {
   private readonly biases: Float32Array[];
   private readonly wo: Float32Array;
   private readonly bo: number;
+  /** Scratch of `logit`: where each token's taps are, the max- and mean-pooled features. */
+  private offsets = new Int32Array(64);
+  private readonly features: Float64Array;
 
   constructor(d: Discriminator) {
     const { vocabSize: V, embedding: E, filters: F } = d.config;
@@ -475,6 +478,7 @@ export class DiscriminatorKernel {
     this.tapsPerToken = (3 + 5) * F;
     this.taps = new Float32Array(V * this.tapsPerToken);
     this.hasTaps = new Uint8Array(V);
+    this.features = new Float64Array(4 * F);
   }
 
   /** Offset of the token's taps: [3, F] of the width-3 convolution, then [5, F] of the width-5 one. */
@@ -502,34 +506,91 @@ export class DiscriminatorKernel {
   logit(seq: ArrayLike<number>): number {
     const F = this.filters;
     const T = seq.length;
-    const offsets = Int32Array.from({ length: T }, (_, t) => this.tapsOf(seq[t]));
-    const features = new Float64Array(4 * F);
-    const out = new Float64Array(F);
+    if (this.offsets.length < T) this.offsets = new Int32Array(2 * T);
+    const offsets = this.offsets;
+    for (let t = 0; t < T; t++) offsets[t] = this.tapsOf(seq[t]);
     let first = 0;
-    this.widths.forEach((width, c) => {
-      const pad = Math.floor((width - 1) / 2);
-      const bias = this.biases[c];
-      const max = 2 * c * F;
-      const mean = (2 * c + 1) * F;
-      for (let t = 0; t < T; t++) {
-        for (let f = 0; f < F; f++) out[f] = bias[f];
-        for (let j = 0; j < width; j++) {
-          const src = t + j - pad;
-          if (src < 0 || src >= T) continue;
-          const tap = offsets[src] + first + j * F;
-          for (let f = 0; f < F; f++) out[f] += this.taps[tap + f];
-        }
-        for (let f = 0; f < F; f++) {
-          const y = out[f] > 0 ? out[f] : 0;
-          if (y > features[max + f]) features[max + f] = y;
-          features[mean + f] += y / Math.max(T, 1);
-        }
-      }
-      first += width * F;
-    });
+    for (let c = 0; c < this.widths.length; c++) {
+      let f = 0;
+      for (; f + 4 <= F; f += 4) this.pool4(c, first, f, T);
+      for (; f < F; f++) this.pool1(c, first, f, T);
+      first += this.widths[c] * F;
+    }
+    const features = this.features;
     let s = this.bo;
     for (let i = 0; i < 4 * F; i++) s += features[i] * this.wo[i];
     return s;
+  }
+
+  /**
+   * Filters f..f+3 of convolution `c` (its taps from `first` in each token's), ReLU, then max-
+   * and mean-pooled over the sequence into `features`: four filters a pass so their sums stay
+   * in locals. Each filter's arithmetic is `pool1`'s, in its order.
+   */
+  private pool4(c: number, first: number, f: number, T: number): void {
+    const F = this.filters;
+    const taps = this.taps;
+    const offsets = this.offsets;
+    const width = this.widths[c];
+    const pad = Math.floor((width - 1) / 2);
+    const bias = this.biases[c];
+    const count = Math.max(T, 1);
+    const b0 = bias[f], b1 = bias[f + 1], b2 = bias[f + 2], b3 = bias[f + 3];
+    let max0 = 0, max1 = 0, max2 = 0, max3 = 0;
+    let mean0 = 0, mean1 = 0, mean2 = 0, mean3 = 0;
+    for (let t = 0; t < T; t++) {
+      let o0 = b0, o1 = b1, o2 = b2, o3 = b3;
+      for (let j = 0; j < width; j++) {
+        const src = t + j - pad;
+        if (src < 0 || src >= T) continue;
+        const tap = offsets[src] + first + j * F + f;
+        o0 += taps[tap];
+        o1 += taps[tap + 1];
+        o2 += taps[tap + 2];
+        o3 += taps[tap + 3];
+      }
+      const y0 = o0 > 0 ? o0 : 0, y1 = o1 > 0 ? o1 : 0, y2 = o2 > 0 ? o2 : 0, y3 = o3 > 0 ? o3 : 0;
+      if (y0 > max0) max0 = y0;
+      if (y1 > max1) max1 = y1;
+      if (y2 > max2) max2 = y2;
+      if (y3 > max3) max3 = y3;
+      mean0 += y0 / count;
+      mean1 += y1 / count;
+      mean2 += y2 / count;
+      mean3 += y3 / count;
+    }
+    const features = this.features;
+    const max = 2 * c * F + f;
+    const mean = (2 * c + 1) * F + f;
+    features[max] = max0;
+    features[max + 1] = max1;
+    features[max + 2] = max2;
+    features[max + 3] = max3;
+    features[mean] = mean0;
+    features[mean + 1] = mean1;
+    features[mean + 2] = mean2;
+    features[mean + 3] = mean3;
+  }
+
+  /** Filter f of convolution `c`, ReLU, max- and mean-pooled over the sequence into `features`. */
+  private pool1(c: number, first: number, f: number, T: number): void {
+    const F = this.filters;
+    const width = this.widths[c];
+    const pad = Math.floor((width - 1) / 2);
+    let max = 0;
+    let mean = 0;
+    for (let t = 0; t < T; t++) {
+      let o = this.biases[c][f];
+      for (let j = 0; j < width; j++) {
+        const src = t + j - pad;
+        if (src >= 0 && src < T) o += this.taps[this.offsets[src] + first + j * F + f];
+      }
+      const y = o > 0 ? o : 0;
+      if (y > max) max = y;
+      mean += y / Math.max(T, 1);
+    }
+    this.features[2 * c * F + f] = max;
+    this.features[(2 * c + 1) * F + f] = mean;
   }
 
   /** P(real) of one id sequence. */

@@ -126,11 +126,13 @@ describe('GeneratorKernel', () => {
 });
 
 describe('DiscriminatorKernel', () => {
-  const d = Discriminator.create({ vocabSize: V, embedding: 5, filters: 4 }, 9);
-  const kernel = new DiscriminatorKernel(d);
-  afterAll(() => d.dispose());
+  // 4 filters take the four-filters-a-pass path only, 6 the one-filter path for the last two.
+  const networks = [4, 6].map((filters) => Discriminator.create({ vocabSize: V, embedding: 5, filters }, 9));
+  afterAll(() => networks.forEach((d) => d.dispose()));
 
-  it('scores one sequence as Discriminator.logit scores a batch of one', () => {
+  it.each([0, 1])('scores one sequence as Discriminator.logit scores a batch of one (network %i)', (n) => {
+    const d = networks[n];
+    const kernel = new DiscriminatorKernel(d);
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: V - 1 }), { minLength: 1, maxLength: 12 }), (seq) => {
         const { ids, mask, batch, time } = padBatch([seq], 0);
