@@ -151,6 +151,46 @@ const BLOCK = 4;
 /** Rows advanced by one token between two yields. */
 const STEP_CHUNK = 32;
 
+/** Buffers of one sampling step, filled and read between two yields: calls in flight can share them. */
+interface Scratch {
+  coords: Float64Array;
+  rests: Float64Array;
+  candidates: Int32Array;
+  candidateUpper: Float64Array;
+  candidateCount: Int32Array;
+  best: Float64Array;
+  bestAt: Int32Array;
+  ids: Int32Array;
+  weights: Float64Array;
+  ownKept: Int32Array;
+  ownUpper: Float64Array;
+  state: Float64Array;
+}
+
+/** One set per kernel, made on first use: a call of one description would otherwise spend a good part of its time allocating them. */
+const scratches = new WeakMap<GeneratorKernel, Scratch>();
+
+function scratchOf(g: GeneratorKernel, V: number, S: number): Scratch {
+  const known = scratches.get(g);
+  if (known && known.ids.length === V && known.candidates.length === BLOCK * S) return known;
+  const scratch: Scratch = {
+    coords: new Float64Array(BLOCK * g.rank),
+    rests: new Float64Array(BLOCK),
+    candidates: new Int32Array(BLOCK * S),
+    candidateUpper: new Float64Array(BLOCK * S),
+    candidateCount: new Int32Array(BLOCK),
+    best: new Float64Array(BLOCK),
+    bestAt: new Int32Array(BLOCK),
+    ids: new Int32Array(V),
+    weights: new Float64Array(V),
+    ownKept: new Int32Array(V),
+    ownUpper: new Float64Array(V),
+    state: new Float64Array(g.hidden),
+  };
+  scratches.set(g, scratch);
+  return scratch;
+}
+
 /** Reads every example's conditioning tokens into its state in `prefixes`, all examples a token at a time. */
 function* conditioning(g: GeneratorKernel, conditions: Int32Array[], prefixes: Float32Array): Steps<void> {
   const rows = new Int32Array(conditions.length);
@@ -175,8 +215,9 @@ function* conditioning(g: GeneratorKernel, conditions: Int32Array[], prefixes: F
  * and seeded random numbers, and kernels that add a row's sums in the same order whatever rows
  * share its pass), so a text is the same whatever else shares the batch. All rows of all
  * examples advance a token at a time: the recurrent step for four rows per pass over its
- * weights, the logit bounds for four rows per pass over the shared vocabulary. Yields after
- * every few rows.
+ * weights, the logit bounds for two rows per pass over the shared vocabulary, the exact logits
+ * of the tokens that may be drawn four tokens per pass over a row's state. Yields after every
+ * few rows.
  */
 function* sampling(g: GeneratorKernel, vocab: Vocabulary, examples: Example[], opts: DecodeOptions): Steps<RowState[]> {
   const { isSlotId, shared } = tablesOf(vocab);
@@ -202,19 +243,7 @@ function* sampling(g: GeneratorKernel, vocab: Vocabulary, examples: Example[], o
     }
   });
 
-  // Scratch, reused by every row and step.
-  const coords = new Float64Array(BLOCK * rank);
-  const rests = new Float64Array(BLOCK);
-  const candidates = new Int32Array(BLOCK * S);
-  const candidateUpper = new Float64Array(BLOCK * S);
-  const candidateCount = new Int32Array(BLOCK);
-  const best = new Float64Array(BLOCK);
-  const bestAt = new Int32Array(BLOCK);
-  const ids = new Int32Array(V);
-  const weights = new Float64Array(V);
-  const ownKept = new Int32Array(V);
-  const ownUpper = new Float64Array(V);
-  const state = new Float64Array(H);
+  const { coords, rests, candidates, candidateUpper, candidateCount, best, bestAt, ids, weights, ownKept, ownUpper, state } = scratchOf(g, V, S);
   const logOf100 = Math.log(100);
   // Tokens whose upper bound is this far below the best lower bound seen are dropped in the
   // kernel's pass (a hair more than the cut, for rounding): the exact test comes after.
@@ -387,10 +416,6 @@ function* writing(bundle: Bundle, examples: Example[], opts: DecodeOptions): Ste
   const kernels = kernelsOf(bundle);
   const rows = yield* sampling(kernels.generator, vocab, examples, opts);
   const eosId = vocab.id(EOS);
-  const best: (Generated & { rank: number })[] = examples.map((ex) => {
-    const text = templateDescription(ex.item, ex.focus);
-    return { text, highlights: ex.focus.filter((f) => mentions(text, f)), realness: 0, ids: [], fallback: true, rank: -Infinity };
-  });
   // Ranked first, checked for grounding best first: most candidates never need the check.
   const ranked: (Generated & { ex: number; rank: number })[] = [];
   for (const r of rows) {
@@ -408,14 +433,21 @@ function* writing(bundle: Bundle, examples: Example[], opts: DecodeOptions): Ste
   }
   // Stable: among equal ranks the first sampled wins.
   ranked.sort((a, b) => b.rank - a.rank);
-  for (const { ex: e, ...candidate } of ranked) {
-    if (!best[e].fallback) continue;
+  const chosen: (Generated | undefined)[] = new Array(examples.length);
+  for (const { ex: e, rank: _rank, ...candidate } of ranked) {
+    if (chosen[e]) continue;
     const ex = examples[e];
     const grounded = foreignValues(candidate.text, ex.item, vocab.lexiconSet).length === 0;
-    if (grounded) best[e] = candidate;
+    if (grounded) chosen[e] = candidate;
     yield;
   }
-  return best.map(({ rank: _rank, ...g }) => g);
+  return examples.map((ex, e) => chosen[e] ?? fallback(ex));
+}
+
+/** The template's text, for an example none of whose candidates passed the checks. */
+function fallback(ex: Example): Generated {
+  const text = templateDescription(ex.item, ex.focus);
+  return { text, highlights: ex.focus.filter((f) => mentions(text, f)), realness: 0, ids: [], fallback: true };
 }
 
 /**

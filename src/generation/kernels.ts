@@ -286,7 +286,16 @@ export class GeneratorKernel {
       this.recurrent4(states, rows[q] * H, rows[q + 1] * H, rows[q + 2] * H, rows[q + 3] * H);
       for (let r = 0; r < 4; r++) this.update(tokens[q + r], states, rows[q + r] * H, r * H3);
     }
-    for (; q < to; q++) {
+    if (to - q >= 2) {
+      // Two or three rows left: one four-row pass with the last row repeated costs less than
+      // a pass per row (the repeats' sums are computed and not used).
+      const n = to - q;
+      const at = (r: number) => rows[q + Math.min(r, n - 1)] * H;
+      this.recurrent4(states, at(0), at(1), at(2), at(3));
+      for (let r = 0; r < n; r++) this.update(tokens[q + r], states, rows[q + r] * H, r * H3);
+      return;
+    }
+    if (q < to) {
       this.recurrent(states, rows[q] * H, 0);
       this.update(tokens[q], states, rows[q] * H, 0);
     }
