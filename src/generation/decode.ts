@@ -215,7 +215,7 @@ function* conditioning(g: GeneratorKernel, conditions: Int32Array[], prefixes: F
  * and seeded random numbers, and kernels that add a row's sums in the same order whatever rows
  * share its pass), so a text is the same whatever else shares the batch. All rows of all
  * examples advance a token at a time: the recurrent step for four rows per pass over its
- * weights, the logit bounds for two rows per pass over the shared vocabulary, the exact logits
+ * weights, the logit bounds for four rows per pass over the shared vocabulary, the exact logits
  * of the tokens that may be drawn four tokens per pass over a row's state. Yields after every
  * few rows.
  */

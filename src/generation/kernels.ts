@@ -166,7 +166,7 @@ export class GeneratorKernel {
 
   /**
    * The tokens of `ids` that may survive truncation, for `rows` (1 to 4) states at once, each
-   * token's weights read once for two states: the upper bound `leadLogit + rest * residual` of
+   * token's weights read once for all of them: the upper bound `leadLogit + rest * residual` of
    * every token is compared with the largest lower bound `leadLogit - rest * residual` seen so
    * far in the pass, and the token kept when it is at most `reach` below it. Row r's kept
    * positions in `ids` (ascending) go to `kept[r * ids.length ..]`, their upper bounds to
@@ -176,42 +176,46 @@ export class GeneratorKernel {
    * bound is kept, and some others (those that came before it in `ids`).
    */
   leadCandidates(ids: Int32Array, rows: number, coords: Float64Array, rests: Float64Array, reach: number, kept: Int32Array, keptUpper: Float64Array, counts: Int32Array, best: Float64Array, bestAt: Int32Array): void {
-    for (let r = 0; r < rows; r += 2) {
-      if (this.rank === LEAD_RANK) this.leadCandidatesPair(ids, r, Math.min(rows - r, 2), coords, rests, reach, kept, keptUpper, counts, best, bestAt);
-      else for (let q = r; q < Math.min(rows, r + 2); q++) this.leadCandidatesRow(ids, q, coords, rests, reach, kept, keptUpper, counts, best, bestAt);
-    }
+    if (this.rank === LEAD_RANK) this.leadCandidates4(ids, rows, coords, rests, reach, kept, keptUpper, counts, best, bestAt);
+    else for (let r = 0; r < rows; r++) this.leadCandidatesRow(ids, r, coords, rests, reach, kept, keptUpper, counts, best, bestAt);
   }
 
-  /** Rows `r` and `r + 1` (when `pair` is 2) of `leadCandidates` for the usual rank 8: 16 coordinates held in locals. */
-  private leadCandidatesPair(ids: Int32Array, r: number, pair: number, coords: Float64Array, rests: Float64Array, reach: number, kept: Int32Array, keptUpper: Float64Array, counts: Int32Array, best: Float64Array, bestAt: Int32Array): void {
+  /**
+   * `leadCandidates` for the usual rank 8, four rows a pass with their 32 coordinates in locals.
+   * With fewer rows the last one is repeated: the same results written again to the same places.
+   */
+  private leadCandidates4(ids: Int32Array, rows: number, coords: Float64Array, rests: Float64Array, reach: number, kept: Int32Array, keptUpper: Float64Array, counts: Int32Array, best: Float64Array, bestAt: Int32Array): void {
     const n = ids.length;
     const lead = this.lead;
     const bo = this.bo;
     const residual = this.residual;
-    // With one row, the second is the first again: the same results written twice.
-    const rb = pair === 2 ? r + 1 : r;
-    const c = r * 8;
-    const d = rb * 8;
-    const a0 = coords[c], a1 = coords[c + 1], a2 = coords[c + 2], a3 = coords[c + 3], a4 = coords[c + 4], a5 = coords[c + 5], a6 = coords[c + 6], a7 = coords[c + 7];
-    const b0 = coords[d], b1 = coords[d + 1], b2 = coords[d + 2], b3 = coords[d + 3], b4 = coords[d + 4], b5 = coords[d + 5], b6 = coords[d + 6], b7 = coords[d + 7];
-    const restA = rests[r];
-    const restB = rests[rb];
-    const outA = r * n;
-    const outB = rb * n;
+    const rowA = 0;
+    const rowB = Math.min(1, rows - 1);
+    const rowC = Math.min(2, rows - 1);
+    const rowD = Math.min(3, rows - 1);
+    const aAt = rowA * 8, bAt = rowB * 8, cAt = rowC * 8, dAt = rowD * 8;
+    const a0 = coords[aAt], a1 = coords[aAt + 1], a2 = coords[aAt + 2], a3 = coords[aAt + 3], a4 = coords[aAt + 4], a5 = coords[aAt + 5], a6 = coords[aAt + 6], a7 = coords[aAt + 7];
+    const b0 = coords[bAt], b1 = coords[bAt + 1], b2 = coords[bAt + 2], b3 = coords[bAt + 3], b4 = coords[bAt + 4], b5 = coords[bAt + 5], b6 = coords[bAt + 6], b7 = coords[bAt + 7];
+    const c0 = coords[cAt], c1 = coords[cAt + 1], c2 = coords[cAt + 2], c3 = coords[cAt + 3], c4 = coords[cAt + 4], c5 = coords[cAt + 5], c6 = coords[cAt + 6], c7 = coords[cAt + 7];
+    const d0 = coords[dAt], d1 = coords[dAt + 1], d2 = coords[dAt + 2], d3 = coords[dAt + 3], d4 = coords[dAt + 4], d5 = coords[dAt + 5], d6 = coords[dAt + 6], d7 = coords[dAt + 7];
+    const restA = rests[rowA], restB = rests[rowB], restC = rests[rowC], restD = rests[rowD];
+    const outA = rowA * n, outB = rowB * n, outC = rowC * n, outD = rowD * n;
     let kA = 0, maxA = -Infinity, atA = -1, floorA = -Infinity;
     let kB = 0, maxB = -Infinity, atB = -1, floorB = -Infinity;
+    let kC = 0, maxC = -Infinity, atC = -1, floorC = -Infinity;
+    let kD = 0, maxD = -Infinity, atD = -1, floorD = -Infinity;
     for (let a = 0; a < n; a++) {
       const i = ids[a];
       const w = i * 8;
       const w0 = lead[w], w1 = lead[w + 1], w2 = lead[w + 2], w3 = lead[w + 3], w4 = lead[w + 4], w5 = lead[w + 5], w6 = lead[w + 6], w7 = lead[w + 7];
       const bias = bo[i];
       const res = residual[i];
+      // Written always, counted only when kept: no branch to mispredict.
       const sA = bias + a0 * w0 + a1 * w1 + a2 * w2 + a3 * w3 + a4 * w4 + a5 * w5 + a6 * w6 + a7 * w7;
       const slackA = restA * res;
       const lowA = sA - slackA;
       if (lowA > maxA) (maxA = lowA), (atA = a), (floorA = lowA - reach);
       const upA = sA + slackA;
-      // Written always, counted only when kept: no branch to mispredict.
       kept[outA + kA] = a;
       keptUpper[outA + kA] = upA;
       kA += upA >= floorA ? 1 : 0;
@@ -223,13 +227,35 @@ export class GeneratorKernel {
       kept[outB + kB] = a;
       keptUpper[outB + kB] = upB;
       kB += upB >= floorB ? 1 : 0;
+      const sC = bias + c0 * w0 + c1 * w1 + c2 * w2 + c3 * w3 + c4 * w4 + c5 * w5 + c6 * w6 + c7 * w7;
+      const slackC = restC * res;
+      const lowC = sC - slackC;
+      if (lowC > maxC) (maxC = lowC), (atC = a), (floorC = lowC - reach);
+      const upC = sC + slackC;
+      kept[outC + kC] = a;
+      keptUpper[outC + kC] = upC;
+      kC += upC >= floorC ? 1 : 0;
+      const sD = bias + d0 * w0 + d1 * w1 + d2 * w2 + d3 * w3 + d4 * w4 + d5 * w5 + d6 * w6 + d7 * w7;
+      const slackD = restD * res;
+      const lowD = sD - slackD;
+      if (lowD > maxD) (maxD = lowD), (atD = a), (floorD = lowD - reach);
+      const upD = sD + slackD;
+      kept[outD + kD] = a;
+      keptUpper[outD + kD] = upD;
+      kD += upD >= floorD ? 1 : 0;
     }
-    counts[r] = kA;
-    best[r] = maxA;
-    bestAt[r] = atA;
-    counts[rb] = kB;
-    best[rb] = maxB;
-    bestAt[rb] = atB;
+    counts[rowA] = kA;
+    best[rowA] = maxA;
+    bestAt[rowA] = atA;
+    counts[rowB] = kB;
+    best[rowB] = maxB;
+    bestAt[rowB] = atB;
+    counts[rowC] = kC;
+    best[rowC] = maxC;
+    bestAt[rowC] = atC;
+    counts[rowD] = kD;
+    best[rowD] = maxD;
+    bestAt[rowD] = atD;
   }
 
   /** One row of `leadCandidates`, any rank. */
