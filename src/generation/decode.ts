@@ -297,10 +297,16 @@ function* sampling(g: GeneratorKernel, vocab: Vocabulary, examples: Example[], o
       ownUpper[kept++] = (lead + slack) / T + bonus;
     }
     const cut = bestLower - logOf100;
+    // The exact test divides as the bound was always scaled; most bounds are clear of the cut
+    // either way by far more than rounding and need no division.
+    const margin = 1e-9 * (Math.abs(cut * T) + 1);
+    const surelyIn = cut * T + margin;
+    const surelyOut = cut * T - margin;
     let m = 0;
     let o = 0;
     for (let c = at; c < at + count; c++) {
-      if (candidateUpper[c] / T < cut) continue;
+      const bound = candidateUpper[c];
+      if (bound < surelyIn && (bound < surelyOut || bound / T < cut)) continue;
       const i = shared[candidates[c]];
       if (excluded(i)) continue;
       for (; o < kept && ownKept[o] < i; o++) if (ownUpper[o] >= cut) ids[m++] = ownKept[o];
@@ -312,7 +318,8 @@ function* sampling(g: GeneratorKernel, vocab: Vocabulary, examples: Example[], o
     let max = -Infinity;
     for (let j = 0; j < m; j++) {
       let l = weights[j] / T;
-      if (boost !== 0 && rowFocus.has(ids[j])) l += boost;
+      // Focus tokens are slots: the cheap test first.
+      if (boost !== 0 && isSlotId[ids[j]] && rowFocus.has(ids[j])) l += boost;
       weights[j] = l;
       if (l > max) max = l;
     }
