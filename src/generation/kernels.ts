@@ -176,8 +176,39 @@ export class GeneratorKernel {
    * bound is kept, and some others (those that came before it in `ids`).
    */
   leadCandidates(ids: Int32Array, rows: number, coords: Float64Array, rests: Float64Array, reach: number, kept: Int32Array, keptUpper: Float64Array, counts: Int32Array, best: Float64Array, bestAt: Int32Array): void {
-    if (this.rank === LEAD_RANK) this.leadCandidates4(ids, rows, coords, rests, reach, kept, keptUpper, counts, best, bestAt);
+    // Three rows take a four-row pass with one repeated; one or two, a pass each (a four-row
+    // pass costs about what two one-row passes do).
+    if (this.rank === LEAD_RANK && rows >= 3) this.leadCandidates4(ids, rows, coords, rests, reach, kept, keptUpper, counts, best, bestAt);
+    else if (this.rank === LEAD_RANK) for (let r = 0; r < rows; r++) this.leadCandidates1(ids, r, coords, rests, reach, kept, keptUpper, counts, best, bestAt);
     else for (let r = 0; r < rows; r++) this.leadCandidatesRow(ids, r, coords, rests, reach, kept, keptUpper, counts, best, bestAt);
+  }
+
+  /** Row r of `leadCandidates` for the usual rank 8, its coordinates in locals. */
+  private leadCandidates1(ids: Int32Array, r: number, coords: Float64Array, rests: Float64Array, reach: number, kept: Int32Array, keptUpper: Float64Array, counts: Int32Array, best: Float64Array, bestAt: Int32Array): void {
+    const n = ids.length;
+    const lead = this.lead;
+    const bo = this.bo;
+    const residual = this.residual;
+    const c = r * 8;
+    const c0 = coords[c], c1 = coords[c + 1], c2 = coords[c + 2], c3 = coords[c + 3], c4 = coords[c + 4], c5 = coords[c + 5], c6 = coords[c + 6], c7 = coords[c + 7];
+    const rest = rests[r];
+    const out = r * n;
+    let k = 0, max = -Infinity, at = -1, floor = -Infinity;
+    for (let a = 0; a < n; a++) {
+      const i = ids[a];
+      const w = i * 8;
+      const s = bo[i] + c0 * lead[w] + c1 * lead[w + 1] + c2 * lead[w + 2] + c3 * lead[w + 3] + c4 * lead[w + 4] + c5 * lead[w + 5] + c6 * lead[w + 6] + c7 * lead[w + 7];
+      const slack = rest * residual[i];
+      const low = s - slack;
+      if (low > max) (max = low), (at = a), (floor = low - reach);
+      const up = s + slack;
+      kept[out + k] = a;
+      keptUpper[out + k] = up;
+      k += up >= floor ? 1 : 0;
+    }
+    counts[r] = k;
+    best[r] = max;
+    bestAt[r] = at;
   }
 
   /**
