@@ -140,7 +140,7 @@ async function main(): Promise<void> {
 
     const graphql = await graphqlRequests(url, version);
     const table = [
-      `npm run bench:generate (${new Date().toISOString().slice(0, 10)}; backend ${tensorflow().backend}; model ${version.version}; ${DEFAULT_DECODE.candidates} sampled candidates per description, up to ${DEFAULT_DECODE.maxTokens} tokens; medians of 3 to 5 runs on a 2-CPU machine shared with other work)`,
+      `npm run bench:generate (${new Date().toISOString().slice(0, 10)}; decoding on the plain-JavaScript kernels of src/generation/kernels.ts, weights loaded with TensorFlow.js backend ${tensorflow().backend}; model ${version.version}; ${DEFAULT_DECODE.candidates} sampled candidates per description, up to ${DEFAULT_DECODE.maxTokens} tokens; the same 50 items one at a time, 10 a call and 50 a call, taking turns, medians of 5 runs (3 for the service rows); run through tsx, which in a side measurement was about a fifth slower than the compiled build \`npm start\` serves; a 2-CPU machine shared with other work)`,
       '',
       ...lines,
       '',
