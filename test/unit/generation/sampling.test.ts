@@ -3,7 +3,7 @@
  * be what the obvious decoder writes: one row after the other, one token after the other, every
  * logit bound and exact logit computed on its own (the decoder as it was before batching).
  */
-import { Bundle, DEFAULT_DECODE, DecodeOptions, sampleSequences } from '../../../src/generation/decode';
+import { Bundle, DEFAULT_DECODE, DecodeOptions, generate, sampleSequences } from '../../../src/generation/decode';
 import { GeneratorKernel } from '../../../src/generation/kernels';
 import { isSlot, itemSlots } from '../../../src/generation/slots';
 import { decodingExample, EOS, Example, focusSlot, UNK, Vocabulary } from '../../../src/generation/vocabulary';
@@ -118,5 +118,12 @@ describe('sampling', () => {
     expect(rows).toEqual(expected);
     // Not trivially equal: the rows differ from one another.
     expect(new Set(rows.map((r) => r.tokens.join(','))).size).toBeGreaterThan(examples.length);
+  });
+
+  it('writes the same descriptions when calls are in flight together (they share step buffers)', async () => {
+    const alone = [await generate(bundle, examples.slice(0, 5)), await generate(bundle, examples.slice(5))];
+    // A slice of 0 ms hands the event loop back at every yield, so the two calls interleave.
+    const together = await Promise.all([generate(bundle, examples.slice(0, 5), DEFAULT_DECODE, 0), generate(bundle, examples.slice(5), DEFAULT_DECODE, 0)]);
+    expect(together).toEqual(alone);
   });
 });
