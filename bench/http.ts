@@ -1,7 +1,8 @@
 /**
  * npm run bench:http: autocannon against a real tailor process on the sample data.
- * Scenarios: (a) { __typename }, (b) a user's 10 recommendations with item features, (c) the
- * same with personalised descriptions (warm cache), (d) recordInteraction. Prints requests per
+ * Scenarios: (a) { __typename }, (b) a user's 10 recommendations with item features, the
+ * sample's 60 users in turn, (c) the same with personalised descriptions (warm cache), (d)
+ * recordInteraction. Prints requests per
  * second, p50/p99 latency and errors for each, the ratios of (b), (c), (d) to (a) measured in
  * the same run, and the SQL statements one request of each kind makes.
  *
@@ -28,6 +29,7 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '')).map(
 const DURATION = Number(args.get('duration') ?? 10);
 const CONNECTIONS = Number(args.get('connections') ?? 50);
 const SCHEMA = 'bench_http';
+/** The user whose requests the SQL count follows. */
 const USER = 'sim-user-001';
 /** --only=b runs just those scenarios (e.g. under --cpu-prof=DIR, which profiles the server process). */
 const ONLY = new Set((args.get('only') ?? 'abcd').split(''));
@@ -43,15 +45,17 @@ function startFlags(): string[] {
 const NODE_ARGS = (args.get('node-args') ?? startFlags().join(' ')).split(' ').filter(Boolean);
 
 const RECOMMENDATIONS = `recommendations(first: 10) { score item { id title features { term weight } } }`;
+/** (b) and (c) go round the sample's 60 simulated users, so no request is cheaper for repeating the one before. */
+const USERS = Array.from({ length: 60 }, (_, i) => `sim-user-${String(i + 1).padStart(3, '0')}`);
 const QUERIES = {
-  a: { query: '{ __typename }' },
-  b: { query: `query ($u: ID!) { user(id: $u) { ${RECOMMENDATIONS} } }`, variables: { u: USER } },
+  a: () => ({ query: '{ __typename }' }),
+  b: (u: string) => ({ query: `query ($u: ID!) { user(id: $u) { ${RECOMMENDATIONS} } }`, variables: { u } }),
   // The caller is a service, so the user the texts are for is named: without it every text is the
   // generic one, written from the item alone, which never touches the description cache.
-  c: {
+  c: (u: string) => ({
     query: `query ($u: ID!) { user(id: $u) { recommendations(first: 10) { score item { id title features { term weight } personalisedDescription(userId: $u) { text highlights personalised } } } } }`,
-    variables: { u: USER },
-  },
+    variables: { u },
+  }),
 };
 const RECORD = (userId: string, key: string) => ({
   query: `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`,
@@ -111,9 +115,9 @@ async function sqlPerRequest(url: string): Promise<Record<string, number>> {
       return statements.length;
     };
     return {
-      a: await count(() => QUERIES.a),
-      b: await count(() => QUERIES.b),
-      c: await count(() => QUERIES.c),
+      a: await count(() => QUERIES.a()),
+      b: await count(() => QUERIES.b(USER)),
+      c: await count(() => QUERIES.c(USER)),
       d: await count((run) => RECORD('bench-sql', `bench-sql-${Date.now()}-${run}`)),
     };
   } finally {
@@ -131,15 +135,21 @@ async function main() {
   try {
     const url = tailor.url;
     // Warm the description cache for (c), and the JIT for everything.
-    for (let k = 0; k < 3; k++) for (const q of Object.values(QUERIES)) await fetch(url, { method: 'POST', headers: SERVICE_HEADERS, body: JSON.stringify(q) });
-    const warm: any = await (await fetch(url, { method: 'POST', headers: SERVICE_HEADERS, body: JSON.stringify(QUERIES.c) })).json();
-    const personalised = warm.data?.user?.recommendations?.filter((r: any) => r.item.personalisedDescription.personalised).length ?? 0;
-    if (personalised === 0) throw new Error(`(c) returned no personalised description, so it would measure nothing: ${JSON.stringify(warm).slice(0, 300)}`);
+    const post = async (body: object) => (await fetch(url, { method: 'POST', headers: SERVICE_HEADERS, body: JSON.stringify(body) })).json() as Promise<any>;
+    for (let k = 0; k < 3; k++) await post(QUERIES.a());
+    let personalised = 0;
+    for (const u of USERS) {
+      await post(QUERIES.b(u));
+      const warm = await post(QUERIES.c(u));
+      if (warm.errors) throw new Error(`(c) failed for ${u}: ${JSON.stringify(warm.errors).slice(0, 300)}`);
+      personalised += warm.data.user.recommendations.filter((r: any) => r.item.personalisedDescription.personalised).length;
+    }
+    if (personalised === 0) throw new Error('(c) returned no personalised description, so it would measure nothing');
 
     const scenarios: Record<string, [string, (i: number) => object]> = {
-      a: ['(a) { __typename }', () => QUERIES.a],
-      b: ['(b) 10 recommendations with features', () => QUERIES.b],
-      c: ['(c) (b) + personalised descriptions, warm', () => QUERIES.c],
+      a: ['(a) { __typename }', () => QUERIES.a()],
+      b: ['(b) 10 recommendations with features', (i) => QUERIES.b(USERS[i % USERS.length])],
+      c: ['(c) (b) + personalised descriptions, warm', (i) => QUERIES.c(USERS[i % USERS.length])],
       d: [
         '(d) recordInteraction',
         (i) => RECORD(`bench-user-${i % 2000}`, `bench-${Date.now()}-${i}`),

@@ -6,9 +6,10 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { ItemEntity, UserEntity } from './db/entities';
 import { findItemNeighbours, findUserCoSignals, UserCoSignal } from './db/repositories/pairs';
-import { findInteractedItems, findProfiles, findUsersByIds, findUsersWithPersonalData, StoredProfile } from './db/repositories/users';
+import { findInteractedItems, findProfiles, findUsersByIds, StoredProfile } from './db/repositories/users';
 import type { Services } from './services';
 import type { Catalogue } from './services/catalogue';
+import type { UserReads } from './services/user-reads';
 import type { DescriptionService } from './generation/service';
 import { forbidden } from './graphql/errors';
 import { DEFAULT_COLLAB, Neighbour } from './personalisation/collab';
@@ -50,12 +51,12 @@ export interface Context {
 /** What a request will read of a user beside the user row, known from its selection (see graphql/lookahead.ts). */
 export type UserNeeds = 'user' | 'profile' | 'history';
 
-export function createLoaders(db: DataSource, catalogue: Catalogue, generation: DescriptionService): Loaders {
+export function createLoaders(db: DataSource, catalogue: Catalogue, userReads: UserReads, generation: DescriptionService): Loaders {
   const withPersonalData = (withHistory: boolean) =>
     new DataLoader<string, UserEntity | null>(async (ids) => {
-      const found = await findUsersWithPersonalData(db, ids, withHistory);
-      return ids.map((id) => {
-        const data = found.get(id);
+      const found = await Promise.all(ids.map((id) => userReads.load(id, withHistory)));
+      return ids.map((id, i) => {
+        const data = found[i];
         // What this statement read is what the request's later reads of the same user must see.
         loaders.user.prime(id, data?.user ?? null);
         if (data) {
@@ -123,7 +124,7 @@ export function createContext(services: Services, viewer: Viewer, clientAddress 
   return {
     viewer,
     clientKey: viewer.userId !== null ? `user:${viewer.userId}` : `ip:${clientAddress}`,
-    loaders: createLoaders(services.db, services.catalogue, services.descriptions.model),
+    loaders: createLoaders(services.db, services.catalogue, services.userReads, services.descriptions.model),
     services,
   };
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import { DescriptionService } from '../generation/service';
 import { Catalogue } from './catalogue';
 import { ChangeFeed, changeChannel } from './change-feed';
+import { UserReads } from './user-reads';
 import { Descriptions } from './descriptions';
 import { InteractionService } from './interactions';
 import { PersonalisationService } from './personalisation';
@@ -14,6 +15,8 @@ export interface Services {
   db: DataSource;
   logger: Logger;
   catalogue: Catalogue;
+  /** Users with their personal data, batched across concurrent requests. */
+  userReads: UserReads;
   /** The NOTIFY channel every process of this schema listens on. */
   channel: string;
   personalisation: PersonalisationService;
@@ -55,6 +58,7 @@ export async function buildServices({ db, url, schema, config, logger }: Service
     db,
     logger,
     catalogue,
+    userReads: new UserReads(db),
     channel,
     personalisation,
     interactions,

@@ -172,6 +172,25 @@ describe('interests and recommendations', () => {
     expect(own[0]).not.toMatch(/interactions/);
   });
 
+  it('reads the users of concurrent requests in one statement, and each request gets its own user', async () => {
+    await app.run(RECORD, { input: { userId: 'lee', itemId: 'space-3', kind: 'PURCHASE' } });
+    await app.run(RECORD, { input: { userId: 'mo', itemId: 'fashion-1', kind: 'PURCHASE' } });
+    const ask = (u: string) => app.run(`{ user(id: "${u}") { id interests(first: 3) { term weight } recommendations(first: 3) { item { id } score } } }`);
+    const alone = [await ask('lee'), await ask('mo'), await ask('nobody-here')];
+    db.resetQueries();
+    const together = await Promise.all([ask('lee'), ask('mo'), ask('nobody-here')]);
+    expect(together.map((r) => r.data)).toEqual(alone.map((r) => r.data));
+    expect(together[0].data!.user.id).toBe('lee');
+    // Each user's own: neither list holds what that user bought, and the two differ.
+    const ids = (r: (typeof together)[number]) => r.data!.user.recommendations.map((x: { item: { id: string } }) => x.item.id);
+    expect(ids(together[0])).not.toContain('space-3');
+    expect(ids(together[1])).not.toContain('fashion-1');
+    expect(ids(together[0])).not.toEqual(ids(together[1]));
+    expect(together[2].data!.user).toBeNull();
+    const userStatements = db.queries.filter((q) => /FROM ("\w+"\.)?"users"/i.test(q));
+    expect(userStatements).toHaveLength(1);
+  });
+
   it('finds similar items with the same engine, never the item itself', async () => {
     const res = await app.run(`{ item(id: "space-1") { similarItems(first: 3) { item { id } score reasons { term } } } }`);
     const recs = res.data!.item.similarItems;

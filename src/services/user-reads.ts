@@ -1,0 +1,40 @@
+/**
+ * Reads of users with their personal data, batched across concurrent requests: the loads of
+ * every request that arrive in one turn of the event loop go to Postgres as one statement. On a
+ * loaded server that is one round trip (and one wake-up of a Postgres backend) for many
+ * requests instead of one each. Nothing is kept between turns: personal data is read fresh for
+ * every request (an event recorded through any process shows at the next request), and a load
+ * is always answered by a statement that started after it was asked for.
+ */
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { findUsersWithPersonalData, UserWithPersonalData } from '../db/repositories/users';
+
+/** A statement reads at most this many users (a larger turn is split). */
+const MAX_BATCH = 200;
+
+export class UserReads {
+  private readonly withProfile: DataLoader<string, UserWithPersonalData | null>;
+  private readonly withHistory: DataLoader<string, UserWithPersonalData | null>;
+
+  constructor(db: DataSource) {
+    const loader = (history: boolean) =>
+      new DataLoader<string, UserWithPersonalData | null>(
+        async (ids) => {
+          // Without a cache the same id can come from several requests: read it once.
+          const found = await findUsersWithPersonalData(db, [...new Set(ids)], history);
+          return ids.map((id) => found.get(id) ?? null);
+        },
+        // No cache: a result must not outlive the turn it was read for. setImmediate: the batch
+        // waits for the requests already read off the sockets in this turn, not just this one's promise jobs.
+        { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn: (run) => setImmediate(run) },
+      );
+    this.withProfile = loader(false);
+    this.withHistory = loader(true);
+  }
+
+  /** The user with their profile, and with `history` the items they have interacted with; null if unknown. */
+  load(id: string, history: boolean): Promise<UserWithPersonalData | null> {
+    return (history ? this.withHistory : this.withProfile).load(id);
+  }
+}
