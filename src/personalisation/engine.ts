@@ -60,6 +60,13 @@ export interface QueryOptions extends ExhaustiveOption {
 
 export const DEFAULT_JACCARD_TOP_N = 50;
 const REASONS = 5;
+/**
+ * COSINE scores every item when the catalogue has at most this many items per query term:
+ * pruning's set-up per term (ordering the lists, their bounds, windows) then costs more than
+ * it saves. Measured on the sample's 300 items with a 99-term profile: pruned 73-98 us, every
+ * item 37-40 us; at 2,400 items pruned wins 101 vs 140 us. Both give the same top K.
+ */
+const SCAN_ITEMS_PER_TERM = 10;
 /** MMR re-ranks the best max(50, 5k) by relevance: enough room to diversify, bounded cost. */
 const poolSize = (k: number) => Math.max(50, 5 * k);
 
@@ -372,7 +379,7 @@ export class RecommendationEngine {
         if (j !== undefined) skippedDelta.add(j);
       }
       const q: BaseQuery = { fwd: this.base, inv: this.inv, dead: this.baseDead, idf: this.vocab.idf, scratch: this.scratch, stamp, query: dense, inQuery, terms: v.ids.slice(0, n) };
-      if (opts.exhaustive) exhaustiveBase(q, opts.similarity, top);
+      if (opts.exhaustive || (cosine && !opts.pruned && this.base.count <= SCAN_ITEMS_PER_TERM * n)) exhaustiveBase(q, opts.similarity, top);
       else if (cosine) prunedCosine(q, top);
       else prunedJaccard(q, top);
       const offset = this.base.count;

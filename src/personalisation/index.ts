@@ -230,6 +230,8 @@ export class Scratch {
 /** Asks for the obvious path: score every item (what tests and the benchmark compare against). */
 export interface ExhaustiveOption {
   exhaustive?: boolean;
+  /** Always the pruned search, even where scoring every item is cheaper (tests compare the two on small catalogues). */
+  pruned?: boolean;
 }
 
 /** What a base-segment search needs: the segment, its dead items and the query. */
