@@ -70,6 +70,9 @@ export function formatError(logger: Logger) {
 export async function createHttpServer(services: Services, config: Config, logger: Logger): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
+  // Answers are personal and sent with cache-control: no-store, so an ETag (a SHA-1 of every
+  // response body, Express's default) could never be used.
+  app.set('etag', false);
   const httpServer = http.createServer(app);
   const protection = armor();
   const plugins: ApolloServerPlugin<Context>[] = [

@@ -188,11 +188,26 @@ export class DescriptionService {
     }
   }
 
-  /** A per-request loader: every description asked for in one GraphQL request becomes one `describe` call. */
+  /**
+   * The descriptions of every request read off the sockets in one turn of the event loop, as one
+   * `describe` call: one cache lookup and at most one model call for all of them. No cache of
+   * its own (results live in Postgres, checked against the item's current content).
+   */
+  private readonly acrossRequests = new DataLoader<DescriptionRequest, DescriptionResult>((requests) => this.describe([...requests]), {
+    cache: false,
+    batchScheduleFn: (run) => setImmediate(run),
+  });
+
+  /**
+   * A per-request loader: every description asked for in one GraphQL request becomes part of
+   * one `describe` call, shared with the other requests of the same turn.
+   */
   createLoader(): DataLoader<DescriptionRequest, DescriptionResult, string> {
-    return new DataLoader<DescriptionRequest, DescriptionResult, string>((requests) => this.describe([...requests]), {
-      cacheKeyFn: (r) => `${r.item.id}\u0000${focusKey(r.focus)}`,
-    });
+    return new DataLoader<DescriptionRequest, DescriptionResult, string>(
+      // An Error in the answer fails only that description's load.
+      (requests) => this.acrossRequests.loadMany(requests),
+      { cacheKeyFn: (r) => `${r.item.id}\u0000${focusKey(r.focus)}` },
+    );
   }
 
   async close(): Promise<void> {

@@ -55,6 +55,25 @@ describe('personalised descriptions through GraphQL', () => {
     expect(app.services.descriptions.model.modelCalls).toBe(calls + 1);
   });
 
+  it('writes the descriptions of concurrent requests in one model call and looks them up in one statement', async () => {
+    const users = ['sim-user-005', 'sim-user-006'];
+    // Loads are batched when they arrive in the same turn of the event loop. Both users are read
+    // in one statement; with their items' rows already in memory nothing else separates them.
+    for (const u of users) await app.run(`query ($u: ID!) { user(id: $u) { recommendations(first: 10) { item { id } } } }`, { u }, u);
+    const calls = app.services.descriptions.model.modelCalls;
+    const together = await Promise.all(users.map((u) => app.run(RECS_WITH_TEXT, { u }, u)));
+    for (const r of together) expect(r.errors).toBeUndefined();
+    expect(app.services.descriptions.model.modelCalls).toBe(calls + 1);
+    // Each request got its own user's texts: asked alone now (from the cache), the answers are the same.
+    db.resetQueries();
+    for (const [i, u] of users.entries()) expect((await app.run(RECS_WITH_TEXT, { u }, u)).data).toEqual(together[i].data);
+    expect(db.queries.filter((q) => /FROM generated_descriptions/.test(q))).toHaveLength(2);
+    db.resetQueries();
+    await Promise.all(users.map((u) => app.run(RECS_WITH_TEXT, { u }, u)));
+    expect(db.queries.filter((q) => /FROM generated_descriptions/.test(q))).toHaveLength(1);
+    expect(app.services.descriptions.model.modelCalls).toBe(calls + 1);
+  });
+
   it('gives the generic description without a user, and to a user who opted out', async () => {
     const anonymous = await app.run(`{ item(id: "B00005N7NQ") { description personalisedDescription { text personalised highlights modelVersion } } }`, {}, null);
     const generic = anonymous.data!.item;
