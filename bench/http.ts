@@ -12,7 +12,7 @@
  * BENCH_SHOW_SQL=1 prints the statements counted for each scenario.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -128,6 +128,17 @@ async function sqlPerRequest(url: string): Promise<Record<string, number>> {
   }
 }
 
+/** Replaces the table between the markers of docs/bench-http.md (the analysis around it stays), or writes the file. */
+function writeResults(table: string): void {
+  const file = join(projectRoot(), 'docs', 'bench-http.md');
+  const [start, end] = ['<!-- bench:http results -->', '<!-- /bench:http results -->'];
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = current.indexOf(start);
+  const until = current.indexOf(end);
+  const block = `${start}\n${table}\n${end}`;
+  writeFileSync(file, at >= 0 && until > at ? current.slice(0, at) + block + current.slice(until + end.length) : `# HTTP benchmark\n\n${block}\n`);
+}
+
 async function main() {
   const nodeArgs = [...NODE_ARGS, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [])];
   const tailor = await startTailorProcess(SCHEMA, { RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000000' }, nodeArgs);
@@ -180,7 +191,7 @@ async function main() {
     const header = `npm run bench:http (${CONNECTIONS} connections, ${DURATION} s each, server NODE_ENV=production in a child process${flags}, sample data; ${new Date().toISOString().slice(0, 10)})`;
     const table = [header, '', ...lines].join('\n');
     process.stdout.write(`\n${table}\n`);
-    if (ONLY.size === 4) writeFileSync(join(projectRoot(), 'docs', 'bench-http.md'), `# HTTP benchmark\n\n${table}\n`);
+    if (ONLY.size === 4) writeResults(table);
   } finally {
     await tailor.stop();
   }
