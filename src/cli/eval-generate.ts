@@ -1,6 +1,7 @@
 /**
- * `npm run eval:generate -- [--items FILE] [--version ID] [--out docs/evaluation-generate.md]`:
- * evaluates the newest stored model version on the held-out test items of the real catalogue:
+ * `npm run eval:generate -- [--items FILE] [--version ID] [--out docs/evaluation-generate.md]
+ * [--split test|validation] [--temperature T]`: evaluates the newest stored model version on the
+ * held-out test items of the real catalogue (decoding settings are chosen on `--split validation`):
  * the generator after pre-training only, after adversarial training, and the template baseline,
  * in one run. Prints a Markdown report and writes it to --out.
  */
@@ -55,7 +56,11 @@ async function main(): Promise<void> {
   const out = args.get('out') ?? join(projectRoot(), 'docs', 'evaluation-generate.md');
   const catalogue = readItems(file);
   const described = describedItems(catalogue);
-  const test = described.filter((i) => splitOf(i.id) === 'test');
+  const split = args.get('split') ?? 'test';
+  if (split !== 'test' && split !== 'validation') throw new Error('--split is test or validation');
+  const decode = { ...DEFAULT_DECODE, temperature: Number(args.get('temperature') ?? DEFAULT_DECODE.temperature) };
+  if (!(decode.temperature > 0)) throw new Error('--temperature must be a positive number');
+  const test = described.filter((i) => splitOf(i.id) === split);
   const trainTexts = described.filter((i) => splitOf(i.id) === 'train').map((i) => metricWords(i.description ?? ''));
   const random = seededRandom(7);
   const examples = test.map((item) => decodingExample(item, focusFor(item, random)));
@@ -74,8 +79,8 @@ async function main(): Promise<void> {
   const samples: Record<string, string[]> = {};
   const systems: [string, (exs: Example[]) => Promise<{ text: string; fallback: boolean }[]>][] = [
     ['template baseline', async (exs) => exs.map((e) => ({ text: templateDescription(e.item, e.focus), fallback: false }))],
-    ['generator, pre-training only', (exs) => generate(pretrained, exs, DEFAULT_DECODE)],
-    ['generator, after adversarial training', (exs) => generate(adversarial, exs, DEFAULT_DECODE)],
+    ['generator, pre-training only', (exs) => generate(pretrained, exs, decode)],
+    ['generator, after adversarial training', (exs) => generate(adversarial, exs, decode)],
   ];
   for (const [name, run] of systems) {
     const texts: { text: string; fallback: boolean }[] = [];
@@ -132,7 +137,7 @@ async function main(): Promise<void> {
     '## Personalised descriptions: generator evaluation',
     '',
     `Model version \`${version.version}\` (preset ${String((version.config.preset as { name?: string } | undefined)?.name ?? '?')}, trained on ${m.trainItems ?? '?'} descriptions in ${(m.seconds?.total ?? 0).toFixed(0)} s; validation NLL/token ${m.bestValidationNll?.toFixed(3)} after pre-training, ${m.validationNllAfterAdversarial?.toFixed(3)} after adversarial training).`,
-    `Items: \`${file.replace(projectRoot() + '/', '')}\`: ${catalogue.length} items, ${described.length} with a distinct real description of more than 10 words; held-out test split (10% by item id hash, never trained on): ${test.length} items. Focus: two of the item's own tag/category/brand terms chosen with a fixed seed (a user who shares them). Backend: ${tensorflow().backend}. Decoding: ${DEFAULT_DECODE.candidates} sampled candidates per item (temperature ${DEFAULT_DECODE.temperature}), ranked by discriminator score and focus coverage; batches of 50.`,
+    `Items: \`${file.replace(projectRoot() + '/', '')}\`: ${catalogue.length} items, ${described.length} with a distinct real description of more than 10 words; ${split === 'test' ? 'held-out test split (10% by item id hash, never trained on)' : 'validation split (10% by item id hash, used for early stopping and to choose decoding settings)'}: ${test.length} items. Focus: two of the item's own tag/category/brand terms chosen with a fixed seed (a user who shares them). Backend: ${tensorflow().backend}. Decoding: ${decode.candidates} sampled candidates per item (temperature ${decode.temperature}), ranked by discriminator score and focus coverage; batches of 50.`,
     '',
     '| system | BLEU-4 | ROUGE-L F1 | distinct-1 | distinct-2 | grounding | focus coverage | discriminator acc. (real vs this) | copy run mean / max (words) | texts with repeated trigram | template fallback | ms / text |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
