@@ -130,7 +130,11 @@ export function trainingExample(item: SlotItem, maxTokens: number): Example | nu
 /** An example to decode: the item and what the reader cares about, no target. */
 export function decodingExample(item: SlotItem, focus: string[]): Example {
   const values = allSlotValues(item);
-  const normalised = focus.map((f) => normaliseTerm(f) ?? f);
+  // Focus terms arrive normalised (the engine's terms). Normalising is not idempotent for every
+  // label ("Women's Interest" -> "women interest" -> "woman interest"), so an item's own term is
+  // kept as it is; anything else (a raw label) is normalised.
+  const own = new Set(values.map((v) => v.term));
+  const normalised = focus.map((f) => (own.has(f) ? f : (normaliseTerm(f) ?? f)));
   return { item, values, condition: conditionTokens(item, values, normalised), target: [], focus: normalised };
 }
 

@@ -1,0 +1,37 @@
+/**
+ * Focus terms reach the generator as the engine spells them. Normalising a label is not
+ * idempotent for every label ("Women's Interest" -> "women interest" -> "woman interest"), so
+ * normalising an item's own term again lost its slot: the text could not name it, and the
+ * template printed the re-normalised words instead of the item's label.
+ */
+import { mentions } from '../../../src/generation/slots';
+import { templateDescription } from '../../../src/generation/template';
+import { decodingExample, focusSlot } from '../../../src/generation/vocabulary';
+import { normaliseTerm } from '../../../src/personalisation/tokenise';
+
+const item = {
+  id: 'pregnancy',
+  title: 'Pregnancy',
+  description: null,
+  brand: 'Future US Inc.',
+  categories: ['Magazine Subscriptions', "Women's Interest", "Children's Health"],
+  tags: ['maternity'],
+};
+
+describe('focus terms of a decoding example', () => {
+  it.each([["Women's Interest"], ["Children's Health"]])('keep an item\'s own term %s as the engine spells it', (label) => {
+    const term = normaliseTerm(label)!;
+    // The trap this guards against: normalising the term again changes it.
+    expect(normaliseTerm(term)).not.toBe(term);
+    const ex = decodingExample(item, [term]);
+    expect(ex.focus).toEqual([term]);
+    expect(focusSlot(ex.values, term)).toMatch(/^<cat\d>$/);
+    const template = templateDescription(item, ex.focus);
+    expect(template).toContain(`care about ${label}:`);
+    expect(mentions(template, term)).toBe(true);
+  });
+
+  it('normalise a raw label that is not yet a term', () => {
+    expect(decodingExample(item, ['Maternity']).focus).toEqual(['maternity']);
+  });
+});
