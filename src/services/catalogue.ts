@@ -80,6 +80,11 @@ export class Catalogue {
     return found;
   }
 
+  /** Offers a row read elsewhere (inside a transaction) to the in-memory copies, on the same terms as itemsByIds. */
+  offerItem(row: ItemEntity): void {
+    this.keepRow(row);
+  }
+
   /** The item's row if this process holds a current copy in memory (no query either way). */
   rememberedItem(id: string): ItemEntity | undefined {
     return this.rows?.get(id);

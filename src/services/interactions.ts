@@ -85,8 +85,13 @@ export class InteractionService {
   /** The item's terms, or for a SEARCH the known terms its query names (its item, if any, must exist). */
   private async termsOf(tx: EntityManager, input: ValidInput): Promise<Map<string, number>> {
     // The item row from this process's memory when it is there (it is current to the last
-    // catalogue refresh, like the index the terms are weighted by), else from the transaction.
-    const item = input.itemId === null ? undefined : (this.catalogue.rememberedItem(input.itemId) ?? (await findItemsByIds(tx, [input.itemId]))[0]);
+    // catalogue refresh, like the index the terms are weighted by), else from the transaction
+    // and kept in memory for the next event.
+    let item = input.itemId === null ? undefined : this.catalogue.rememberedItem(input.itemId);
+    if (input.itemId !== null && !item) {
+      [item] = await findItemsByIds(tx, [input.itemId]);
+      if (item) this.catalogue.offerItem(item);
+    }
     if (input.itemId !== null && !item) throw badUserInput(`no item with id ${JSON.stringify(input.itemId)}`, 'itemId');
     // validate() lets only a SEARCH go without an item.
     if (input.kind !== 'SEARCH') return itemTermCounts(item!);
