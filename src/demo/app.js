@@ -1,5 +1,5 @@
-// The storefront demo: picks a shopper, shows their interests, recommendations (cosine and
-// Jaccard side by side, with reasons) and personalised descriptions, and records a view or a
+// The storefront demo: picks a shopper, shows their interests, recommendations (cosine, Jaccard
+// and hybrid side by side, with reasons) and personalised descriptions, and records a view or a
 // purchase on click. Only the public GraphQL API, asked as the shopper (x-user-id, dev identity).
 'use strict';
 
@@ -16,6 +16,7 @@ const STOREFRONT = `
       interests(first: 12) { term weight }
       cosine: recommendations(similarity: COSINE, first: 5) { ${REC} }
       jaccard: recommendations(similarity: JACCARD, first: 5) { ${REC} }
+      hybrid: recommendations(similarity: HYBRID, first: 5) { ${REC} }
     }
     items(first: 5) { edges { node { ${SHOWN} } } }
   }`;
@@ -100,7 +101,7 @@ function renderRecs(listId, recs) {
     description.textContent = d.text;
     description.classList.toggle('personalised', d.personalised);
     li.querySelector('.desc-meta').textContent = d.personalised
-      ? `written for this shopper by model ${d.modelVersion}, leading with ${d.highlights.join(', ')}`
+      ? `written for this shopper by model ${d.modelVersion}${d.highlights.length > 0 ? `, leading with ${d.highlights.join(', ')}` : ''}`
       : 'the shop\'s own description';
     li.querySelector('.view').addEventListener('click', () => record('VIEW', item));
     li.querySelector('.buy').addEventListener('click', () => record('PURCHASE', item));
@@ -123,12 +124,14 @@ async function load() {
       renderInterests(data.user.interests);
       renderRecs('recs-cosine', data.user.cosine);
       renderRecs('recs-jaccard', data.user.jaccard);
+      renderRecs('recs-hybrid', data.user.hybrid);
     } else {
       // A shopper tailor has never seen: show the start of the catalogue to click on.
       renderInterests([]);
       const browse = data.items.edges.map(({ node }) => ({ score: null, strategy: 'BROWSE', reasons: [], item: node }));
       renderRecs('recs-cosine', browse);
       renderRecs('recs-jaccard', []);
+      renderRecs('recs-hybrid', []);
     }
   } catch (err) {
     setStatus(`Could not load ${currentUser}: ${err.message}`, 'error');

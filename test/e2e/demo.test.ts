@@ -62,19 +62,20 @@ describe('the storefront demo page, in chromium', () => {
     const status = await page.$eval('#status', (s: any) => ({ error: s.classList.contains('error'), text: s.textContent }));
     expect(status.error ? status.text : null).toBeNull();
   };
-  const shown = (list: 'cosine' | 'jaccard'): Promise<Shown[]> =>
+  const shown = (list: 'cosine' | 'jaccard' | 'hybrid'): Promise<Shown[]> =>
     page.$$eval(`[data-testid=recs-${list}] li.rec`, (lis: any[]) => lis.map((li) => ({ id: li.dataset.itemId, score: li.querySelector('.score').textContent })));
   const bars = (): Promise<{ term: string; weight: string }[]> =>
     page.$$eval('[data-testid=interests] .bar', (rows: any[]) => rows.map((r) => ({ term: r.dataset.term, weight: r.querySelector('.weight').textContent })));
 
-  it('shows a shopper\'s interests and both rankings exactly as the API gives them', async () => {
+  it('shows a shopper\'s interests and the three rankings exactly as the API gives them', async () => {
     await page.goto(`${base}/demo?user=${SHOPPER}`);
     expect(page.url()).toBe(`${base}/demo/?user=${SHOPPER}`);
     await afterLoad(1);
     const api = await app.run(
       `query ($id: ID!) { user(id: $id) { interests(first: 12) { term weight }
          cosine: recommendations(similarity: COSINE, first: 5) { score item { id } }
-         jaccard: recommendations(similarity: JACCARD, first: 5) { score item { id } } } }`,
+         jaccard: recommendations(similarity: JACCARD, first: 5) { score item { id } }
+         hybrid: recommendations(similarity: HYBRID, first: 5) { score item { id } } } }`,
       { id: SHOPPER },
       SHOPPER,
     );
@@ -83,7 +84,9 @@ describe('the storefront demo page, in chromium', () => {
     const asShown = (recs: { score: number; item: { id: string } }[]): Shown[] => recs.map((r) => ({ id: r.item.id, score: r.score.toFixed(3) }));
     expect(await shown('cosine')).toEqual(asShown(user.cosine));
     expect(await shown('jaccard')).toEqual(asShown(user.jaccard));
+    expect(await shown('hybrid')).toEqual(asShown(user.hybrid));
     expect(user.cosine).toHaveLength(5);
+    expect(user.hybrid).toHaveLength(5);
     // Reasons and descriptions are on every card.
     const cards: { reasons: number; description: string }[] = await page.$$eval('[data-testid=recs-cosine] li.rec', (lis: any[]) =>
       lis.map((li) => ({ reasons: li.querySelectorAll('.reasons li').length, description: li.querySelector('.description').textContent.trim() })),
