@@ -12,6 +12,7 @@ import { DEFAULT_DECODE, generate, prepare } from './decode';
 import { asBundle, disposeVersion, installBundledModel, loadVersion, newestVersion, StoredVersion } from './store';
 import { genericDescription } from './template';
 import { decodingExample } from './vocabulary';
+import { perTurnLoader } from '../util/per-turn-loader';
 import type { ItemInput } from '../db/repositories/items';
 
 /** The catalogue row the service writes for (its content hash keys the cache). */
@@ -40,6 +41,11 @@ interface Loaded {
 /** How a request is cached: the item and its focus terms, in order (order is strength). */
 export function focusKey(focus: string[]): string {
   return focus.join('|');
+}
+
+/** One description request: the item and its focus terms (duplicates in a batch are written once). */
+function requestKey(r: DescriptionRequest): string {
+  return `${r.item.id}\u0000${focusKey(r.focus)}`;
 }
 
 /** Changes whenever anything the text is written from changes. */
@@ -139,9 +145,8 @@ export class DescriptionService {
     loaded.inUse++;
     try {
       const version = loaded.version.version;
-      const keyOf = (r: DescriptionRequest) => `${r.item.id}\u0000${focusKey(r.focus)}`;
       const unique = new Map<string, DescriptionRequest>();
-      for (const i of personal) unique.set(keyOf(requests[i]), requests[i]);
+      for (const i of personal) unique.set(requestKey(requests[i]), requests[i]);
       const wanted = [...unique.values()];
       const rows: { item_id: string; focus_key: string; item_hash: string; text: string; highlights: string[] }[] = await this.db.query(
         `SELECT d.item_id, d.focus_key, d.item_hash, d.text, d.highlights
@@ -154,14 +159,14 @@ export class DescriptionService {
       const cached = new Map(rows.map((row) => [`${row.item_id}\u0000${row.focus_key}`, row]));
       const misses: DescriptionRequest[] = [];
       for (const r of wanted) {
-        const row = cached.get(keyOf(r));
-        if (row && row.item_hash === itemHash(r.item)) done.set(keyOf(r), { text: row.text, highlights: row.highlights, personalised: true, modelVersion: version });
+        const row = cached.get(requestKey(r));
+        if (row && row.item_hash === itemHash(r.item)) done.set(requestKey(r), { text: row.text, highlights: row.highlights, personalised: true, modelVersion: version });
         else misses.push(r);
       }
       if (misses.length > 0) {
         this.calls++;
         const generated = await generate(asBundle(loaded.version), misses.map((r) => decodingExample(r.item, r.focus)), DEFAULT_DECODE);
-        misses.forEach((r, i) => done.set(keyOf(r), { text: generated[i].text, highlights: generated[i].highlights, personalised: true, modelVersion: version }));
+        misses.forEach((r, i) => done.set(requestKey(r), { text: generated[i].text, highlights: generated[i].highlights, personalised: true, modelVersion: version }));
         // Items not in the catalogue table (FK) are written but not cached.
         await this.db.query(
           `INSERT INTO generated_descriptions (item_id, focus_key, model_version, item_hash, text, highlights)
@@ -175,12 +180,12 @@ export class DescriptionService {
             misses.map((r) => r.item.id),
             misses.map((r) => focusKey(r.focus)),
             misses.map((r) => itemHash(r.item)),
-            misses.map((r) => done.get(keyOf(r))!.text),
-            misses.map((r) => done.get(keyOf(r))!.highlights.join('\u001f')),
+            misses.map((r) => done.get(requestKey(r))!.text),
+            misses.map((r) => done.get(requestKey(r))!.highlights.join('\u001f')),
           ],
         );
       }
-      for (const i of personal) results[i] = done.get(keyOf(requests[i]));
+      for (const i of personal) results[i] = done.get(requestKey(requests[i]));
       return results as DescriptionResult[];
     } finally {
       loaded.inUse--;
@@ -193,10 +198,7 @@ export class DescriptionService {
    * `describe` call: one cache lookup and at most one model call for all of them. No cache of
    * its own (results live in Postgres, checked against the item's current content).
    */
-  private readonly acrossRequests = new DataLoader<DescriptionRequest, DescriptionResult>((requests) => this.describe([...requests]), {
-    cache: false,
-    batchScheduleFn: (run) => setImmediate(run),
-  });
+  private readonly acrossRequests = perTurnLoader<DescriptionRequest, DescriptionResult>((requests) => this.describe([...requests]));
 
   /**
    * A per-request loader: every description asked for in one GraphQL request becomes part of
@@ -206,7 +208,7 @@ export class DescriptionService {
     return new DataLoader<DescriptionRequest, DescriptionResult, string>(
       // An Error in the answer fails only that description's load.
       (requests) => this.acrossRequests.loadMany(requests),
-      { cacheKeyFn: (r) => `${r.item.id}\u0000${focusKey(r.focus)}` },
+      { cacheKeyFn: requestKey },
     );
   }
 

@@ -63,8 +63,9 @@ const REASONS = 5;
 /**
  * COSINE scores every item when the catalogue has at most this many items per query term:
  * pruning's set-up per term (ordering the lists, their bounds, windows) then costs more than
- * it saves. Measured on the sample's 300 items with a 99-term profile: pruned 73-98 us, every
- * item 37-40 us; at 2,400 items pruned wins 101 vs 140 us. Both give the same top K.
+ * it saves. Measured once (a script not kept) on the sample's 300 items with a 99-term profile:
+ * pruned 73-98 us, every item 37-40 us; at 2,400 items pruned wins 101 vs 140 us. Both give the
+ * same top K.
  */
 const SCAN_ITEMS_PER_TERM = 10;
 /** MMR re-ranks the best max(50, 5k) by relevance: enough room to diversify, bounded cost. */

@@ -6,9 +6,10 @@
  * every request (an event recorded through any process shows at the next request), and a load
  * is always answered by a statement that started after it was asked for.
  */
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { findUsersWithPersonalData, UserWithPersonalData } from '../db/repositories/users';
+import { perTurnLoader } from '../util/per-turn-loader';
 
 /** A statement reads at most this many users (a larger turn is split). */
 const MAX_BATCH = 200;
@@ -19,16 +20,11 @@ export class UserReads {
 
   constructor(db: DataSource) {
     const loader = (history: boolean) =>
-      new DataLoader<string, UserWithPersonalData | null>(
-        async (ids) => {
-          // Without a cache the same id can come from several requests: read it once.
-          const found = await findUsersWithPersonalData(db, [...new Set(ids)], history);
-          return ids.map((id) => found.get(id) ?? null);
-        },
-        // No cache: a result must not outlive the turn it was read for. setImmediate: the batch
-        // waits for the requests already read off the sockets in this turn, not just this one's promise jobs.
-        { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn: (run) => setImmediate(run) },
-      );
+      perTurnLoader<string, UserWithPersonalData | null>(async (ids) => {
+        // The same id can come from several requests: read it once.
+        const found = await findUsersWithPersonalData(db, [...new Set(ids)], history);
+        return ids.map((id) => found.get(id) ?? null);
+      }, MAX_BATCH);
     this.withProfile = loader(false);
     this.withHistory = loader(true);
   }

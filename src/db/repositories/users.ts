@@ -3,14 +3,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { UserEntity } from '../entities';
 import { storableIds } from './items';
 
+/** The columns of UserEntity under its property names, from `users u`. */
+const USER_COLUMNS = `u.id, u.consent, u.profile_ref_time AS "profileRefTime", u.created_at AS "createdAt"`;
+
 /** Plain SQL rather than Repository.findBy, for the reason given at findItemsByIds. */
 export async function findUsersByIds(db: DataSource | EntityManager, ids: readonly string[]): Promise<UserEntity[]> {
   const wanted = storableIds(ids);
   if (wanted.length === 0) return [];
-  return db.query(
-    `SELECT id, consent, profile_ref_time AS "profileRefTime", created_at AS "createdAt" FROM "users" WHERE id = ANY($1::text[])`,
-    [wanted],
-  );
+  return db.query(`SELECT ${USER_COLUMNS} FROM "users" u WHERE u.id = ANY($1::text[])`, [wanted]);
 }
 
 /**
@@ -35,9 +35,8 @@ export interface StoredProfile {
   refMs: number;
 }
 
-/** The profile columns as one row per user: the weights as one JSON object, null without consent. */
-const PROFILE_COLUMNS = `u.profile_ref_time AS ref,
-  CASE WHEN u.consent THEN (SELECT json_object_agg(ui.term, ui.weight) FROM user_interests ui WHERE ui.user_id = u.id) END AS weights`;
+/** A user's interest weights as one JSON object (null without consent), from `users u`. */
+const WEIGHTS_COLUMN = `CASE WHEN u.consent THEN (SELECT json_object_agg(ui.term, ui.weight) FROM user_interests ui WHERE ui.user_id = u.id) END AS weights`;
 
 interface ProfileRow {
   ref: Date | null;
@@ -60,7 +59,7 @@ function toProfile(row: ProfileRow | undefined): StoredProfile {
 export async function findProfiles(db: DataSource | EntityManager, userIds: readonly string[]): Promise<Map<string, StoredProfile>> {
   const wanted = storableIds(userIds);
   const rows: (ProfileRow & { user_id: string })[] =
-    wanted.length === 0 ? [] : await db.query(`SELECT u.id AS user_id, ${PROFILE_COLUMNS} FROM "users" u WHERE u.id = ANY($1::text[])`, [wanted]);
+    wanted.length === 0 ? [] : await db.query(`SELECT u.id AS user_id, u.profile_ref_time AS ref, ${WEIGHTS_COLUMN} FROM "users" u WHERE u.id = ANY($1::text[])`, [wanted]);
   const byId = new Map(rows.map((r) => [r.user_id, r]));
   return new Map(userIds.map((id) => [id, toProfile(byId.get(id))]));
 }
@@ -88,15 +87,14 @@ export async function findUsersWithPersonalData(
   const history = withHistory
     ? `, (SELECT json_agg(x.item_id) FROM interactions x WHERE x.user_id = u.id AND x.item_id IS NOT NULL) AS interacted`
     : '';
-  const rows: (UserEntity & ProfileRow & { interacted?: string[] | null })[] = await db.query(
-    `SELECT u.id, u.consent, u.profile_ref_time AS "profileRefTime", u.created_at AS "createdAt", ${PROFILE_COLUMNS}${history}
-       FROM "users" u WHERE u.id = ANY($1::text[])`,
+  const rows: (UserEntity & Pick<ProfileRow, 'weights'> & { interacted?: string[] | null })[] = await db.query(
+    `SELECT ${USER_COLUMNS}, ${WEIGHTS_COLUMN}${history} FROM "users" u WHERE u.id = ANY($1::text[])`,
     [wanted],
   );
   return new Map(
-    rows.map(({ ref, weights, interacted, ...user }) => [
+    rows.map(({ weights, interacted, ...user }) => [
       user.id,
-      { user, profile: toProfile({ ref, weights }), ...(withHistory ? { interacted: new Set(interacted ?? []) } : {}) },
+      { user, profile: toProfile({ ref: user.profileRefTime, weights }), ...(withHistory ? { interacted: new Set(interacted ?? []) } : {}) },
     ]),
   );
 }
