@@ -40,7 +40,7 @@ async function main() {
       [
         `items:        read ${i.read}, imported ${i.inserted}, updated ${i.updated}, unchanged ${i.unchanged}, rejected ${i.rejected}`,
         `interactions: read ${e.read}, imported ${e.inserted}, already present ${e.alreadyPresent}, rejected ${e.rejected}; profiles rebuilt for ${e.usersRebuilt} users${e.coOccurrence ? `; co-occurrence rebuilt: ${e.coOccurrence.pairs} pairs over ${e.coOccurrence.items} items` : ''}`,
-        `took ${seconds} s`,
+        `took ${seconds} s (${report.phases.map((p) => `${p.name} ${(p.ms / 1000).toFixed(1)} s`).join(', ')})`,
         ...Object.entries(report.rejectionsByReason).map(([reason, n]) => `rejected ${n} x: ${reason}`),
         ...report.rejections.slice(0, 10).map((r) => `  ${r.file}:${r.line}: ${r.reason}`),
       ].join('\n') + '\n',

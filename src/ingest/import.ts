@@ -30,7 +30,11 @@ export interface ImportReport {
   /** The first rejections in full (the counts above cover all of them). */
   rejections: Rejection[];
   rejectionsByReason: Record<string, number>;
+  /** Wall-clock milliseconds of each phase that ran, in order (where a slow import spends its time). */
+  phases: { name: ImportPhase; ms: number }[];
 }
+
+export type ImportPhase = 'items' | 'interactions' | 'profiles' | 'co-occurrence';
 
 export interface ImportOptions {
   items?: string;
@@ -51,6 +55,7 @@ export async function importFiles(db: DataSource, options: ImportOptions): Promi
     interactions: { read: 0, inserted: 0, alreadyPresent: 0, rejected: 0, usersRebuilt: 0 },
     rejections: [],
     rejectionsByReason: {},
+    phases: [],
   };
   const reject = (file: string, line: number, reason: string) => {
     if (report.rejections.length < KEEP_REJECTIONS) report.rejections.push({ file, line, reason });
@@ -58,8 +63,13 @@ export async function importFiles(db: DataSource, options: ImportOptions): Promi
     report.rejectionsByReason[key] = (report.rejectionsByReason[key] ?? 0) + 1;
   };
   const batchSize = options.batchSize ?? 5_000;
-  if (options.items) await importItems(db, options.items, batchSize, report, reject, options);
-  if (options.interactions) await importInteractions(db, options.interactions, batchSize, report, reject, options);
+  const timed = async (name: ImportPhase, phase: () => Promise<void>) => {
+    const started = performance.now();
+    await phase();
+    report.phases.push({ name, ms: performance.now() - started });
+  };
+  if (options.items) await timed('items', () => importItems(db, options.items!, batchSize, report, reject, options));
+  if (options.interactions) await importInteractions(db, options.interactions, batchSize, report, reject, options, timed);
   return report;
 }
 
@@ -97,13 +107,10 @@ async function importInteractions(
   report: ImportReport,
   reject: (file: string, line: number, reason: string) => void,
   options: ImportOptions,
+  timed: (name: ImportPhase, phase: () => Promise<void>) => Promise<void>,
 ): Promise<void> {
   const touchedUsers = new Set<string>();
-  let batch: { line: number; row: NewInteraction }[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const current = batch;
-    batch = [];
+  const write = async (current: { line: number; row: NewInteraction }[]) => {
     const itemIds = [...new Set(current.map((b) => b.row.itemId).filter((id): id is string => id !== null))];
     const known = new Set((await findItemsByIds(db, itemIds)).map((i) => i.id));
     const good: NewInteraction[] = [];
@@ -121,14 +128,30 @@ async function importInteractions(
       for (const u of users) touchedUsers.add(u);
     });
   };
-  for await (const { line, value: v } of validLines(file, parseInteraction, report.interactions, reject, options)) {
-    // Derived from the content, so re-importing the same line finds its key already taken.
-    const key = `import:${createHash('sha1').update(JSON.stringify([v.userId, v.itemId, v.kind, v.occurredAt.toISOString(), v.query])).digest('hex')}`;
-    batch.push({ line, row: { ...v, idempotencyKey: key, counted: true } });
-    if (batch.length >= batchSize) await flush();
-  }
-  await flush();
-  if (touchedUsers.size > 0) {
+  await timed('interactions', async () => {
+    // One batch is written while the next is read and parsed (a third of this phase is parsing);
+    // never more than one transaction at a time, so batches commit in file order.
+    let writing: Promise<void> = Promise.resolve();
+    let batch: { line: number; row: NewInteraction }[] = [];
+    const flush = async () => {
+      await writing;
+      const current = batch;
+      batch = [];
+      writing = current.length > 0 ? write(current) : Promise.resolve();
+      // Handled at the next await; until then a failure must not count as unhandled.
+      writing.catch(() => undefined);
+    };
+    for await (const { line, value: v } of validLines(file, parseInteraction, report.interactions, reject, options)) {
+      // Derived from the content, so re-importing the same line finds its key already taken.
+      const key = `import:${createHash('sha1').update(JSON.stringify([v.userId, v.itemId, v.kind, v.occurredAt.toISOString(), v.query])).digest('hex')}`;
+      batch.push({ line, row: { ...v, idempotencyKey: key, counted: true } });
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+    await writing;
+  });
+  if (touchedUsers.size === 0) return;
+  await timed('profiles', async () => {
     const itemTerms = new Map<string, Map<string, number>>();
     const vocabulary = new Set<string>();
     for await (const chunk of streamItemFeatureSources(db)) {
@@ -138,16 +161,20 @@ async function importInteractions(
         for (const t of terms.keys()) vocabulary.add(t);
       }
     }
-    await rebuildProfiles(db, [...touchedUsers], {
+    const rebuild = {
       ...options.profile,
       kindWeights: options.profile.kindWeights ?? DEFAULT_KIND_WEIGHTS,
-      itemTerms: (id) => itemTerms.get(id),
-      isKnownTerm: (t) => vocabulary.has(t),
-    });
+      itemTerms: (id: string) => itemTerms.get(id),
+      isKnownTerm: (t: string) => vocabulary.has(t),
+    };
+    // As many users per transaction as lines per statement: one knob for the size of a write.
+    await rebuildProfiles(db, [...touchedUsers], rebuild, batchSize);
     report.interactions.usersRebuilt = touchedUsers.size;
-    // Co-occurrence depends on the order of each history, so it is recomputed from the whole log.
+  });
+  // Co-occurrence depends on the order of each history, so it is recomputed from the whole log.
+  await timed('co-occurrence', async () => {
     report.interactions.coOccurrence = await rebuildCoOccurrence(db, DEFAULT_COLLAB);
-  }
+  });
 }
 
 /** The lines of a file that parse and validate; the others are counted and rejected with their reason. */

@@ -38,33 +38,53 @@ export function profileFromEvents(events: readonly LoggedEvent[], options: Rebui
   return { profile, counted };
 }
 
-/** Rebuilds the given users' profiles, a batch of users per transaction. */
-export async function rebuildProfiles(db: DataSource, userIds: readonly string[], options: RebuildOptions, batchSize = 2_000): Promise<void> {
-  for (let start = 0; start < userIds.length; start += batchSize) {
-    const batch = userIds.slice(start, start + batchSize);
-    await db.transaction(async (tx) => {
-      // Same lock order as the live path, so a concurrent recordInteraction waits rather than interleaves.
-      await tx.query(`SELECT 1 FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [batch]);
-      const events = await findEventsOfUsers(tx, batch);
-      const profiles = new Map<string, ProfileState>();
-      const nowCounted: string[] = [];
-      const nowNotCounted: string[] = [];
-      let from = 0;
-      while (from < events.length) {
-        let to = from;
-        while (to < events.length && events[to].userId === events[from].userId) to++;
-        const userEvents = events.slice(from, to);
-        const { profile, counted } = profileFromEvents(userEvents, options);
-        profiles.set(events[from].userId, profile);
-        for (const e of userEvents) {
-          if (counted.has(e.id) && !e.counted) nowCounted.push(e.id);
-          if (!counted.has(e.id) && e.counted) nowNotCounted.push(e.id);
-        }
-        from = to;
+/**
+ * Rebuilds the given users' profiles, a batch of users per transaction. Two batches run at once
+ * (disjoint users, so they never wait for each other): one is computed in this process while
+ * PostgreSQL writes the other.
+ */
+export async function rebuildProfiles(db: DataSource, userIds: readonly string[], options: RebuildOptions, batchSize = 2_000, concurrency = 2): Promise<void> {
+  const batches: string[][] = [];
+  for (let start = 0; start < userIds.length; start += batchSize) batches.push(userIds.slice(start, start + batchSize));
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < batches.length) {
+      const batch = batches[next++];
+      try {
+        await rebuildBatch(db, batch, options);
+      } catch (err) {
+        failed = true;
+        throw err;
       }
-      await replaceProfiles(tx, profiles);
-      await setCounted(tx, nowCounted, true);
-      await setCounted(tx, nowNotCounted, false);
-    });
-  }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+}
+
+async function rebuildBatch(db: DataSource, batch: readonly string[], options: RebuildOptions): Promise<void> {
+  await db.transaction(async (tx) => {
+    // Same lock order as the live path, so a concurrent recordInteraction waits rather than interleaves.
+    await tx.query(`SELECT 1 FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [batch]);
+    const events = await findEventsOfUsers(tx, batch);
+    const profiles = new Map<string, ProfileState>();
+    const nowCounted: string[] = [];
+    const nowNotCounted: string[] = [];
+    let from = 0;
+    while (from < events.length) {
+      let to = from;
+      while (to < events.length && events[to].userId === events[from].userId) to++;
+      const userEvents = events.slice(from, to);
+      const { profile, counted } = profileFromEvents(userEvents, options);
+      profiles.set(events[from].userId, profile);
+      for (const e of userEvents) {
+        if (counted.has(e.id) && !e.counted) nowCounted.push(e.id);
+        if (!counted.has(e.id) && e.counted) nowNotCounted.push(e.id);
+      }
+      from = to;
+    }
+    await replaceProfiles(tx, profiles);
+    await setCounted(tx, nowCounted, true);
+    await setCounted(tx, nowNotCounted, false);
+  });
 }

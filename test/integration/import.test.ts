@@ -33,7 +33,8 @@ describe('bulk import', () => {
   ]);
 
   it('imports good lines, rejects bad ones with reasons, and rebuilds profiles', async () => {
-    const report = await importFiles(db.dataSource, { items, interactions, batchSize: 2, profile });
+    // A batch of one line (and one user): writes overlap reading, and profile batches run side by side.
+    const report = await importFiles(db.dataSource, { items, interactions, batchSize: 1, profile });
     expect(report.items).toEqual({ read: 8, inserted: 3, updated: 0, unchanged: 0, rejected: 5 });
     // u1 bought a, then viewed b: one pair each way (a -> b 1, b -> a 0.5), two items with one user each.
     expect(report.interactions).toEqual({ read: 8, inserted: 3, alreadyPresent: 0, rejected: 5, usersRebuilt: 2, coOccurrence: { pairs: 2, items: 2 } });
@@ -41,6 +42,9 @@ describe('bulk import', () => {
       { item_a: 'a', item_b: 'b', weight: 1 },
       { item_a: 'b', item_b: 'a', weight: 0.5 },
     ]);
+    // Where the time went, phase by phase, in the order they ran.
+    expect(report.phases.map((p) => p.name)).toEqual(['items', 'interactions', 'profiles', 'co-occurrence']);
+    expect(report.phases.every((p) => p.ms >= 0 && p.ms < 60_000)).toBe(true);
     const reasons = report.rejections.map((r) => `${r.line}: ${r.reason}`);
     expect(reasons).toEqual(
       expect.arrayContaining([
