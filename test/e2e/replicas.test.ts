@@ -64,8 +64,8 @@ describe('two tailor processes on one Postgres behind a gateway', () => {
 
   afterAll(async () => {
     await gateway?.stop();
-    // A graceful stop is the lead's drain test's business; here a replica that has not exited
-    // 3 s after SIGTERM is killed so the suite stays quick (see the report on shutdown time).
+    // A graceful stop is test/e2e/shutdown.test.ts's business; here a replica that has not
+    // exited 3 s after SIGTERM is killed so the suite stays quick.
     await Promise.all(replicas.map((r) => r.stop(3_000)));
     await db?.close();
   });
