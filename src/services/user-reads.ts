@@ -4,15 +4,13 @@
  * loaded server that is one round trip (and one wake-up of a Postgres backend) for many
  * requests instead of one each. Nothing is kept between turns: personal data is read fresh for
  * every request (an event recorded through any process shows at the next request), and a load
- * is always answered by a statement that started after it was asked for.
+ * is always answered by a statement that started after it was asked for. A turn is never split:
+ * a gateway's `_entities` call with any number of users is one statement.
  */
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { findUsersWithPersonalData, UserWithPersonalData } from '../db/repositories/users';
 import { perTurnLoader } from '../util/per-turn-loader';
-
-/** A statement reads at most this many users (a larger turn is split). */
-const MAX_BATCH = 200;
 
 export class UserReads {
   private readonly withProfile: DataLoader<string, UserWithPersonalData | null>;
@@ -24,7 +22,7 @@ export class UserReads {
         // The same id can come from several requests: read it once.
         const found = await findUsersWithPersonalData(db, [...new Set(ids)], history);
         return ids.map((id) => found.get(id) ?? null);
-      }, MAX_BATCH);
+      });
     this.withProfile = loader(false);
     this.withHistory = loader(true);
   }

@@ -19,6 +19,7 @@ describe('the subgraph on a real Postgres', () => {
     );
     await insertItems(db.dataSource, items);
     await db.dataSource.query(`INSERT INTO users (id) VALUES ('alice'), ('bob'), ('carol')`);
+    await db.dataSource.query(`INSERT INTO users (id) SELECT 'many-' || i FROM generate_series(1, 600) i`);
     app = await createTestApp(db);
   });
   afterAll(async () => {
@@ -63,6 +64,15 @@ describe('the subgraph on a real Postgres', () => {
     const ownAgain = db.queries.filter((q) => !/updated_at >=|model_versions/.test(q));
     expect(ownAgain).toHaveLength(1);
     expect(ownAgain[0]).toMatch(/FROM ("\w+"\.)?"users"/i);
+  });
+
+  it('reads 600 represented users with their interests in one statement', async () => {
+    const many = Array.from({ length: 600 }, (_, i) => ({ __typename: 'User', id: `many-${i + 1}` }));
+    db.resetQueries();
+    const res = await app.run(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id interests { term } } } }`, { r: many }, 'service');
+    expect(res.errors).toBeUndefined();
+    expect(res.data!._entities.map((u: { id: string }) => u.id)).toEqual(many.map((r) => r.id));
+    expect(db.queries.filter((q) => /FROM ("\w+"\.)?"users"/i.test(q))).toHaveLength(1);
   });
 
   it('reads a represented user with the history their recommendations need in one statement', async () => {
