@@ -1,7 +1,8 @@
 /**
  * The catalogue as this process sees it: the recommendation engine built from Postgres at
  * start, and kept fresh by following changes other processes make (the change feed for speed,
- * polling by updated_at as the safety net that also covers a dropped listener connection).
+ * polling by updated_at as the safety net that also covers a dropped listener connection, and
+ * the item_deletions tombstones for items deleted).
  * Beside the index it keeps the most recently shown item rows, so a page of recommendations
  * costs no item query; the same refresh that re-indexes a changed item drops its row.
  */
@@ -133,7 +134,16 @@ export class Catalogue {
     // The first poll looks back from the newest row the build read; later ones from the
     // previous poll, so rows already seen stop being re-read once COMMIT_LAG_MS has passed.
     const from = this.lastPolled?.getTime() ?? this.newestIndexed();
-    const { polledAt, rows } = await findItemsChangedSince(this.options.db, new Date(Math.max(0, from - COMMIT_LAG_MS)));
+    const { polledAt, rows, deleted } = await findItemsChangedSince(this.options.db, new Date(Math.max(0, from - COMMIT_LAG_MS)));
+    const gone = deleted.filter((id) => this.engineRef.has(id));
+    if (gone.length > 0) {
+      this.engineRef.remove(gone);
+      for (const id of gone) {
+        this.indexedAt.delete(id);
+        this.rows?.delete(id);
+      }
+      this.options.logger.info({ items: gone.length }, 'recommendation index: items deleted');
+    }
     const changed = rows.filter((r) => this.indexedAt.get(r.id) !== r.updatedAt.getTime());
     if (changed.length > 0) {
       this.engineRef.upsert(changed.map(toCatalogueItem));
@@ -142,7 +152,7 @@ export class Catalogue {
     this.remember(changed);
     for (const r of changed) this.rows?.delete(r.id);
     this.lastPolled = polledAt;
-    return changed.length;
+    return changed.length + gone.length;
   }
 
   private newestIndexed(): number {

@@ -57,17 +57,13 @@ export class InteractionService {
       const terms = await this.termsOf(tx, input);
       if (!user.consent && !this.options.storeEventsWithoutConsent) return { interaction: null, replayed: false };
       // Counted (learned from) only with consent and when it is not a repeat within the window.
-      const interaction = await insertInteraction(tx, { ...input, counted: user.consent }, this.options.dedupeWindowMs).catch((err) => {
-        // The item was in this process's memory but has since been deleted from the catalogue.
-        if ((err as { driverError?: { code?: string; constraint?: string } }).driverError?.constraint === 'interactions_item_id_fkey') {
-          throw badUserInput(`no item with id ${JSON.stringify(input.itemId)}`, 'itemId');
-        }
-        throw err;
-      });
+      const interaction = await insertInteraction(tx, { ...input, counted: user.consent }, this.options.dedupeWindowMs);
       if (!interaction) {
         // Lost a race with the same key: the winner has committed, answer as it did.
-        const earlier = await findByIdempotencyKey(tx, input.userId, input.idempotencyKey!);
-        return { interaction: earlier!, replayed: true };
+        const earlier = input.idempotencyKey ? await findByIdempotencyKey(tx, input.userId, input.idempotencyKey) : null;
+        if (earlier) return { interaction: earlier, replayed: true };
+        // Otherwise the item was in this process's memory but has since left the catalogue.
+        throw badUserInput(`no item with id ${JSON.stringify(input.itemId)}`, 'itemId');
       }
       const learn = interaction.counted;
       if (learn && terms.size > 0) {

@@ -75,8 +75,8 @@ export class InteractionEntity {
   @ForeignKey(() => UserEntity, 'id', { name: 'interactions_user_id_fkey', onDelete: 'CASCADE' })
   userId!: string;
 
+  /** No foreign key: the log keeps the id after the item leaves the catalogue (see migration LogKeepsItemIds). */
   @Column({ name: 'item_id', type: 'text', nullable: true })
-  @ForeignKey(() => ItemEntity, 'id', { name: 'interactions_item_id_fkey', onDelete: 'SET NULL' })
   itemId!: string | null;
 
   @Column({ type: 'text' })

@@ -21,9 +21,10 @@ export async function findByIdempotencyKey(db: EntityManager, userId: string, ke
 }
 
 /**
- * Inserts unless the user already used the idempotency key; null means it was used (the
- * caller answers with the first event). A concurrent insert of the same key waits on the
- * unique index, then sees the committed row.
+ * Inserts unless the user already used the idempotency key or the item is not in the catalogue;
+ * null means one of the two (the caller tells which). The item row is locked FOR KEY SHARE, as
+ * a foreign key check would, so it cannot be deleted between this check and the commit. A
+ * concurrent insert of the same key waits on the unique index, then sees the committed row.
  *
  * `counted` is what the caller would count; the row is counted only if, in addition, the same
  * user did not do the same thing (item, kind, query) within `dedupeWindowMs` of it: the check
@@ -35,11 +36,13 @@ export async function insertInteraction(
   dedupeWindowMs: number,
 ): Promise<InteractionEntity | null> {
   const rows = await db.query(
-    `INSERT INTO interactions (user_id, item_id, kind, query, occurred_at, idempotency_key, counted)
+    `WITH item AS (SELECT 1 FROM items WHERE id = $2::text FOR KEY SHARE)
+     INSERT INTO interactions (user_id, item_id, kind, query, occurred_at, idempotency_key, counted)
      SELECT $1, $2, $3, $4, $5, $6, $7::boolean AND NOT ($8::float8 > 0 AND EXISTS (
        SELECT 1 FROM interactions
         WHERE user_id = $1 AND item_id IS NOT DISTINCT FROM $2::text AND kind = $3 AND query IS NOT DISTINCT FROM $4::text
           AND occurred_at > $5::timestamptz - make_interval(secs => $8) AND occurred_at < $5::timestamptz + make_interval(secs => $8)))
+      WHERE $2::text IS NULL OR EXISTS (SELECT 1 FROM item)
      ON CONFLICT (user_id, idempotency_key) DO NOTHING
      RETURNING ${COLUMNS}`,
     [row.userId, row.itemId, row.kind, row.query, row.occurredAt, row.idempotencyKey, row.counted, dedupeWindowMs / 1000],
@@ -97,7 +100,8 @@ export async function setCounted(db: DataSource | EntityManager, ids: readonly s
 
 /**
  * Most popular items of the recent period: counted events weighted by kind, in the window that
- * ends at the newest event (so a historical dataset still has a "recent period").
+ * ends at the newest event (so a historical dataset still has a "recent period"). Items no
+ * longer in the catalogue are left out (the log keeps their ids).
  */
 export async function findPopularItems(
   db: DataSource,
@@ -109,8 +113,8 @@ export async function findPopularItems(
     `WITH newest AS (SELECT max(occurred_at) AS t FROM interactions)
      SELECT i.item_id, sum(CASE i.kind WHEN 'VIEW' THEN $3::float8 WHEN 'ADD_TO_CART' THEN $4::float8
                                        WHEN 'PURCHASE' THEN $5::float8 ELSE 0 END)::float8 AS score
-       FROM interactions i, newest
-      WHERE i.item_id IS NOT NULL AND i.counted AND i.occurred_at > newest.t - make_interval(secs => $1)
+       FROM interactions i JOIN items it ON it.id = i.item_id, newest
+      WHERE i.counted AND i.occurred_at > newest.t - make_interval(secs => $1)
       GROUP BY i.item_id
       ORDER BY score DESC, i.item_id
       LIMIT $2`,

@@ -67,18 +67,26 @@ export async function* streamItemFeatureSources(
  * the database's time of the read, from which the next look starts. One statement: a poll must
  * not cost two round trips.
  */
+/**
+ * What changed in the catalogue since `since`, in one statement: the rows updated (or created)
+ * and the ids deleted (tombstones written by the items_deleted trigger, for ids not back since).
+ */
 export async function findItemsChangedSince(
   db: DataSource,
   since: Date,
-): Promise<{ polledAt: Date; rows: Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>[] }> {
-  const result: ({ polledAt: Date } & Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>)[] = await db.query(
-    `SELECT now() AS "polledAt", c.* FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+): Promise<{ polledAt: Date; rows: Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>[]; deleted: string[] }> {
+  const result: ({ polledAt: Date; deleted: string[] } & Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>)[] = await db.query(
+    `SELECT now() AS "polledAt",
+            (SELECT coalesce(json_agg(d.id), '[]') FROM item_deletions d
+              WHERE d.deleted_at >= $1 AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = d.id)) AS deleted,
+            c.*
+       FROM (SELECT 1) AS one LEFT JOIN LATERAL (
        SELECT id, tags, categories, brand, updated_at AS "updatedAt" FROM items WHERE updated_at >= $1 ORDER BY updated_at
      ) AS c ON true`,
     [since],
   );
-  const rows = result.filter((r) => r.id !== null).map(({ polledAt: _, ...row }) => row);
-  return { polledAt: result[0].polledAt, rows };
+  const rows = result.filter((r) => r.id !== null).map(({ polledAt: _, deleted: __, ...row }) => row);
+  return { polledAt: result[0].polledAt, rows, deleted: result[0].deleted };
 }
 
 export async function countItems(db: DataSource): Promise<number> {

@@ -81,9 +81,14 @@ async function applyPairDeltas(tx: EntityManager, deltas: readonly PairDelta[], 
   const sorted = [...deltas].sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
   const params = [sorted.map((d) => d.a), sorted.map((d) => d.b), sorted.map((d) => d.weight)];
   if (sign > 0) {
+    // A history can name items that have left the catalogue (the log keeps their ids): their
+    // pairs are not kept. The rows found are locked as a foreign key check would lock them.
     await tx.query(
-      `INSERT INTO item_pairs (item_a, item_b, weight)
-       SELECT a, b, w FROM unnest($1::text[], $2::text[], $3::float8[]) WITH ORDINALITY AS d(a, b, w, n) ORDER BY n
+      `WITH live AS (SELECT id FROM items WHERE id = ANY($1::text[]) OR id = ANY($2::text[]) FOR KEY SHARE)
+       INSERT INTO item_pairs (item_a, item_b, weight)
+       SELECT a, b, w FROM unnest($1::text[], $2::text[], $3::float8[]) WITH ORDINALITY AS d(a, b, w, n)
+        WHERE a IN (SELECT id FROM live) AND b IN (SELECT id FROM live)
+        ORDER BY n
        ON CONFLICT (item_a, item_b) DO UPDATE SET weight = item_pairs.weight + EXCLUDED.weight`,
       params,
     );
@@ -112,6 +117,10 @@ async function applyPairDeltas(tx: EntityManager, deltas: readonly PairDelta[], 
  */
 export async function rebuildCoOccurrence(db: DataSource, options: Pick<CollabOptions, 'window' | 'backwardWeight'>): Promise<{ pairs: number; items: number }> {
   return db.transaction(async (tx) => {
+    // The catalogue first (the order an item delete takes them in, cascading into item_pairs):
+    // no item can leave while the new tables are built, or their foreign keys would not hold.
+    // Reads and recordInteraction's FOR KEY SHARE go on; catalogue writes wait.
+    await tx.query(`LOCK TABLE items IN SHARE MODE`);
     // Live writers wait (and then fold their event into the new tables); readers go on reading
     // the old ones until the swap at commit.
     await tx.query(`LOCK TABLE item_pairs, item_pair_users IN EXCLUSIVE MODE`);
@@ -139,6 +148,9 @@ export async function rebuildCoOccurrence(db: DataSource, options: Pick<CollabOp
              SELECT earlier AS a, later AS b, 1::float8 AS w FROM near
              UNION ALL
              SELECT later, earlier, $2::float8 FROM near WHERE $2::float8 > 0) c
+            -- Places in a history count items that have left the catalogue (as the live path
+            -- does), but their pairs are not kept.
+            WHERE a IN (SELECT id FROM items) AND b IN (SELECT id FROM items)
            GROUP BY a, b
            RETURNING 1)
          SELECT count(*)::text AS n FROM inserted`,
@@ -149,7 +161,8 @@ export async function rebuildCoOccurrence(db: DataSource, options: Pick<CollabOp
     await replaceTableContents(tx, 'item_pair_users', async (target) => {
       const [{ n }]: { n: string }[] = await tx.query(
         `WITH inserted AS (
-           INSERT INTO ${target} (item_id, users) SELECT item_id, count(*) FROM tailor_sequence GROUP BY item_id RETURNING 1)
+           INSERT INTO ${target} (item_id, users)
+           SELECT item_id, count(*) FROM tailor_sequence WHERE item_id IN (SELECT id FROM items) GROUP BY item_id RETURNING 1)
          SELECT count(*)::text AS n FROM inserted`,
       );
       items = Number(n);
