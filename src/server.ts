@@ -94,6 +94,8 @@ export async function createHttpServer(services: Services, config: Config, logge
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: false,
     formatError: formatError(logger),
+    // Apollo's own messages (inline tracing enabled, landing page, ...) as structured log lines.
+    logger: logger.child({ component: 'apollo' }),
     csrfPrevention: true,
     // main.ts owns SIGTERM/SIGINT and stops everything in order; two handlers deadlock the stop.
     stopOnTerminationSignals: false,

@@ -1,4 +1,9 @@
-/** Opens the configured database for a command (the embedded one when DATABASE_URL is unset). */
+/**
+ * Opens the configured database for a command (the embedded one when DATABASE_URL is unset),
+ * with the configured pool size and SSL. Not the statement timeout: that bounds what a request
+ * may cost, while commands run maintenance statements (an import's index builds, a co-occurrence
+ * rebuild) that take seconds by design.
+ */
 import type { DataSource } from 'typeorm';
 import { Config, loadConfig } from '../config';
 import { openDatabase } from '../db/data-source';
