@@ -18,7 +18,7 @@ export interface ReplicaOptions {
   /** Unset: the process starts its own embedded PostgreSQL (development mode; pass NODE_ENV in env). */
   databaseUrl?: string;
   schema: string;
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>;
   /** Give up after this long (ms). */
   timeoutMs?: number;
 }
@@ -59,7 +59,9 @@ export async function spawnReplica(options: ReplicaOptions): Promise<Replica> {
     LOG_LEVEL: 'info',
     ...options.env,
   };
+  // An undefined value (or no databaseUrl) leaves the variable out, as on a machine without it.
   if (options.databaseUrl === undefined) delete env.DATABASE_URL;
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot(), 'src', 'main.ts')], {
     cwd: projectRoot(),
     env,
