@@ -1,12 +1,14 @@
 /**
  * Bulk import of items and interactions from JSON Lines: streamed (files larger than memory
  * work), in batches of one statement each, idempotent on re-run, with every rejected line
- * counted and explained. Interactions go to the log first; the affected users' profiles are
- * then rebuilt from the log with the live path's arithmetic, and the item co-occurrence that
- * HYBRID ranks with is recomputed from the whole log.
+ * counted and explained: by validation, or by the database (a batch it refuses over one row's
+ * data is written again row by row; any other database error stops the import). Interactions
+ * go to the log first; the affected users' profiles are then rebuilt from the log with the live
+ * path's arithmetic, and the item co-occurrence that HYBRID ranks with is recomputed from the
+ * whole log.
  */
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { findItemsByIds, streamItemFeatureSources, upsertItems, ItemInput } from '../db/repositories/items';
 import { insertInteractionsBulk, NewInteraction } from '../db/repositories/interactions';
 import { rebuildCoOccurrence } from '../db/repositories/pairs';
@@ -81,23 +83,34 @@ async function importItems(
   reject: (file: string, line: number, reason: string) => void,
   options: ImportOptions,
 ): Promise<void> {
-  let batch = new Map<string, ItemInput>();
+  let batch = new Map<string, Numbered<ItemInput>>();
+  const refuse = (line: number, reason: string) => {
+    report.items.rejected++;
+    reject(file, line, reason);
+  };
   const flush = async () => {
     if (batch.size === 0) return;
     const rows = [...batch.values()];
     batch = new Map();
-    const { inserted, updated } = await upsertItems(db, rows);
-    report.items.inserted += inserted.length;
-    report.items.updated += updated.length;
-    report.items.unchanged += rows.length - inserted.length - updated.length;
+    const written = await stopOnFailure(file, rows, () => writeBatch(db, rows, writeItems, refuse));
+    for (const { inserted, updated, rows: n } of written) {
+      report.items.inserted += inserted.length;
+      report.items.updated += updated.length;
+      report.items.unchanged += n - inserted.length - updated.length;
+    }
   };
-  for await (const { value: item } of validLines(file, parseItem, report.items, reject, options)) {
+  for await (const numbered of validLines(file, parseItem, report.items, reject, options)) {
     // A later line with the same id wins, as a re-run would make it.
-    batch.set(item.id, item);
+    batch.set(numbered.value.id, { line: numbered.line, row: numbered.value });
     if (batch.size >= batchSize) await flush();
   }
   await flush();
   if (report.items.inserted + report.items.updated > 0) await options.onItemsChanged?.();
+}
+
+/** One batch (or one row) of items in one statement; how many rows it had, for the "unchanged" count. */
+export async function writeItems(tx: EntityManager, rows: ItemInput[]): Promise<{ inserted: string[]; updated: string[]; rows: number }> {
+  return { ...(await upsertItems(tx, rows)), rows: rows.length };
 }
 
 async function importInteractions(
@@ -110,34 +123,35 @@ async function importInteractions(
   timed: (name: ImportPhase, phase: () => Promise<void>) => Promise<void>,
 ): Promise<void> {
   const touchedUsers = new Set<string>();
-  const write = async (current: { line: number; row: NewInteraction }[]) => {
+  const refuse = (line: number, reason: string) => {
+    report.interactions.rejected++;
+    reject(file, line, reason);
+  };
+  const write = async (current: Numbered<NewInteraction>[]) => {
     const itemIds = [...new Set(current.map((b) => b.row.itemId).filter((id): id is string => id !== null))];
     const known = new Set((await findItemsByIds(db, itemIds)).map((i) => i.id));
-    const good: NewInteraction[] = [];
-    for (const { line, row } of current) {
-      if (row.itemId !== null && !known.has(row.itemId)) {
-        report.interactions.rejected++;
-        reject(file, line, `unknown itemId "${row.itemId}"`);
-      } else good.push(row);
+    const good: Numbered<NewInteraction>[] = [];
+    for (const numbered of current) {
+      const { itemId } = numbered.row;
+      if (itemId !== null && !known.has(itemId)) refuse(numbered.line, `unknown itemId "${itemId}"`);
+      else good.push(numbered);
     }
-    await db.transaction(async (tx) => {
-      await ensureUsers(tx, [...new Set(good.map((r) => r.userId))]);
-      const { inserted, users } = await insertInteractionsBulk(tx, good);
+    for (const { inserted, users, rows } of await writeBatch(db, good, writeInteractions, refuse)) {
       report.interactions.inserted += inserted;
-      report.interactions.alreadyPresent += good.length - inserted;
+      report.interactions.alreadyPresent += rows - inserted;
       for (const u of users) touchedUsers.add(u);
-    });
+    }
   };
   await timed('interactions', async () => {
     // One batch is written while the next is read and parsed (a third of this phase is parsing);
     // never more than one transaction at a time, so batches commit in file order.
     let writing: Promise<void> = Promise.resolve();
-    let batch: { line: number; row: NewInteraction }[] = [];
+    let batch: Numbered<NewInteraction>[] = [];
     const flush = async () => {
       await writing;
       const current = batch;
       batch = [];
-      writing = current.length > 0 ? write(current) : Promise.resolve();
+      writing = current.length > 0 ? stopOnFailure(file, current, () => write(current)) : Promise.resolve();
       // Handled at the next await; until then a failure must not count as unhandled.
       writing.catch(() => undefined);
     };
@@ -175,6 +189,92 @@ async function importInteractions(
   await timed('co-occurrence', async () => {
     report.interactions.coOccurrence = await rebuildCoOccurrence(db, DEFAULT_COLLAB);
   });
+}
+
+/** A row to write, with the line of the file it came from (for the reason if it is refused). */
+export interface Numbered<T> {
+  line: number;
+  row: T;
+}
+
+/** One batch (or one row) of interactions, with their users created first for the foreign key. */
+export async function writeInteractions(tx: EntityManager, rows: NewInteraction[]): Promise<{ inserted: number; users: string[]; rows: number }> {
+  await ensureUsers(tx, [...new Set(rows.map((r) => r.userId))]);
+  return { ...(await insertInteractionsBulk(tx, rows)), rows: rows.length };
+}
+
+/**
+ * Writes a batch in one transaction: the fast path. Validation screens the lines, but should the
+ * database still refuse the batch over the data of some row (SQLSTATE class 22, a data exception,
+ * or 23, an integrity violation: a value or constraint validation did not foresee), one bad line must
+ * not stop the import: the batch is written again row by row, each row in a savepoint of one
+ * transaction, so the good rows are imported and each bad one is refused with the database's
+ * message. Any other error (connection, resources, a missing table) would fail every row alike,
+ * so it is thrown. Returns what each committed write returned: one result, or one per good row.
+ */
+export async function writeBatch<T, R>(
+  db: DataSource,
+  batch: readonly Numbered<T>[],
+  write: (tx: EntityManager, rows: T[]) => Promise<R>,
+  refuse: (line: number, reason: string) => void,
+): Promise<R[]> {
+  if (batch.length === 0) return [];
+  try {
+    return [await db.transaction((tx) => write(tx, batch.map((b) => b.row)))];
+  } catch (err) {
+    if (!isAboutTheData(err)) throw err;
+  }
+  const refused: { line: number; reason: string }[] = [];
+  const results = await db.transaction(async (tx) => {
+    const written: R[] = [];
+    for (const { line, row } of batch) {
+      try {
+        // Nested, TypeORM makes this a savepoint: a refused row rolls back only itself.
+        written.push(await tx.transaction((savepoint) => write(savepoint, [row])));
+      } catch (err) {
+        if (!isAboutTheData(err)) throw err;
+        refused.push({ line, reason: `the database refused it: ${databaseMessage(err)}` });
+      }
+    }
+    return written;
+  });
+  // Only once the good rows are committed: had the commit failed, nothing would have been refused.
+  for (const r of refused) refuse(r.line, r.reason);
+  return results;
+}
+
+/** The SQLSTATE of a failed statement (TypeORM copies it from the driver's error), if any. */
+function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/** Whether the database refused the data of a row (class 22 or 23), rather than failed for a reason every row would share. */
+function isAboutTheData(err: unknown): boolean {
+  const state = sqlState(err);
+  return state !== undefined && (state.startsWith('22') || state.startsWith('23'));
+}
+
+/** The database's one-line message with its SQLSTATE: a reason a reader can act on, no stack. */
+function databaseMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const state = sqlState(err);
+  return state ? `${message} (SQLSTATE ${state})` : message;
+}
+
+/**
+ * Runs the write of one batch; if it fails for a reason that is not one row's data, the import
+ * stops with a message that says where: the batches before it are committed, it and later ones not.
+ */
+async function stopOnFailure<T>(file: string, batch: readonly Numbered<unknown>[], write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    // Not Math.min(...lines): a batch can be larger than the arguments a call may take.
+    const first = batch.reduce((min, b) => Math.min(min, b.line), Infinity);
+    const last = batch.reduce((max, b) => Math.max(max, b.line), -Infinity);
+    throw new Error(`import stopped: lines ${first}-${last} of ${file} could not be written, and no later ones were: ${databaseMessage(err)}`, { cause: err });
+  }
 }
 
 /** The lines of a file that parse and validate; the others are counted and rejected with their reason. */

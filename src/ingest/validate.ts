@@ -2,12 +2,20 @@
 import { z } from 'zod';
 import type { ItemInput } from '../db/repositories/items';
 import type { NewInteraction } from '../db/repositories/interactions';
+import { LIMITS } from '../services/interactions';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+/**
+ * price is numeric(12, 2): Postgres rounds to cents, so anything from 9999999999.995 up becomes
+ * 10000000000.00 and overflows, failing its whole batch. (The bound compares exactly: the JSON
+ * text of a double sorts like the double.)
+ */
+const PRICE_LIMIT = 9_999_999_999.995;
+
 const price = z
   .union([z.number(), z.string().trim().regex(/^\$?\d+(\.\d+)?$/).transform((s) => Number(s.replace('$', ''))), z.null()])
-  .refine((p) => p === null || (Number.isFinite(p) && p >= 0 && p < 1e10), 'price must be a non-negative number')
+  .refine((p) => p === null || (Number.isFinite(p) && p >= 0 && p < PRICE_LIMIT), 'price must be a non-negative number below 10000000000')
   .optional();
 
 export const itemLine = z.object({
@@ -21,18 +29,37 @@ export const itemLine = z.object({
   attributes: z.record(z.string(), z.unknown()).nullish(),
 });
 
+/**
+ * The earliest instant a timestamptz holds (4714-11-24 00:00 UTC BC, Julian day 0); an earlier
+ * one fails its whole batch with "timestamp out of range". Its latest (294276 AD) is beyond any
+ * JavaScript date, and far beyond the future rule anyway.
+ */
+export const EARLIEST_TIMESTAMPTZ_MS = Date.UTC(-4713, 10, 24);
+
+/** A time the log can hold and the API would have taken: not before Postgres's range, not in the future. */
+const occurredAt = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const d = new Date(v);
+  const problem = timeProblem(d.getTime());
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }
+  return d;
+});
+
+function timeProblem(ms: number): string | undefined {
+  if (Number.isNaN(ms)) return 'not a valid time';
+  if (ms < EARLIEST_TIMESTAMPTZ_MS) return 'before 4714-11-24 BC, the earliest time PostgreSQL stores';
+  // The rule and tolerance of the GraphQL API (recordInteraction), so both doors let in the same events.
+  if (ms > Date.now() + LIMITS.futureSkewMs) return `in the future (more than ${LIMITS.futureSkewMs / 60_000} minutes ahead of this clock)`;
+  return undefined;
+}
+
 export const interactionLine = z.object({
   userId: text(200),
   itemId: text(200).nullish(),
   kind: z.enum(['VIEW', 'SEARCH', 'ADD_TO_CART', 'PURCHASE']),
-  occurredAt: z.union([z.string(), z.number()]).transform((v, ctx) => {
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) {
-      ctx.addIssue({ code: 'custom', message: 'occurredAt is not a valid time' });
-      return z.NEVER;
-    }
-    return d;
-  }),
+  occurredAt,
   query: z.string().trim().max(500).nullish(),
 });
 
@@ -42,13 +69,52 @@ function reasonOf(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
-/** Postgres text cannot hold a NUL character: such a line is refused whole rather than failing its batch. */
-function hasNul(raw: unknown): boolean {
-  return JSON.stringify(raw ?? null).includes('\\u0000');
+/** String.prototype.isWellFormed (Node 20); the project's TypeScript lib (ES2022) does not declare it. */
+const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * Why a string cannot be stored as text: Postgres text cannot hold a NUL character, and an
+ * unpaired UTF-16 surrogate is not Unicode at all (jsonb refuses the whole batch; a text
+ * parameter would silently store U+FFFD instead).
+ */
+function stringProblem(s: string): string | undefined {
+  if (s.includes('\u0000')) return 'contains a NUL character';
+  if (!isWellFormed(s)) return 'is not well-formed Unicode (an unpaired UTF-16 surrogate)';
+  return undefined;
+}
+
+const at = (path: string, problem: string) => (path === '' ? problem : `${path}: ${problem}`);
+
+/**
+ * The first string of a line, value or object key at any depth, that cannot be stored, named by
+ * its path as zod names fields ("title", "categories.2", "attributes.colour"). Checked on the raw
+ * line so a field the schema lets through untyped (attribute values) is covered too.
+ */
+function badString(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') {
+    const problem = stringProblem(value);
+    return problem && at(path, problem);
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = badString(value[i], path === '' ? String(i) : `${path}.${i}`);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    const keyProblem = stringProblem(key);
+    if (keyProblem) return at(path, `key ${JSON.stringify(key)} ${keyProblem}`);
+    const bad = badString(v, path === '' ? key : `${path}.${key}`);
+    if (bad) return bad;
+  }
+  return undefined;
 }
 
 export function parseItem(raw: unknown): Parsed<ItemInput> {
-  if (hasNul(raw)) return { ok: false, reason: 'contains a NUL character' };
+  const bad = badString(raw);
+  if (bad) return { ok: false, reason: bad };
   const r = itemLine.safeParse(raw);
   if (!r.success) return { ok: false, reason: reasonOf(r.error) };
   const v = r.data;
@@ -69,7 +135,8 @@ export function parseItem(raw: unknown): Parsed<ItemInput> {
 }
 
 export function parseInteraction(raw: unknown): Parsed<Omit<NewInteraction, 'idempotencyKey' | 'counted'>> {
-  if (hasNul(raw)) return { ok: false, reason: 'contains a NUL character' };
+  const bad = badString(raw);
+  if (bad) return { ok: false, reason: bad };
   const r = interactionLine.safeParse(raw);
   if (!r.success) return { ok: false, reason: reasonOf(r.error) };
   const v = r.data;
