@@ -25,7 +25,7 @@ describe('over HTTP, as a frontend asks', () => {
   const post = (body: object, headers: Record<string, string> = {}) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
-  it('records a view over HTTP, then answers a query in the README example's shape from it', async () => {
+  it("records a view over HTTP, then answers a query in the README example's shape from it", async () => {
     const recorded = await post(
       { query: `mutation { recordInteraction(input: { userId: "u-1", itemId: "a", kind: VIEW }) { replayed interaction { counted } } }` },
       { 'x-user-id': 'u-1' },
