@@ -136,11 +136,13 @@ async function importInteractions(
       if (itemId !== null && !known.has(itemId)) refuse(numbered.line, `unknown itemId "${itemId}"`);
       else good.push(numbered);
     }
-    for (const { inserted, users, rows } of await writeBatch(db, good, writeInteractions, refuse)) {
+    for (const { inserted, rows } of await writeBatch(db, good, writeInteractions, refuse)) {
       report.interactions.inserted += inserted;
       report.interactions.alreadyPresent += rows - inserted;
-      for (const u of users) touchedUsers.add(u);
     }
+    // Users whose lines were already there too: a re-run after an import that stopped part-way
+    // must still derive their profiles (rebuilding one that is up to date changes nothing).
+    for (const { row } of good) touchedUsers.add(row.userId);
   };
   await timed('interactions', async () => {
     // One batch is written while the next is read and parsed (a third of this phase is parsing);
@@ -249,10 +251,11 @@ function sqlState(err: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
-/** Whether the database refused the data of a row (class 22 or 23), rather than failed for a reason every row would share. */
+/** Whether the database refused the data of a row (class 22, 23 or 54), rather than failed for a reason every row would share. */
 function isAboutTheData(err: unknown): boolean {
   const state = sqlState(err);
-  return state !== undefined && (state.startsWith('22') || state.startsWith('23'));
+  // 54: a value over one of Postgres's size limits (a huge jsonb, say) is that row's problem too.
+  return state !== undefined && (state.startsWith('22') || state.startsWith('23') || state.startsWith('54'));
 }
 
 /** The database's one-line message with its SQLSTATE: a reason a reader can act on, no stack. */

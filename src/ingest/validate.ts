@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ItemInput } from '../db/repositories/items';
 import type { NewInteraction } from '../db/repositories/interactions';
-import { LIMITS } from '../services/interactions';
+import { eventTimeProblem, stringProblem } from '../util/storable';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -29,31 +29,16 @@ export const itemLine = z.object({
   attributes: z.record(z.string(), z.unknown()).nullish(),
 });
 
-/**
- * The earliest instant a timestamptz holds (4714-11-24 00:00 UTC BC, Julian day 0); an earlier
- * one fails its whole batch with "timestamp out of range". Its latest (294276 AD) is beyond any
- * JavaScript date, and far beyond the future rule anyway.
- */
-export const EARLIEST_TIMESTAMPTZ_MS = Date.UTC(-4713, 10, 24);
-
 /** A time the log can hold and the API would have taken: not before Postgres's range, not in the future. */
 const occurredAt = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const d = new Date(v);
-  const problem = timeProblem(d.getTime());
+  const problem = eventTimeProblem(d.getTime());
   if (problem) {
     ctx.addIssue({ code: 'custom', message: problem });
     return z.NEVER;
   }
   return d;
 });
-
-function timeProblem(ms: number): string | undefined {
-  if (Number.isNaN(ms)) return 'not a valid time';
-  if (ms < EARLIEST_TIMESTAMPTZ_MS) return 'before 4714-11-24 BC, the earliest time PostgreSQL stores';
-  // The rule and tolerance of the GraphQL API (recordInteraction), so both doors let in the same events.
-  if (ms > Date.now() + LIMITS.futureSkewMs) return `in the future (more than ${LIMITS.futureSkewMs / 60_000} minutes ahead of this clock)`;
-  return undefined;
-}
 
 export const interactionLine = z.object({
   userId: text(200),
@@ -67,20 +52,6 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 function reasonOf(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-}
-
-/** String.prototype.isWellFormed (Node 20); the project's TypeScript lib (ES2022) does not declare it. */
-const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
-
-/**
- * Why a string cannot be stored as text: Postgres text cannot hold a NUL character, and an
- * unpaired UTF-16 surrogate is not Unicode at all (jsonb refuses the whole batch; a text
- * parameter would silently store U+FFFD instead).
- */
-function stringProblem(s: string): string | undefined {
-  if (s.includes('\u0000')) return 'contains a NUL character';
-  if (!isWellFormed(s)) return 'is not well-formed Unicode (an unpaired UTF-16 surrogate)';
-  return undefined;
 }
 
 const at = (path: string, problem: string) => (path === '' ? problem : `${path}: ${problem}`);

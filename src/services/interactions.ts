@@ -2,6 +2,7 @@
  * Recording what a user did: validate, de-duplicate, persist, and fold the event into the
  * user's interest profile, all in one transaction that commits before the client is answered.
  */
+import { eventTimeProblem, stringProblem } from '../util/storable';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { InteractionEntity, InteractionKindValue } from '../db/entities';
 import { findItemsByIds } from '../db/repositories/items';
@@ -28,7 +29,7 @@ export interface RecordResult {
   replayed: boolean;
 }
 
-export const LIMITS = { idLength: 200, queryLength: 500, keyLength: 200, futureSkewMs: 5 * 60_000 } as const;
+export const LIMITS = { idLength: 200, queryLength: 500, keyLength: 200 } as const;
 
 export interface InteractionOptions extends ProfileOptions {
   dedupeWindowMs: number;
@@ -100,7 +101,8 @@ type ValidInput = Omit<RecordInput, 'occurredAt'> & { occurredAt: Date };
 
 function validate(input: RecordInput): ValidInput {
   for (const [name, value] of Object.entries(input)) {
-    if (typeof value === 'string' && value.includes('\u0000')) throw badUserInput(`${name} must not contain NUL characters`, name);
+    const problem = typeof value === 'string' ? stringProblem(value) : undefined;
+    if (problem) throw badUserInput(`${name} ${problem}`, name);
   }
   const userId = input.userId.trim();
   if (userId === '' || userId.length > LIMITS.idLength) throw badUserInput(`userId must be 1 to ${LIMITS.idLength} characters`, 'userId');
@@ -117,7 +119,7 @@ function validate(input: RecordInput): ValidInput {
   const key = input.idempotencyKey;
   if (key !== null && (key === '' || key.length > LIMITS.keyLength)) throw badUserInput(`idempotencyKey must be 1 to ${LIMITS.keyLength} characters`, 'idempotencyKey');
   const occurredAt = input.occurredAt ?? new Date();
-  if (Number.isNaN(occurredAt.getTime())) throw badUserInput('occurredAt is not a valid time', 'occurredAt');
-  if (occurredAt.getTime() > Date.now() + LIMITS.futureSkewMs) throw badUserInput('occurredAt is in the future', 'occurredAt');
+  const timeProblem = eventTimeProblem(occurredAt.getTime());
+  if (timeProblem) throw badUserInput(`occurredAt is ${timeProblem}`, 'occurredAt');
   return { userId, itemId, kind: input.kind, query: input.kind === 'SEARCH' ? query : null, occurredAt, idempotencyKey: key };
 }

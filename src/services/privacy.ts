@@ -5,6 +5,7 @@ import { deleteUser, setConsent } from '../db/repositories/users';
 import { badUserInput } from '../graphql/errors';
 import { announce } from './change-feed';
 import { DEFAULT_COLLAB } from '../personalisation/collab';
+import { stringProblem } from '../util/storable';
 import { LIMITS } from './interactions';
 
 export class PrivacyService {
@@ -35,6 +36,8 @@ export class PrivacyService {
 
 function checkedUserId(userId: string): string {
   const id = userId.trim();
-  if (id === '' || id.length > LIMITS.idLength || id.includes('\u0000')) throw badUserInput(`userId must be 1 to ${LIMITS.idLength} characters`, 'userId');
+  if (id === '' || id.length > LIMITS.idLength) throw badUserInput(`userId must be 1 to ${LIMITS.idLength} characters`, 'userId');
+  const problem = stringProblem(id);
+  if (problem) throw badUserInput(`userId ${problem}`, 'userId');
   return id;
 }

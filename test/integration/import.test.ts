@@ -1,6 +1,6 @@
 import type { NewInteraction } from '../../src/db/repositories/interactions';
 import { importFiles, writeBatch, writeInteractions, writeItems } from '../../src/ingest/import';
-import { LIMITS } from '../../src/services/interactions';
+import { FUTURE_SKEW_MS } from '../../src/util/storable';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { insertItems, item, jsonlFile } from '../support/factories';
 
@@ -74,12 +74,20 @@ describe('bulk import', () => {
     expect(u2).toEqual([{ term: 'telescope', weight: 2 }]);
   });
 
-  it('imports nothing twice when run again', async () => {
+  it('imports nothing twice when run again, and finishes what an import that stopped part-way left undone', async () => {
+    const profiles = () => db.dataSource.query(`SELECT user_id, term, weight FROM user_interests ORDER BY user_id, term`);
+    const pairs = () => db.dataSource.query(`SELECT item_a, item_b, weight FROM item_pairs ORDER BY item_a, item_b`);
+    const [derivedProfiles, derivedPairs] = [await profiles(), await pairs()];
+    // As if the last run had stopped after writing the log but before deriving from it.
+    await db.dataSource.query(`DELETE FROM user_interests`);
+    await db.dataSource.query(`DELETE FROM item_pairs`);
     const report = await importFiles(db.dataSource, { items, interactions, profile });
     expect(report.items).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
-    expect(report.interactions).toMatchObject({ inserted: 0, alreadyPresent: 3 });
+    expect(report.interactions).toMatchObject({ inserted: 0, alreadyPresent: 3, usersRebuilt: 2 });
     const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions`);
     expect(n).toBe(3);
+    expect(await profiles()).toEqual(derivedProfiles);
+    expect(await pairs()).toEqual(derivedPairs);
   });
 
   it('updates changed items and leaves the rest alone', async () => {
@@ -136,7 +144,7 @@ describe('bulk import of lines the database would refuse', () => {
       '6: price: price must be a non-negative number below 10000000000',
       `2: userId: ${LONE}`,
       '3: occurredAt: before 4714-11-24 BC, the earliest time PostgreSQL stores',
-      `4: occurredAt: in the future (more than ${LIMITS.futureSkewMs / 60_000} minutes ahead of this clock)`,
+      `4: occurredAt: in the future (more than ${FUTURE_SKEW_MS / 60_000} minutes ahead of this clock)`,
       `5: query: ${LONE}`,
       '8: occurredAt: before 4714-11-24 BC, the earliest time PostgreSQL stores',
     ]);

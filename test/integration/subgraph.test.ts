@@ -163,6 +163,9 @@ describe('the subgraph on a real Postgres', () => {
       [{ userId: 'erin', kind: 'SEARCH', query: 'x'.repeat(501) }, 'query'],
       [{ userId: '  ', itemId: 'm001', kind: 'VIEW' }, 'userId'],
       [{ userId: 'erin', itemId: 'm001', kind: 'VIEW', occurredAt: '2999-01-01T00:00:00Z' }, 'occurredAt'],
+      // Values Postgres cannot store: refused by the same rules as the importer's.
+      [{ userId: 'erin', kind: 'SEARCH', query: 'telescopes \ud800' }, 'query'],
+      [{ userId: 'erin\udc00', itemId: 'm001', kind: 'VIEW' }, 'userId'],
     ];
     for (const [input, argumentName] of cases) {
       const res = await app.run(mutation, { input });

@@ -57,8 +57,12 @@ export async function insertInteraction(
 export async function insertInteractionsBulk(db: DataSource | EntityManager, rows: readonly NewInteraction[]): Promise<{ inserted: number; users: string[] }> {
   if (rows.length === 0) return { inserted: 0, users: [] };
   const result: { user_id: string }[] = await db.query(
-    `INSERT INTO interactions (user_id, item_id, kind, query, occurred_at, idempotency_key, counted)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::bool[])
+    // The items are locked as a foreign key check would lock them, and a row whose item has
+    // left the catalogue since the caller looked is not inserted (the log has no foreign key).
+    `WITH live AS (SELECT id FROM items WHERE id = ANY($2::text[]) FOR KEY SHARE)
+     INSERT INTO interactions (user_id, item_id, kind, query, occurred_at, idempotency_key, counted)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::bool[]) AS r(u, i, k, q, t, key, c)
+      WHERE r.i IS NULL OR r.i IN (SELECT id FROM live)
      ON CONFLICT (user_id, idempotency_key) DO NOTHING
      RETURNING user_id`,
     [

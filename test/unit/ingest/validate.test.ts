@@ -1,5 +1,5 @@
-import { EARLIEST_TIMESTAMPTZ_MS, parseInteraction, parseItem } from '../../../src/ingest/validate';
-import { LIMITS } from '../../../src/services/interactions';
+import { parseInteraction, parseItem } from '../../../src/ingest/validate';
+import { EARLIEST_TIMESTAMPTZ_MS, FUTURE_SKEW_MS } from '../../../src/util/storable';
 
 const reasonOf = (parsed: { ok: boolean; reason?: string }) => (parsed.ok ? 'ok' : parsed.reason);
 const LONE = 'is not well-formed Unicode (an unpaired UTF-16 surrogate)';
@@ -56,8 +56,8 @@ describe('import line validation', () => {
   });
 
   it("applies the API's future rule with its tolerance", () => {
-    const soon = Date.now() + LIMITS.futureSkewMs - 30_000;
-    const later = Date.now() + LIMITS.futureSkewMs + 30_000;
+    const soon = Date.now() + FUTURE_SKEW_MS - 30_000;
+    const later = Date.now() + FUTURE_SKEW_MS + 30_000;
     expect(reasonOf(parseInteraction({ ...goodEvent, occurredAt: new Date(soon).toISOString() }))).toBe('ok');
     expect(reasonOf(parseInteraction({ ...goodEvent, occurredAt: new Date(later).toISOString() }))).toMatch(/^occurredAt: in the future \(more than 5 minutes ahead/);
     expect(reasonOf(parseInteraction({ ...goodEvent, occurredAt: '2999-01-01T00:00:00Z' }))).toMatch(/^occurredAt: in the future/);
