@@ -2,6 +2,15 @@
  * Converts Amazon's 2018 "Magazine Subscriptions" metadata into tailor items: clean text,
  * derived display titles, duplicates merged (with their also_buy / also_view links remapped
  * to the kept id), tags from leaf category, publisher and salient description words.
+ *
+ * The same magazine is often listed under several asins (one per subscription offer, with or
+ * without Amazon's auto-renewal note, with reworded copy). Two listings are one product when
+ *  - their names are known (a real title, or one derived from the description) and the same once
+ *    folded, with the same publisher (corporate suffixes aside) and format ("Popular Mechanics",
+ *    Hearst Magazines, Print Magazine, three times); or
+ *  - their names are not known (the title fell back to the publisher) and they have the same
+ *    publisher, format and description (the auto-renewal note aside).
+ * Listings with neither a name nor a description cannot be told apart and are all kept.
  */
 import type { ItemRecord } from './format';
 import { Tally } from './format';
@@ -21,15 +30,20 @@ interface Parsed {
   alsoBuy: string[];
   alsoView: string[];
   titleSource: TitleSource;
-  /** Same key, same product: cleaned title, publisher and description. */
+  /** Same key, same product: see the rule at the top of this file. */
   key: string;
+  /** Which rule the key follows, to count what each merges. */
+  keyRule: 'name' | 'description' | 'none';
 }
 
 export interface MagazineStats {
   /** Lines whose asin was already read: exact repeats in the dump. */
   repeatedAsin: number;
-  /** Distinct asins merged into another asin with the same cleaned title, publisher and description. */
+  /** Distinct asins merged into another asin listing the same magazine (both rules). */
   duplicatesMerged: number;
+  /** Of those, merged by the same name, publisher and format; and by the same publisher, format and description. */
+  duplicatesByName: number;
+  duplicatesByDescription: number;
   /** Input lines (repeats included) with a description of more than ten words, as SOURCE.md counts. */
   linesWithRealDescription: number;
   /** Written items with a description of more than ten words. */
@@ -51,6 +65,23 @@ function strings(value: unknown): string[] {
 
 function wordCount(text: string | null): number {
   return text ? text.split(' ').filter((w) => /\p{L}/u.test(w)).length : 0;
+}
+
+/** Amazon appends this to many descriptions; it says nothing about the magazine. */
+const AUTO_RENEWAL_NOTE = /\s*Learn more about auto-renewal subscriptions on Amazon\.com\.?\s*$/i;
+
+// Words that differ between spellings of one publisher ("Meredith" / "Meredith Corporation", "Conde Nast" /
+// "Conde Nast Publications"); dropped from the end of a folded publisher name.
+const CORPORATE_SUFFIXES = new Set(
+  'inc incorporated llc lp ltd limited co corp corporation company group publications publication publishing publishers publ pub media communications magazines'.split(' '),
+);
+
+/** A publisher name for comparing listings: folded, without corporate suffixes ("Meredith corporation" -> "meredith"). */
+export function publisherKey(brand: string | null): string {
+  const words = foldText(brand ?? '').split(' ').filter((w) => w !== '');
+  while (words.length > 1 && CORPORATE_SUFFIXES.has(words[words.length - 1])) words.pop();
+  if (words.length > 1 && words[0] === 'the') words.shift();
+  return words.join(' ');
 }
 
 /** Cleaned categories, most general first, without repeats. */
@@ -77,11 +108,18 @@ export function parseMagazine(raw: unknown): { ok: true; value: Parsed } | { ok:
   const format = detail('Format:');
   if (format) attributes.format = format;
   if (title.term) attributes.term = title.term;
+  // No name was found: say so, so a shop can tell "Hearst Magazines" the fallback from a real title.
+  if (title.source === 'brand' || title.source === 'id') attributes.title_from = title.source === 'brand' ? 'publisher' : 'asin';
   const item: ItemRecord = { id, title: title.title, description, brand, categories, tags: [], price: parsePrice(r.price), attributes };
-  // Items with neither a description nor a real title cannot be told apart, so they never merge.
-  const informative = description !== null || title.source === 'title';
-  const key = informative ? [foldText(title.title), foldText(brand ?? ''), foldText(description ?? '')].join('|') : `id:${id}`;
-  return { ok: true, value: { item, alsoBuy: strings(r.also_buy), alsoView: strings(r.also_view), titleSource: title.source, key } };
+  // See the rule at the top of this file; items with neither a name nor a description never merge.
+  const named = title.source === 'title' || title.source === 'emphasis' || title.source === 'description';
+  const copy = description === null ? '' : foldText(description.replace(AUTO_RENEWAL_NOTE, ''));
+  const [key, keyRule]: [string, Parsed['keyRule']] = named
+    ? [['name', foldText(title.title), publisherKey(brand), foldText(format)].join('|'), 'name']
+    : copy !== ''
+      ? [['description', publisherKey(brand), foldText(format), copy].join('|'), 'description']
+      : [`id:${id}`, 'none'];
+  return { ok: true, value: { item, alsoBuy: strings(r.also_buy), alsoView: strings(r.also_view), titleSource: title.source, key, keyRule } };
 }
 
 function tagsOf(item: ItemRecord, corpus: DescriptionCorpus): string[] {
@@ -97,6 +135,20 @@ function tagsOf(item: ItemRecord, corpus: DescriptionCorpus): string[] {
     tags.push(c);
   }
   return tags;
+}
+
+export const DUPLICATE_REASONS = {
+  name: 'duplicate of another asin (same magazine name, publisher and format)',
+  description: 'duplicate of another asin (no name; same publisher, format and description)',
+  none: 'duplicate of another asin',
+} as const;
+
+const linkCount = (p: Parsed) => p.alsoBuy.length + p.alsoView.length;
+
+/** Orders the listings of one magazine, the one to keep first: real description, most links, lowest asin. */
+function betterListing(a: Parsed, b: Parsed): number {
+  const described = (p: Parsed) => (wordCount(p.item.description) > REAL_DESCRIPTION_WORDS ? 1 : 0);
+  return described(b) - described(a) || linkCount(b) - linkCount(a) || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0);
 }
 
 /** Builds the catalogue from parsed lines; separate from reading so tests can feed lines directly. */
@@ -133,7 +185,9 @@ export class MagazineCatalogueBuilder {
   }
 
   build(): MagazineCatalogue {
-    // Of a duplicate group, keep the listing with the most links (it carries the most signal), then the first read.
+    // Of a duplicate group keep, in order: a listing with a real description (more than ten words), the one with
+    // the most also_buy + also_view links (it carries the most signal), then the lowest asin (deterministic
+    // whatever the order of the dump).
     const groups = new Map<string, Parsed[]>();
     for (const id of this.order) {
       const p = this.byId.get(id)!;
@@ -143,16 +197,16 @@ export class MagazineCatalogueBuilder {
     }
     const keptId = new Map<string, string>();
     const kept: { parsed: Parsed; merged: Parsed[] }[] = [];
-    let duplicatesMerged = 0;
+    const byRule = { name: 0, description: 0, none: 0 };
     for (const group of groups.values()) {
-      let best = group[0];
-      for (const p of group) if (p.alsoBuy.length + p.alsoView.length > best.alsoBuy.length + best.alsoView.length) best = p;
+      const best = [...group].sort(betterListing)[0];
       for (const p of group) keptId.set(p.item.id, best.item.id);
       const merged = group.filter((p) => p !== best);
-      duplicatesMerged += merged.length;
-      for (let i = 0; i < merged.length; i++) this.tally.drop('duplicate of another asin (same title, publisher and description)');
+      byRule[best.keyRule] += merged.length;
+      for (let i = 0; i < merged.length; i++) this.tally.drop(DUPLICATE_REASONS[best.keyRule]);
       kept.push({ parsed: best, merged });
     }
+    const duplicatesMerged = byRule.name + byRule.description;
     const corpus = new DescriptionCorpus();
     for (const { parsed } of kept) corpus.add(parsed.item.description);
 
@@ -188,6 +242,8 @@ export class MagazineCatalogueBuilder {
       stats: {
         repeatedAsin: this.repeatedAsin,
         duplicatesMerged,
+        duplicatesByName: byRule.name,
+        duplicatesByDescription: byRule.description,
         linesWithRealDescription: this.linesWithRealDescription,
         itemsWithRealDescription: items.filter((i) => wordCount(i.description) > REAL_DESCRIPTION_WORDS).length,
         titleSources,

@@ -32,7 +32,9 @@ const PREDICATES = new Set(
     'encourages equips goes challenges provide offer cover feature give bring deliver contain include ' +
     'magazine\'s publication\'s was launched began debuted returns knows invites takes sets stands ' +
     'focusses chronicles documents investigates details depicts discusses addresses looks seeks strives ' +
-    'gathers collects dedicates devotes treats explains enables allows supplies lists ranks rates tests')
+    'gathers collects dedicates devotes treats explains enables allows supplies lists ranks rates tests ' +
+    'uses dishes promises aligns reveals exists promotes reframes enriches grapples previews sets shares ' +
+    'takes brings follows puts lets walks opens features celebrates recognizes recognises welcomes')
     .split(/\s+/),
 );
 
@@ -53,7 +55,8 @@ const ARTICLES = new Set(['the', 'a', 'an', 'your', 'its', 'our']);
 // stripped from the front of a capitalised run.
 const OPENERS = new Set(
   ('also regular special plus a an this that these our your its their his her my we you it they she he ' +
-    'each every any all no if with from for in on at by as of to and or but so get now here there what when where who how why')
+    'each every any all no if with from for in on at by as of to and or but so get now here there what when where who how why ' +
+    'since after before whether while although because unlike like beyond across inside within throughout')
     .split(/\s+/),
 );
 
@@ -66,7 +69,8 @@ const DESCRIPTORS = new Set(
     'european international national official new latest best premier leading popular readers subscribers ' +
     'nobody must news lifestyle emphasis included purpose articles columns contributors submissions projects ' +
     'magazine journal publication newsletter newspaper issue issues edition subscription subscriptions ' +
-    'published publishes written edited devoted dedicated focuses covers features provides offers includes contains')
+    'published publishes written edited devoted dedicated focuses covers features provides offers includes contains ' +
+    'all-new brand-new')
     .split(/\s+/),
 );
 
@@ -79,34 +83,57 @@ interface Token {
   start: number;
 }
 
-const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’\-&.]*[\p{L}\p{N}]|[\p{L}\p{N}]|[,;:.!?()"“”]|[&+]/gu;
+// A '!' followed by a lower-case word (or "Magazine") does not end a sentence: it belongs to the name
+// ("OK! delivers", "Knitting Today! features", "YES! Magazine").
+const TOKEN = /(?:\p{Lu}\.){2,}|\b(?:Jr|Sr|St|Mr|Mrs|Dr)\.|[\p{L}\p{N}][\p{L}\p{N}'’\-&.]*[\p{L}\p{N}](?:!(?=\s+(?:\p{Ll}|Magazine\b)))?|[\p{L}\p{N}](?:!(?=\s+\p{Ll}))?|[,;:.!?()"“”]|[&+]/gu;
 
 function tokenise(text: string): Token[] {
   const tokens: Token[] = [];
   for (const m of text.matchAll(TOKEN)) {
-    // A word ending a sentence keeps its full stop apart ("Rochester." -> "Rochester", ".").
-    let word = m[0];
-    if (word.length > 1 && word.endsWith('.') && !/^(?:[A-Z]\.)+$/.test(word)) word = word.slice(0, -1);
+    // Acronyms ("B.O.S.S.") and abbreviations inside a name ("Ranger Rick Jr.") keep their full stops;
+    // the full stop after an abbreviation is taken as part of it, not as the end of a sentence.
+    const word = m[0];
     tokens.push({ text: word, start: m.index ?? 0 });
   }
   return tokens;
 }
 
 function isCapitalised(token: string): boolean {
-  return /^[\p{Lu}\p{N}]/u.test(token) && /\p{L}/u.test(token);
+  // "iD", "iCreate": a lower-case prefix before a capital is a brand's spelling, not a lower-case word.
+  return (/^[\p{Lu}\p{N}]/u.test(token) || /^\p{Ll}{1,2}\p{Lu}/u.test(token)) && /\p{L}/u.test(token);
 }
 
 function isWord(token: string): boolean {
   return /[\p{L}\p{N}]/u.test(token);
 }
 
-/** ALL-CAPS words longer than three letters read as names ("REASON" -> "Reason"); acronyms (OWL, PC) stay. */
+function isAllCaps(text: string): boolean {
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  return letters.length > 0 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
+}
+
+const capitalise = (w: string) => w.replace(/(^|-)(\p{L})([^-]*)/gu, (_, dash: string, first: string, rest: string) => dash + first.toUpperCase() + rest.toLowerCase());
+
+// Three-letter words that, in a name written wholly in capitals, are words rather than acronyms ("THE NEW YORK OBSERVER").
+const SHORT_WORDS = new Set(['NEW', 'OLD', 'BIG', 'TOP', 'OUR', 'ALL', 'OUT', 'ONE', 'TWO', 'DAY', 'WAY', 'MAN', 'MEN', 'AIR', 'SEA', 'SKI', 'ART', 'LAW', 'WAR', 'SUN', 'FUN', 'HOT']);
+
+/**
+ * ALL-CAPS words longer than three letters read as names ("REASON" -> "Reason"); acronyms (OWL, PC) stay.
+ * A name written wholly in capitals ("LIGHT OF CONSCIOUSNESS") also gets lower-case connectors.
+ */
 function normaliseCase(name: string): string {
-  return name.replace(/[\p{L}'’]+/gu, (w) => {
-    const letters = w.replace(/['’]/g, '');
-    if (letters.length > 3 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) {
-      return w.charAt(0) + w.slice(1).toLowerCase();
-    }
+  const wholeCaps = isAllCaps(name);
+  let first = true;
+  return name.replace(/[\p{L}'’\-]+/gu, (w) => {
+    const letters = w.replace(/['’\-]/g, '');
+    const wasFirst = first;
+    first = false;
+    if (wholeCaps && !wasFirst && CONNECTORS.has(w.toLowerCase())) return w.toLowerCase();
+    // Acronyms keep their capitals: short ones (OWL, PC) and ones without a vowel (MSDN, WWII: a closing
+    // Roman numeral aside).
+    if (letters.length > 3 && isAllCaps(letters) && /[AEIOUY]/.test(letters.replace(/I+$/, ''))) return capitalise(w);
+    if (wholeCaps && SHORT_WORDS.has(letters)) return capitalise(w);
+    if (wholeCaps && wasFirst && w.toLowerCase() === 'the') return 'The';
     return w;
   });
 }
@@ -115,10 +142,22 @@ function joinName(tokens: string[]): string {
   return tokens.join(' ').replace(/\s+:/g, ':').replace(/\s+([’']s)\b/g, '$1').trim();
 }
 
+/** A display name from the words of a run: case normalised, "X: X" said once, a trailing issue date dropped. */
+function finishName(words: string[]): string {
+  let name = normaliseCase(joinName(words)).replace(/\b(Magazine|Journal)['’]s$/, '$1');
+  name = name.replace(/\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+\d{4})?$/, '');
+  const halves = /^(.+?):\s*(.+)$/.exec(name);
+  if (halves && halves[1].toLowerCase() === halves[2].toLowerCase()) name = halves[1];
+  return name;
+}
+
 function namesSomething(words: string[]): boolean {
   return words.some((w) => {
     const lower = w.toLowerCase();
-    return isWord(w) && !OPENERS.has(lower) && !DESCRIPTORS.has(lower) && !CONNECTORS.has(lower);
+    if (!/\p{L}/u.test(w)) return false;
+    // "HOW magazine's goal": a word in capitals is a name even when it reads as an opener.
+    if (w.replace(/[^\p{L}]/gu, '').length >= 3 && isAllCaps(w) && !DESCRIPTORS.has(lower)) return true;
+    return !OPENERS.has(lower) && !DESCRIPTORS.has(lower) && !CONNECTORS.has(lower);
   });
 }
 
@@ -128,6 +167,11 @@ function isLoneModifier(words: string[]): boolean {
   const w = words[0];
   if (w === w.toUpperCase()) return false;
   return /(ly|ive|ous)$/.test(w) || /-\p{Ll}/u.test(w);
+}
+
+/** A present-tense verb we did not list ("grapples", "uses"); not "-ss" words ("class") nor possessives. */
+function looksLikeVerb(word: string): boolean {
+  return /^[a-z]{2,}[^s'’]s$/.test(word);
 }
 
 interface Run {
@@ -157,7 +201,9 @@ function capitalisedRuns(tokens: Token[]): Run[] {
       let gap = 0;
       while (gap < 2 && end + gap < tokens.length && (CONNECTORS.has(tokens[end + gap].text.toLowerCase()) || tokens[end + gap].text === ':')) gap++;
       const next = tokens[end + gap]?.text;
-      if (gap > 0 && next !== undefined && isCapitalised(next)) {
+      // "PlayStation: the Official Magazine: Whether it's ...": after a colon a sentence may begin.
+      const sentenceAfterColon = tokens[end + gap - 1]?.text === ':' && next !== undefined && OPENERS.has(next.toLowerCase());
+      if (gap > 0 && next !== undefined && isCapitalised(next) && !sentenceAfterColon) {
         end += gap + 1;
         continue;
       }
@@ -169,46 +215,158 @@ function capitalisedRuns(tokens: Token[]): Run[] {
   return runs;
 }
 
+// Adverbs that stand between a name and its verb ("Popular Mechanics directly aligns"); not "-ly" adjectives.
+const NOT_ADVERBS = new Set(['only', 'family', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'early', 'holy', 'italy', 'july', 'friendly', 'lovely', 'lively', 'likely']);
+
+/** The index after asides that may follow a name: "(formerly Malt Advocate)", "(ages 6-10)", an adverb. */
+function skipAsides(tokens: Token[], index: number): number {
+  let i = index;
+  for (;;) {
+    if (tokens[i]?.text === '(') {
+      let j = i + 1;
+      while (j < tokens.length && j < i + 12 && tokens[j].text !== ')' && tokens[j].text !== '(') j++;
+      if (tokens[j]?.text !== ')') return i;
+      i = j + 1;
+      continue;
+    }
+    const t = tokens[i]?.text ?? '';
+    if (/^[a-z]{3,}ly$/.test(t) && !NOT_ADVERBS.has(t)) {
+      i++;
+      continue;
+    }
+    return i;
+  }
+}
+
+// Lower-case publication nouns that, after a capitalised name, mark it as the magazine's ("Good Housekeeping magazine, ...").
+const MARKING_NOUNS = new Set(['magazine', 'journal', 'newsletter', 'newspaper']);
+// "Creative Knitting's primary goal is": what a magazine's possessive is followed by.
+const OWN_NOUNS = new Set(['goal', 'goals', 'mission', 'aim', 'purpose', 'focus', 'audience', 'readers', 'readership', 'editors', 'editorial', 'content', 'coverage', 'writers', 'staff', 'team', 'pages', 'philosophy', 'issue']);
+const CAPITAL_PUBLICATION = /^(?:Magazine|Journal|Newsletter)(?:['’]s)?$/;
+
+function insideQuotes(tokens: Token[], index: number): boolean {
+  let quotes = 0;
+  for (let i = 0; i < index; i++) if (tokens[i].text === '"') quotes++;
+  return quotes % 2 === 1;
+}
+
 /** The name a description's opening sentences give the magazine, or null when none is clear. */
 export function titleFromDescription(description: string, scanChars = 400): string | null {
+  if (/DESCRIPTION NOT AVAILABLE/i.test(description)) return null;
   const tokens = tokenise(description).filter((t) => t.start < scanChars);
-  let appositive: string | null = null;
+  const text = (i: number) => tokens[i]?.text ?? '';
+  const isPredicate = (t: string) => t === t.toLowerCase() && PREDICATES.has(t);
+  // Weaker readings, used only when no sentence names the magazine outright: by rank, then text order.
+  const weak: (string | null)[] = [null, null, null];
+  const offer = (rank: number, words: string[]) => {
+    if (weak[rank] === null) weak[rank] = finishName(words);
+  };
   for (const run of capitalisedRuns(tokens)) {
-    const before = tokens[run.startIndex - 1]?.text;
-    // A quoted name is a column or feature inside the magazine, not the magazine.
-    if (before === '"' || before === '“') continue;
+    const before = text(run.startIndex - 1);
+    // A quoted name is a column or feature inside the magazine, not the magazine. Straight quotes
+    // open and close alike: after an even number of them the run is outside any quotation.
+    if (before === '“' || (before === '"' && insideQuotes(tokens, run.startIndex))) continue;
     // "across the nation, the South sets ...": after a lower-case article the run is a noun in a sentence.
     if (before === 'the' || before === 'a' || before === 'an') continue;
+    // "Described by The Library Journal as ...", "published by the Society for ...": someone else.
+    if (before === 'by') continue;
     let words = run.words;
+    // "Award-winning Jack and Jill": a hyphenated modifier is not part of the name.
+    if (words.length > 1 && /^\p{Lu}\p{Ll}+-\p{Ll}/u.test(words[0])) words = words.slice(1);
+    // "Subscribe to Arizona Wildlife Views": the imperative is not part of the name.
+    const subscribe = words.length > 2 && words[0] === 'Subscribe' && words[1] === 'to';
+    if (subscribe) words = words.slice(2);
     // "Every issue of Shooting Times" is found as its own run; a leading opener is not part of a name.
     while (words.length > 1 && (OPENERS.has(words[0].toLowerCase()) || CONNECTORS.has(words[0].toLowerCase())) && words[0].toLowerCase() !== 'the') words = words.slice(1);
     if (!namesSomething(words) || isLoneModifier(words)) continue;
+    const opensSentence = run.startIndex === 0 || /^[.!?]$/.test(before) || (before === '"' && /^[.!?]$/.test(text(run.startIndex - 2)));
+    const last = words[words.length - 1];
+    const after = skipAsides(tokens, run.endIndex);
+    const f1 = text(after);
+    const f2 = text(after + 1);
     // "Intentions are to ...": one plural word before a plural verb is a noun of the sentence.
-    if (words.length === 1 && /s$/.test(words[0]) && PLURAL_VERBS.has(tokens[run.endIndex]?.text ?? '')) continue;
-    const f1 = tokens[run.endIndex]?.text ?? '';
-    const f2 = tokens[run.endIndex + 1]?.text ?? '';
+    if (words.length === 1 && /s$/.test(words[0]) && PLURAL_VERBS.has(f1)) continue;
     // "Regular features include ...": a plural noun that looks like a verb, followed by the real verb.
     const nounAfterAll = AMBIGUOUS_PLURALS.has(f1) && FOLLOWING_VERBS.has(f2);
-    const followedByVerb =
-      (f1 === f1.toLowerCase() && PREDICATES.has(f1) && !nounAfterAll) ||
-      (PUBLICATION_NOUNS.has(f1) && f2 === f2.toLowerCase() && PREDICATES.has(f2));
-    if (followedByVerb) return normaliseCase(joinName(words));
+    if (isPredicate(f1) && !nounAfterAll) return finishName(words);
+    // "X magazine is ...", "FamilyFun magazine dishes up ...", "Good Housekeeping magazine, together with ...":
+    // the lower-case noun is not part of the name, and after a name of two words or more it marks one.
+    if (PUBLICATION_NOUNS.has(f1)) {
+      const f2IsVerb = f2 === f2.toLowerCase() && (PREDICATES.has(f2) || looksLikeVerb(f2));
+      const possessor = /['’]s$/.test(words[words.length - 1]);
+      if (!possessor && (f2IsVerb || (MARKING_NOUNS.has(f1) && words.length > 1))) return finishName(words);
+    }
+    // "Martha Stewart Living lifestyle magazine for women is ...": one lower-case word between.
+    if (words.length > 1 && !/['’]s$/.test(last) && isWord(f1) && f1 === f1.toLowerCase() && !CONNECTORS.has(f1) && MARKING_NOUNS.has(f2)) return finishName(words);
+    // "HOW magazine's goal is ...".
+    if (f1 === "magazine's" || f1 === 'magazine’s') return finishName(words);
+    // "Each issue of Clubhouse Jr.", "a subscription to Asimov's Science Fiction", "the pages of Southwest Art".
+    const lead = `${text(run.startIndex - 2).toLowerCase()} ${before}`;
+    if (subscribe || (words === run.words && /^(?:issues? of|subscription to|subscribe to|pages of)$/.test(lead))) return finishName(words);
     // "American History Presents the history ...": the verb was capitalised into the run.
-    const last = words[words.length - 1];
     if (words.length > 1 && last !== last.toUpperCase() && PREDICATES.has(last.toLowerCase()) && ARTICLES.has(f1)) {
-      return normaliseCase(joinName(words.slice(0, -1)));
+      return finishName(words.slice(0, -1));
     }
-    // A name of two or more words opening a sentence, then a present-tense verb we did not list
-    // ("Pacific Standard grapples with ..."); one word before "-s" is as often an adjective and a plural noun.
-    const opensSentence = run.startIndex === 0 || /^[.!?]$/.test(tokens[run.startIndex - 1]?.text ?? '');
-    if (opensSentence && words === run.words && words.length > 1 && /^[a-z]{3,}[^s]s$/.test(f1) && !nounAfterAll) return normaliseCase(joinName(words));
-    // "Revolver, the World's Loudest Rock Magazine, has ...": a name opening the text, then an appositive.
+    // A clause opens after a comma too ("For forty years, Living Blues, America's first blues magazine, has ...").
+    const opensClause = opensSentence || text(run.startIndex - 1) === ',';
+    // A name of two or more words opening a sentence or clause, then a present-tense verb we did not list
+    // ("Pacific Standard grapples with ...", "As it has for 25 years, Cleveland Magazine discovers ..."); one word
+    // before "-s" is as often an adjective and a plural noun, unless it is written in capitals ("TIME reveals ...").
+    // ("Us Weekly's readers are ...": after a possessive the "-s" word is the noun it owns.)
+    if (opensClause && !/['’]s$/.test(last) && ((words === run.words && words.length > 1) || isAllCaps(words.join('')))) {
+      // After a comma the run may close a list ("Gold List, Reader's Choice and Hot List issues."): a verb goes on.
+      const goesOn = opensSentence || (isWord(f2) && f2 === f2.toLowerCase());
+      if (looksLikeVerb(f1) && !nounAfterAll && goesOn) return finishName(words);
+    }
+    if (opensSentence) {
+      // "Creative Knitting's primary goal is ...", "Predator Xtreme's target audience ...".
+      const possessive = /^(.+)['’]s$/.exec(last);
+      if (possessive && [f1, f2, text(after + 2)].some((w) => OWN_NOUNS.has(w))) {
+        return finishName([...words.slice(0, -1), possessive[1]]);
+      }
+      // The scrape often lost the apostrophe: "Under the Radar s September/October issue features ...".
+      if (f1 === 's' && [f2, text(after + 2), text(after + 3)].some((w) => OWN_NOUNS.has(w))) return finishName(words);
+    }
+    if (opensClause) {
+      // "Cycle World, America's largest motorcycle media brand, is ...", "CAR, from the UK, serves ...":
+      // an appositive between two commas, then the verb.
+      const commaAt = f1 === ',' ? after : MARKING_NOUNS.has(f1) && f2 === ',' ? after + 1 : -1;
+      if (commaAt >= 0) {
+        for (let j = commaAt + 1; j < tokens.length && j < commaAt + 25; j++) {
+          const t = text(j);
+          if (/^[.!?;]$/.test(t)) break;
+          if (t !== ',') continue;
+          const verb = text(skipAsides(tokens, j + 1));
+          if (isPredicate(verb) || (looksLikeVerb(verb) && words.length > 1)) return finishName(words);
+          break;
+        }
+      }
+    }
+    // "Alaska: the magazine about ...", "THE AUROREAN: upbeat ...", "PlayStation: the Official Magazine: ...".
+    // "Premier Guitar January 2018: Our cover story ...": the issue's date is dropped.
+    const colonAt = f1 === ':' ? after : /^\d{4}$/.test(f1) && f2 === ':' ? after + 1 : -1;
+    if (run.startIndex === 0 && colonAt >= 0 && (words.length > 1 || text(colonAt + 1) === text(colonAt + 1).toLowerCase())) return finishName(words);
+    // "PC GAMER the #1 PC games magazine", "The nation's #1 motocross magazine. MOTOCROSS ACTION written ...":
+    // a name in capitals opening a sentence, the sentence going on in lower case.
+    if (opensSentence && isAllCaps(words.join('')) && words.join('').replace(/[^\p{L}]/gu, '').length >= 3 && /\p{Ll}/u.test(f1) && f1 === f1.toLowerCase()) {
+      return finishName(words);
+    }
+    // "Revolver, the World's Loudest Rock Magazine, has ...": a name opening a sentence, then an appositive.
     const f2lower = f2.toLowerCase();
-    if (appositive === null && run.startIndex === 0 && f1 === ',' && (f2lower === 'the' || f2lower === 'a' || f2lower === 'an')) {
-      appositive = normaliseCase(joinName(words));
-    }
+    if (opensSentence && f1 === ',' && (f2lower === 'the' || f2lower === 'a' || f2lower === 'an')) offer(0, words);
+    // "At Condé Nast Traveler, we inspire ...": the publisher's own voice names the magazine.
+    if (run.words[0] === 'At' && opensSentence && f1 === ',' && (f2lower === 'we' || f2lower === 'our')) offer(1, words);
+    // "With SPA Magazine, you'll discover ...": a name that calls itself a magazine.
+    // Not a slogan opening with a possessive ("America's Most Popular Magazine").
+    if (words.length > 1 && CAPITAL_PUBLICATION.test(last) && !/(?:['’]s|s['’])$/.test(words[0])) offer(2, words);
   }
-  return appositive;
+  // Amazon's template "Who Reads House Beautiful? The House Beautiful reader is ..." names it, often further on.
+  const whoReads = /\bWho Reads ([^?.!]{2,60})\?/.exec(description);
+  if (whoReads) {
+    const words = capitalisedRuns(tokenise(whoReads[1]))[0]?.words;
+    if (words && namesSomething(words)) return finishName(words);
+  }
+  return weak.find((w) => w !== null) ?? null;
 }
 
 /**
@@ -220,7 +378,8 @@ export function titleFromEmphasis(rawDescription: string): string | null {
   if (!m) return null;
   const opens = rawDescription.slice(0, m.index).trim() === '';
   if (!opens && !PREDICATES.has(m[3]) && !PUBLICATION_NOUNS.has(m[3])) return null;
-  const text = cleanText(m[2]).replace(/[.,;:!?]+$/, '');
+  // Amazon's heading "<strong>Who Reads <em>Playboy</em>?</strong>" names the magazine after "Who Reads".
+  const text = cleanText(m[2]).replace(/[.,;:!?]+$/, '').replace(/^Who Reads\s+/, '');
   const words = text.split(' ');
   if (words.length === 0 || words.length > 8 || !/\p{Lu}/u.test(text) || !namesSomething(words)) return null;
   return normaliseCase(text);

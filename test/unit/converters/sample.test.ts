@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ItemRecord } from '../../../src/ingest/converters/format';
-import { convertMagazinesFile } from '../../../src/ingest/converters/magazines';
+import { convertMagazinesFile, publisherKey } from '../../../src/ingest/converters/magazines';
 import { chooseSample } from '../../../src/ingest/converters/sample';
 import { DEFAULT_SIMULATION, simulateUsers } from '../../../src/ingest/converters/simulate';
 import { projectRoot } from '../../../src/util/paths';
@@ -68,6 +68,25 @@ describe('the shipped sample', () => {
     for (const e of interactions) if (e.itemId !== null) expect(ids.has(e.itemId)).toBe(true);
     expect(new Set(interactions.map((e: { userId: string }) => e.userId)).size).toBe(60);
     expect(readFileSync(join(dir, 'SOURCE.md'), 'utf8')).toMatch(/Ni, Jiacheng Li, Julian McAuley[\s\S]*EMNLP 2019[\s\S]*SIMULATED/);
+  });
+
+  it('lists each magazine once, and links and interactions only kept listings', () => {
+    const items: ItemRecord[] = read('items.jsonl');
+    const ids = new Set(items.map((i) => i.id));
+    // Popular Mechanics and Prevention were shipped twice (B00005N7SA + B00AHK8D02, B00005NIOO + B000OPOEEE).
+    expect(ids.has('B00AHK8D02') || ids.has('B000OPOEEE')).toBe(false);
+    const keys = items.map((i) => `${i.title.toLowerCase()}|${publisherKey(i.brand)}|${String(i.attributes.format ?? '')}`);
+    expect(new Set(keys).size).toBe(items.length);
+    for (const i of items) {
+      expect(i.title).not.toBe(i.brand);
+      const merged = (i.attributes.merged_asins as string[] | undefined) ?? [];
+      for (const key of ['also_buy', 'also_view']) {
+        for (const id of i.attributes[key] as string[]) {
+          expect(ids.has(id)).toBe(true);
+          expect(merged).not.toContain(id);
+        }
+      }
+    }
   });
 
   itReal('is what the converter builds from the real file (same seed, same output)', async () => {
