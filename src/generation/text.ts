@@ -70,6 +70,9 @@ export function renderTokens(pieces: string[]): string {
     const prev = cleaned[cleaned.length - 1];
     const isPunct = NO_SPACE_BEFORE.has(p) || p === '-';
     if (isPunct && (prev === undefined || NO_SPACE_BEFORE.has(prev) || prev === '-' || prev === '(')) continue;
+    // A sentence cannot open with a bare symbol ("& more") or a bracket: only a word, a number,
+    // a quote or a price may start one (a dropped "(" takes its ")" with it, below).
+    if ((prev === undefined || SENTENCE_END.has(prev)) && !/[\p{L}\p{N}"'$]/u.test(p)) continue;
     cleaned.push(p);
   }
   const dangling = (p: string) => (NO_SPACE_BEFORE.has(p) && p !== ')' && !SENTENCE_END.has(p)) || p === '-' || p === '(';
@@ -97,7 +100,8 @@ export function renderTokens(pieces: string[]): string {
   let capitalise = true;
   for (let i = 0; i < balanced.length; i++) {
     let p = balanced[i];
-    if (capitalise && /[a-z]/i.test(p)) {
+    // The sentence's first word or number: "$5 an issue", not "$5 An issue".
+    if (capitalise && /[\p{L}\p{N}]/u.test(p)) {
       p = p.charAt(0).toUpperCase() + p.slice(1);
       capitalise = false;
     }

@@ -27,7 +27,7 @@ describe('generated descriptions on every item of the shipped sample', () => {
   it('writes clean text: no slot or special tokens, capitalised, ends a sentence, no repeated trigram', () => {
     for (const { text } of texts) {
       expect(text).not.toMatch(/<[a-z]+\d*>/);
-      expect(text.charAt(0)).toMatch(/[A-Z0-9"']/);
+      expect(text.charAt(0)).toMatch(/[A-Z0-9"'$]/);
       expect(text).toMatch(/[.!?]$/);
       const words = text.toLowerCase().split(/\s+/);
       const grams = words.slice(2).map((_, i) => words.slice(i, i + 3).join(' '));

@@ -65,5 +65,9 @@ describe('text', () => {
   it('renders clean sentences: capitalised, no space before punctuation, one closing full stop', () => {
     expect(renderTokens(['the', 'best', ',', 'for', 'you', '.', 'every', 'month', ':', '(', 'really', ')', ','])).toBe('The best, for you. Every month: (really).');
     expect(renderTokens([',', 'a', '(', 'b'])).toBe('A b.');
+    // A symbol cannot open a sentence (a tiny model once began a text with "&" from "Home & Garden").
+    expect(renderTokens(['&', 'home', '&', 'garden', '.', '&', 'more', '+', 'tips'])).toBe('Home & garden. More + tips.');
+    expect(renderTokens(['$', '5', 'an', 'issue'])).toBe('$5 an issue.');
+    expect(renderTokens(['(', 'monthly', ')', 'news', '.', '(', 'and', 'more', ')'])).toBe('Monthly news. And more.');
   });
 });
