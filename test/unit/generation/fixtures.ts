@@ -18,7 +18,9 @@ export function trainTiny(seed = 1): StoredVersion {
     described.filter((i) => splitOf(i.id) !== 'validation'),
     described.filter((i) => splitOf(i.id) === 'validation'),
     items,
-    { preset: PRESETS.tiny, seed, progress: false, log: () => undefined },
+    // A budget it never reaches: cut short by a busy machine, the same seed would give other
+    // weights, and the tests would depend on the load (training takes seconds when it is quiet).
+    { preset: { ...PRESETS.tiny, budgetMinutes: 15 }, seed, progress: false, log: () => undefined },
   );
   return { version: `tiny-${seed}-${Date.now()}`, vocab: t.vocab, generator: t.generator, pretrained: t.pretrained, discriminator: t.discriminator, config: {}, metrics: t.metrics as unknown as Record<string, unknown> };
 }
