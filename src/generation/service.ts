@@ -60,6 +60,7 @@ export class DescriptionService {
   private current: Loaded | null = null;
   private timer: NodeJS.Timeout | null = null;
   private reloading: Promise<boolean> | null = null;
+  private reloadAgain: Promise<boolean> | null = null;
   private calls = 0;
   private closed = false;
 
@@ -100,14 +101,27 @@ export class DescriptionService {
     return this.calls;
   }
 
-  /** Switches to the newest version now if it changed; true when it switched. */
+  /**
+   * Switches to the newest version now if it changed; true when it switched. A reload already
+   * running (a poll, say) may have looked before the caller's change committed, so the caller
+   * then waits for one more that starts after it: a version saved before reload() is always seen.
+   */
   reload(): Promise<boolean> {
     if (!this.reloading) {
       this.reloading = this.doReload().finally(() => {
         this.reloading = null;
       });
+      return this.reloading;
     }
-    return this.reloading;
+    if (!this.reloadAgain) {
+      this.reloadAgain = this.reloading
+        .catch(() => false)
+        .then(() => {
+          this.reloadAgain = null;
+          return this.reload();
+        });
+    }
+    return this.reloadAgain;
   }
 
   private async doReload(): Promise<boolean> {
