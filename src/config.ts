@@ -52,6 +52,8 @@ const schema = z.object({
 
   /** Mutations each client (user, else IP) may send per minute, per process. */
   RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** A request that takes at least this long is logged at warn (every request is logged at debug). */
+  SLOW_REQUEST_MS: z.coerce.number().min(0).default(1_000),
   /** Keep events of users who turned personalisation off (for the shop's own records). */
   STORE_EVENTS_WITHOUT_CONSENT: bool.default(true),
   /** Serve the storefront demo page at /demo (never in production). */
@@ -97,6 +99,7 @@ export interface Config {
     gatewaySecret?: string;
   };
   rateLimitMutationsPerMinute: number;
+  slowRequestMs: number;
   storeEventsWithoutConsent: boolean;
   demoPage: boolean;
 }
@@ -161,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       gatewaySecret: e.GATEWAY_SECRET,
     },
     rateLimitMutationsPerMinute: e.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+    slowRequestMs: e.SLOW_REQUEST_MS,
     storeEventsWithoutConsent: e.STORE_EVENTS_WITHOUT_CONSENT,
     demoPage: (e.DEMO_PAGE ?? !isProduction) && !isProduction,
   });

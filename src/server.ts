@@ -20,6 +20,7 @@ import { buildSchema } from './graphql';
 import { demoRouter } from './demo/router';
 import type { Logger } from './logger';
 import type { Services } from './services';
+import { requestLog } from './graphql/request-log';
 
 export interface HttpServer {
   apollo: ApolloServer<Context>;
@@ -80,6 +81,7 @@ export async function createHttpServer(services: Services, config: Config, logge
     ApolloServerPluginDrainHttpServer({ httpServer }),
     config.isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     mutationRateLimit(new RateLimiter(config.rateLimitMutationsPerMinute)),
+    requestLog(logger, config.slowRequestMs),
     // The schema declares no cache hints and every answer may be personal, so the policy is always
     // "no-store" (set below); the plugin that works that out costs an object and a closure per
     // resolved field, and its per-field hook is what makes Apollo wrap every resolver.
