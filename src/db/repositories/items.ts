@@ -63,13 +63,10 @@ export async function* streamItemFeatureSources(
 }
 
 /**
- * Items changed at or after `since` (other processes use it to follow catalogue changes), and
- * the database's time of the read, from which the next look starts. One statement: a poll must
- * not cost two round trips.
- */
-/**
- * What changed in the catalogue since `since`, in one statement: the rows updated (or created)
- * and the ids deleted (tombstones written by the items_deleted trigger, for ids not back since).
+ * What changed in the catalogue since `since` (other processes use it to follow catalogue
+ * changes): the rows updated or created, the ids deleted (tombstones written by the
+ * items_deleted trigger, for ids not back since), and the database's time of the read, from
+ * which the next look starts. One statement: a poll must not cost several round trips.
  */
 export async function findItemsChangedSince(
   db: DataSource,
