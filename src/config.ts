@@ -3,6 +3,7 @@
  * strict ones for production. Other modules receive this object; none reads process.env.
  */
 import { z } from 'zod';
+import { type Clock, shiftedClock, systemClock } from './util/clock';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -58,6 +59,12 @@ const schema = z.object({
   STORE_EVENTS_WITHOUT_CONSENT: bool.default(true),
   /** Serve the storefront demo page at /demo (never in production). */
   DEMO_PAGE: bool.optional(),
+  /**
+   * For tests: run as if this many days had passed (CI runs the whole suite, spawned production
+   * processes included, a year ahead with it, so no test depends on the day it runs). The process
+   * logs a warning at start when it is set.
+   */
+  CLOCK_OFFSET_DAYS: z.coerce.number().finite().default(0),
 });
 
 export type Environment = z.input<typeof schema>;
@@ -102,6 +109,9 @@ export interface Config {
   slowRequestMs: number;
   storeEventsWithoutConsent: boolean;
   demoPage: boolean;
+  /** Where every rule that needs "now" reads it (the wall clock, shifted by CLOCK_OFFSET_DAYS). */
+  clock: Clock;
+  clockOffsetDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -167,5 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     slowRequestMs: e.SLOW_REQUEST_MS,
     storeEventsWithoutConsent: e.STORE_EVENTS_WITHOUT_CONSENT,
     demoPage: (e.DEMO_PAGE ?? !isProduction) && !isProduction,
+    clock: e.CLOCK_OFFSET_DAYS === 0 ? systemClock : shiftedClock(e.CLOCK_OFFSET_DAYS * day),
+    clockOffsetDays: e.CLOCK_OFFSET_DAYS,
   });
 }

@@ -31,6 +31,7 @@ async function main() {
         bar.update(Math.floor(bytes / 1024), { file });
       },
       onItemsChanged: () => announce(db, changeChannel(config.database.schema), 'items'),
+      clock: config.clock,
     });
     if (current) bar.stop();
     const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -17,6 +17,7 @@ import { DEFAULT_COLLAB } from '../personalisation/collab';
 import { DEFAULT_KIND_WEIGHTS, ProfileOptions } from '../personalisation/interests';
 import { itemTermCounts } from '../personalisation/tokenise';
 import { rebuildProfiles } from '../services/profiles';
+import { type Clock, systemClock } from '../util/clock';
 import { Line, readLines } from './lines';
 import { Parsed, parseInteraction, parseItem } from './validate';
 
@@ -47,6 +48,8 @@ export interface ImportOptions {
   onProgress?: (file: string, bytesRead: number) => void;
   /** Called when the catalogue changed, so running servers can be told. */
   onItemsChanged?: () => Promise<void>;
+  /** The "now" no event may be ahead of (default: the wall clock). */
+  clock?: Clock;
 }
 
 const KEEP_REJECTIONS = 50;
@@ -157,7 +160,9 @@ async function importInteractions(
       // Handled at the next await; until then a failure must not count as unhandled.
       writing.catch(() => undefined);
     };
-    for await (const { line, value: v } of validLines(file, parseInteraction, report.interactions, reject, options)) {
+    const clock = options.clock ?? systemClock;
+    const parse = (raw: unknown) => parseInteraction(raw, clock.now());
+    for await (const { line, value: v } of validLines(file, parse, report.interactions, reject, options)) {
       // Derived from the content, so re-importing the same line finds its key already taken.
       const key = `import:${createHash('sha1').update(JSON.stringify([v.userId, v.itemId, v.kind, v.occurredAt.toISOString(), v.query])).digest('hex')}`;
       batch.push({ line, row: { ...v, idempotencyKey: key, counted: true } });

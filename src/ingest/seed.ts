@@ -20,6 +20,7 @@ export async function seedSample(db: DataSource, config: Config, logger: Logger)
     items: files.items,
     interactions: existsSync(files.interactions) ? files.interactions : undefined,
     profile: { halfLifeMs: config.personalisation.halfLifeMs, dedupeWindowMs: config.personalisation.dedupeWindowMs },
+    clock: config.clock,
   });
   if (report.items.rejected + report.interactions.rejected > 0) {
     logger.warn({ rejections: report.rejections.slice(0, 5) }, 'some sample lines were rejected');

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ItemInput } from '../db/repositories/items';
 import type { NewInteraction } from '../db/repositories/interactions';
-import { eventTimeProblem, stringProblem } from '../util/storable';
+import { eventTimeProblem, storableTimeProblem, stringProblem } from '../util/storable';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -29,10 +29,10 @@ export const itemLine = z.object({
   attributes: z.record(z.string(), z.unknown()).nullish(),
 });
 
-/** A time the log can hold and the API would have taken: not before Postgres's range, not in the future. */
+/** A time the log can hold (whether it is in the future depends on the clock: see parseInteraction). */
 const occurredAt = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const d = new Date(v);
-  const problem = eventTimeProblem(d.getTime());
+  const problem = storableTimeProblem(d.getTime());
   if (problem) {
     ctx.addIssue({ code: 'custom', message: problem });
     return z.NEVER;
@@ -105,12 +105,15 @@ export function parseItem(raw: unknown): Parsed<ItemInput> {
   };
 }
 
-export function parseInteraction(raw: unknown): Parsed<Omit<NewInteraction, 'idempotencyKey' | 'counted'>> {
+/** One interaction line, as the API would have taken it at `nowMs` (the importer's clock). */
+export function parseInteraction(raw: unknown, nowMs: number): Parsed<Omit<NewInteraction, 'idempotencyKey' | 'counted'>> {
   const bad = badString(raw);
   if (bad) return { ok: false, reason: bad };
   const r = interactionLine.safeParse(raw);
   if (!r.success) return { ok: false, reason: reasonOf(r.error) };
   const v = r.data;
+  const future = eventTimeProblem(v.occurredAt.getTime(), nowMs);
+  if (future) return { ok: false, reason: `occurredAt: ${future}` };
   if (v.kind === 'SEARCH' && !v.query) return { ok: false, reason: 'a SEARCH needs a query' };
   if (v.kind !== 'SEARCH' && !v.itemId) return { ok: false, reason: `a ${v.kind} needs an itemId` };
   return { ok: true, value: { userId: v.userId, itemId: v.itemId ?? null, kind: v.kind, occurredAt: v.occurredAt, query: v.kind === 'SEARCH' ? v.query! : null } };

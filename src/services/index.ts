@@ -40,7 +40,7 @@ export async function buildServices({ db, url, schema, config, logger }: Service
   const channel = changeChannel(schema);
   const catalogue = await Catalogue.load({ db, logger, refreshMs: config.indexRefreshMs, jaccardTopN: p.jaccardTopN, itemCacheSize: config.itemCacheSize });
   catalogue.follow();
-  const personalisation = new PersonalisationService(db, catalogue, { popularityWindowMs: p.popularityWindowMs, hybridAlpha: p.hybridAlpha });
+  const personalisation = new PersonalisationService(db, catalogue, { popularityWindowMs: p.popularityWindowMs, hybridAlpha: p.hybridAlpha, clock: config.clock });
   const feed = new ChangeFeed(url, channel, logger);
   feed.on('items', () => catalogue.refreshInBackground());
   feed.on('users', () => personalisation.forgetCaches());
@@ -48,6 +48,7 @@ export async function buildServices({ db, url, schema, config, logger }: Service
     halfLifeMs: p.halfLifeMs,
     dedupeWindowMs: p.dedupeWindowMs,
     storeEventsWithoutConsent: config.storeEventsWithoutConsent,
+    clock: config.clock,
   });
   const privacy = new PrivacyService(db, channel);
   const generation = await DescriptionService.create({ dataSource: db, logger, pollIntervalMs: config.modelPollMs });

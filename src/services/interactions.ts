@@ -13,6 +13,7 @@ import { badUserInput } from '../graphql/errors';
 import { CollabOptions, DEFAULT_COLLAB } from '../personalisation/collab';
 import { eventUpdate, ProfileOptions } from '../personalisation/interests';
 import { itemTermCounts, queryTerms } from '../personalisation/tokenise';
+import type { Clock } from '../util/clock';
 import type { Catalogue } from './catalogue';
 
 export interface RecordInput {
@@ -37,6 +38,8 @@ export interface InteractionOptions extends ProfileOptions {
   storeEventsWithoutConsent: boolean;
   /** How a counted event pairs with the user's earlier items (HYBRID's co-occurrence). */
   collab?: Pick<CollabOptions, 'window' | 'backwardWeight'>;
+  /** Stamps events sent without occurredAt, and is the "now" no event may be ahead of. */
+  clock: Clock;
 }
 
 export class InteractionService {
@@ -47,7 +50,7 @@ export class InteractionService {
   ) {}
 
   async record(raw: RecordInput): Promise<RecordResult> {
-    const input = validate(raw);
+    const input = validate(raw, this.options.clock.now());
     return this.db.transaction(async (tx) => {
       // Serialises this user's events so profile updates never interleave.
       const user = await lockUser(tx, input.userId);
@@ -99,7 +102,7 @@ export class InteractionService {
 
 type ValidInput = Omit<RecordInput, 'occurredAt'> & { occurredAt: Date };
 
-function validate(input: RecordInput): ValidInput {
+function validate(input: RecordInput, nowMs: number): ValidInput {
   for (const [name, value] of Object.entries(input)) {
     const problem = typeof value === 'string' ? stringProblem(value) : undefined;
     if (problem) throw badUserInput(`${name} ${problem}`, name);
@@ -118,8 +121,8 @@ function validate(input: RecordInput): ValidInput {
   }
   const key = input.idempotencyKey;
   if (key !== null && (key === '' || key.length > LIMITS.keyLength)) throw badUserInput(`idempotencyKey must be 1 to ${LIMITS.keyLength} characters`, 'idempotencyKey');
-  const occurredAt = input.occurredAt ?? new Date();
-  const timeProblem = eventTimeProblem(occurredAt.getTime());
+  const occurredAt = input.occurredAt ?? new Date(nowMs);
+  const timeProblem = eventTimeProblem(occurredAt.getTime(), nowMs);
   if (timeProblem) throw badUserInput(`occurredAt is ${timeProblem}`, 'occurredAt');
   return { userId, itemId, kind: input.kind, query: input.kind === 'SEARCH' ? query : null, occurredAt, idempotencyKey: key };
 }

@@ -12,6 +12,7 @@ import { DEFAULT_COLLAB, itemCollab, Neighbour, userCollab } from '../personalis
 import type { Scored, SimilarityKind, WeightedTerm } from '../personalisation/engine';
 import { hybridRank, HybridScored } from '../personalisation/hybrid';
 import { DEFAULT_KIND_WEIGHTS } from '../personalisation/interests';
+import type { Clock } from '../util/clock';
 import type { Catalogue } from './catalogue';
 
 /** What the API ranks by: the engine's similarities, or HYBRID (content blended with co-occurrence). */
@@ -23,6 +24,7 @@ export interface PersonalisationOptions {
   hybridAlpha: number;
   /** How long the popularity list is reused before it is recomputed. */
   popularityTtlMs?: number;
+  clock: Clock;
 }
 
 /** Enough popular items to fill the largest page after excluding what a user already has. */
@@ -103,9 +105,10 @@ export class PersonalisationService {
 
   private async popularItems(first: number, exclude: ReadonlySet<string>): Promise<RecommendationModel[]> {
     const ttl = this.options.popularityTtlMs ?? 30_000;
-    if (!this.popular || Date.now() - this.popular.at > ttl) {
+    const now = this.options.clock.now();
+    if (!this.popular || now - this.popular.at > ttl) {
       const items = await findPopularItems(this.db, this.options.popularityWindowMs, POPULAR_POOL, DEFAULT_KIND_WEIGHTS);
-      this.popular = { at: Date.now(), items };
+      this.popular = { at: now, items };
     }
     const total = this.popular.items.reduce((sum, p) => sum + p.score, 0) || 1;
     return this.popular.items

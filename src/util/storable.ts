@@ -25,10 +25,17 @@ export const EARLIEST_TIMESTAMPTZ_MS = Date.UTC(-4713, 10, 24);
 /** How far ahead of this clock an event's time may be (clocks of shop servers drift). */
 export const FUTURE_SKEW_MS = 5 * 60_000;
 
-/** Why an event time cannot be logged: not a time, before Postgres's range, or in the future. */
-export function eventTimeProblem(ms: number, nowMs = Date.now()): string | undefined {
+/** Why a time cannot be stored: not a time, or before Postgres's range. */
+export function storableTimeProblem(ms: number): string | undefined {
   if (Number.isNaN(ms)) return 'not a valid time';
   if (ms < EARLIEST_TIMESTAMPTZ_MS) return 'before 4714-11-24 BC, the earliest time PostgreSQL stores';
+  return undefined;
+}
+
+/** Why an event time cannot be logged at `nowMs`: not storable, or in the future. */
+export function eventTimeProblem(ms: number, nowMs: number): string | undefined {
+  const problem = storableTimeProblem(ms);
+  if (problem) return problem;
   if (ms > nowMs + FUTURE_SKEW_MS) return `in the future (more than ${FUTURE_SKEW_MS / 60_000} minutes ahead of this clock)`;
   return undefined;
 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import request from 'supertest';
-import { loadConfig } from '../../src/config';
+import { testConfig } from '../support/config';
 import { seedSample } from '../../src/ingest/seed';
 import { createLogger } from '../../src/logger';
 import { createHttpServer } from '../../src/server';
@@ -46,7 +46,7 @@ interface Shown {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await seedSample(db.dataSource, loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url }), createLogger('silent'));
+    await seedSample(db.dataSource, testConfig({ DATABASE_URL: db.url }), createLogger('silent'));
     app = await createTestApp(db);
     base = (await app.listen()).replace(/\/graphql$/, '');
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
@@ -165,7 +165,7 @@ interface Shown {
     expect((await dev.get('/demo/app.js')).headers['content-type']).toMatch(/javascript/);
     expect((await dev.get('/demo/router.ts')).status).toBe(404);
     expect((await dev.get('/demo/../package.json')).status).toBe(404);
-    const production = loadConfig({ NODE_ENV: 'production', DATABASE_URL: db.url, GATEWAY_SECRET: 'demo-test-gateway-secret-0123456789abcdef', LOG_LEVEL: 'silent' });
+    const production = testConfig({ NODE_ENV: 'production', DATABASE_URL: db.url, GATEWAY_SECRET: 'demo-test-gateway-secret-0123456789abcdef' });
     const server = await createHttpServer(app.services, production, createLogger('silent'));
     try {
       expect((await request(server.app).get('/demo/')).status).toBe(404);

@@ -10,7 +10,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import gql from 'graphql-tag';
 import { IdentityForwardingDataSource, GatewayContext } from '../../examples/gateway/gateway';
 import { inventoryTypeDefs } from '../../examples/gateway/inventory';
-import { loadConfig } from '../../src/config';
+import { testConfig } from '../support/config';
 import { loadTypeDefs } from '../../src/graphql';
 import { seedSample } from '../../src/ingest/seed';
 import { createLogger } from '../../src/logger';
@@ -42,7 +42,7 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema });
+    const config = testConfig({ DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema });
     await seedSample(db.dataSource, config, createLogger('silent'));
     app = await createTestApp(db, { env: { GATEWAY_SECRET } });
     tailorUrl = await app.listen();

@@ -9,7 +9,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import gql from 'graphql-tag';
 import { spawnReplica, Replica } from '../../bench/replica-start';
-import { loadConfig } from '../../src/config';
+import { testConfig } from '../support/config';
 import { saveVersion } from '../../src/generation/store';
 import { seedSample } from '../../src/ingest/seed';
 import { createLogger } from '../../src/logger';
@@ -51,7 +51,7 @@ describe('two tailor processes on one Postgres behind a gateway', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await seedSample(db.dataSource, loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url }), createLogger('silent'));
+    await seedSample(db.dataSource, testConfig({ DATABASE_URL: db.url }), createLogger('silent'));
     const env = { GATEWAY_SECRET, MODEL_POLL_MS: '1000', INDEX_REFRESH_MS: '1000', RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000' };
     replicas = await Promise.all([0, 1].map(() => spawnReplica({ databaseUrl: db.url, schema: db.schema, env })));
     const sdl = await post(replicas[0], '{ _service { sdl } }');

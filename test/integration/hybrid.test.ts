@@ -3,7 +3,7 @@
  * exactly what the pure definition says (after import, after live events, after forgetUser),
  * and the API ranks exactly as hybridRank over those numbers, with reasons a person can read.
  */
-import { loadConfig } from '../../src/config';
+import { daysAgo, testConfig } from '../support/config';
 import { rebuildCoOccurrence } from '../../src/db/repositories/pairs';
 import { seedSample } from '../../src/ingest/seed';
 import { createLogger } from '../../src/logger';
@@ -59,7 +59,7 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await seedSample(db.dataSource, loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url }), createLogger('silent'));
+    await seedSample(db.dataSource, testConfig({ DATABASE_URL: db.url }), createLogger('silent'));
     itemIds = (await db.dataSource.query(`SELECT id FROM items`)).map((r: { id: string }) => r.id);
     app = await createTestApp(db);
     other = await createTestApp(db);
@@ -79,7 +79,7 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
   it('live events fold in exactly as a rebuild from the log would, and forgetUser takes them back out', async () => {
     const before = await tables();
     const [a, b, c] = (await db.dataSource.query(`SELECT item_id FROM item_pair_users ORDER BY users DESC, item_id LIMIT 3`)).map((r: { item_id: string }) => r.item_id);
-    let t = Date.parse('2026-11-20T00:00:00Z');
+    let t = Date.parse(daysAgo(10));
     for (const [item, kind] of [[a, 'VIEW'], [b, 'PURCHASE'], [a, 'PURCHASE'], [c, 'ADD_TO_CART']]) {
       const res = await other.run(RECORD, { input: { userId: 'hybrid-live', itemId: item, kind, occurredAt: new Date((t += 3_600_000)).toISOString() } });
       expect(res.errors).toBeUndefined();

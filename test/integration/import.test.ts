@@ -1,10 +1,13 @@
 import type { NewInteraction } from '../../src/db/repositories/interactions';
 import { importFiles, writeBatch, writeInteractions, writeItems } from '../../src/ingest/import';
 import { FUTURE_SKEW_MS } from '../../src/util/storable';
+import { clock, daysAgo } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { insertItems, item, jsonlFile } from '../support/factories';
 
 const profile = { halfLifeMs: 30 * 86_400_000, dedupeWindowMs: 600_000 };
+/** What every import here is given: the profile settings, and the tests' clock for the future rule. */
+const settings = { profile, clock };
 
 describe('bulk import', () => {
   let db: TestDatabase;
@@ -36,7 +39,7 @@ describe('bulk import', () => {
 
   it('imports good lines, rejects bad ones with reasons, and rebuilds profiles', async () => {
     // A batch of one line (and one user): writes overlap reading, and profile batches run side by side.
-    const report = await importFiles(db.dataSource, { items, interactions, batchSize: 1, profile });
+    const report = await importFiles(db.dataSource, { items, interactions, batchSize: 1, ...settings });
     expect(report.items).toEqual({ read: 8, inserted: 3, updated: 0, unchanged: 0, rejected: 5 });
     // u1 bought a, then viewed b: one pair each way (a -> b 1, b -> a 0.5), two items with one user each.
     expect(report.interactions).toEqual({ read: 8, inserted: 3, alreadyPresent: 0, rejected: 5, usersRebuilt: 2, coOccurrence: { pairs: 2, items: 2 } });
@@ -81,7 +84,7 @@ describe('bulk import', () => {
     // As if the last run had stopped after writing the log but before deriving from it.
     await db.dataSource.query(`DELETE FROM user_interests`);
     await db.dataSource.query(`DELETE FROM item_pairs`);
-    const report = await importFiles(db.dataSource, { items, interactions, profile });
+    const report = await importFiles(db.dataSource, { items, interactions, ...settings });
     expect(report.items).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
     expect(report.interactions).toMatchObject({ inserted: 0, alreadyPresent: 3, usersRebuilt: 2 });
     const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions`);
@@ -93,7 +96,7 @@ describe('bulk import', () => {
   it('updates changed items and leaves the rest alone', async () => {
     const before = await db.dataSource.query(`SELECT id, updated_at FROM items ORDER BY id`);
     const changed = jsonlFile([{ id: 'a', title: 'Astronomy Now', brand: 'Pole Star', categories: ['Science'], tags: ['astronomy'], price: 12.99, attributes: { format: 'Print' } }, { id: 'c', title: 'Bare minimum' }]);
-    const report = await importFiles(db.dataSource, { items: changed, profile });
+    const report = await importFiles(db.dataSource, { items: changed, ...settings });
     expect(report.items).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
     const after = await db.dataSource.query(`SELECT id, updated_at FROM items ORDER BY id`);
     expect(after[1]).toEqual(before[1]);
@@ -121,12 +124,12 @@ describe('bulk import of lines the database would refuse', () => {
       '{"id":"s3","title":"Fine","tags":["ok","\\ud83d"]}',
       { id: 's4', title: 'Too dear', price: 9_999_999_999.995 },
     ]);
-    const recent = new Date(Date.now() - 60_000).toISOString();
+    const recent = daysAgo(0);
     const interactions = jsonlFile([
       { userId: 'v1', itemId: 'g1', kind: 'VIEW', occurredAt: '2026-10-01T00:00:00Z' },
       '{"userId":"v\\udfff2","itemId":"g1","kind":"VIEW","occurredAt":"2026-10-01T00:00:00Z"}',
       { userId: 'v1', itemId: 'g2', kind: 'PURCHASE', occurredAt: -8_640_000_000_000_000 },
-      { userId: 'v1', itemId: 'g2', kind: 'PURCHASE', occurredAt: '2999-01-01T00:00:00Z' },
+      { userId: 'v1', itemId: 'g2', kind: 'PURCHASE', occurredAt: daysAgo(-1) },
       '{"userId":"v1","kind":"SEARCH","query":"lipstick \\ud800","occurredAt":"2026-10-01T00:00:00Z"}',
       { userId: 'v1', itemId: 'g2', kind: 'ADD_TO_CART', occurredAt: recent },
       // The first and the last instant before it that a timestamptz holds.
@@ -134,7 +137,7 @@ describe('bulk import of lines the database would refuse', () => {
       { userId: 'v3', itemId: 'g1', kind: 'VIEW', occurredAt: '-004713-11-23T23:59:59.999Z' },
     ]);
     // One batch for the whole file: the bad lines must not take the good ones down with them.
-    const report = await importFiles(db.dataSource, { items, interactions, profile });
+    const report = await importFiles(db.dataSource, { items, interactions, ...settings });
     expect(report.items).toEqual({ read: 6, inserted: 2, updated: 0, unchanged: 0, rejected: 4 });
     expect(report.interactions).toMatchObject({ read: 8, inserted: 3, alreadyPresent: 0, rejected: 5, usersRebuilt: 2 });
     expect(report.rejections.map((r) => `${r.line}: ${r.reason}`)).toEqual([
@@ -235,7 +238,7 @@ describe('bulk import of lines the database would refuse', () => {
       // A missing table fails every row alike: retrying row by row would only hide it.
       await db.dataSource.query(`ALTER TABLE interactions RENAME TO interactions_away`);
       try {
-        await expect(importFiles(db.dataSource, { interactions, profile })).rejects.toThrow(
+        await expect(importFiles(db.dataSource, { interactions, ...settings })).rejects.toThrow(
           /^import stopped: lines 1-2 of .*data\.jsonl could not be written, and no later ones were: relation "interactions" does not exist \(SQLSTATE 42P01\)$/,
         );
         const rows = [{ line: 1, row: { userId: 'y1', itemId: 'm1', kind: 'VIEW', query: null, occurredAt: new Date(), idempotencyKey: 'y', counted: true } as NewInteraction }];

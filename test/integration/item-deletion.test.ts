@@ -7,6 +7,7 @@
 import { DEFAULT_COLLAB } from '../../src/personalisation/collab';
 import { rebuildCoOccurrence } from '../../src/db/repositories/pairs';
 import { createTestApp, TestApp } from '../support/app';
+import { daysAgo } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { insertItems, item } from '../support/factories';
 
@@ -21,6 +22,9 @@ describe('deleting an item that has a history', () => {
   const pairUsers = async () => (await db.dataSource.query(`SELECT item_id || '=' || users AS u FROM item_pair_users ORDER BY 1`)).map((r: { u: string }) => r.u);
   const record = (userId: string, itemId: string, kind: string, occurredAt: string) => app.run(RECORD, { input: { userId, itemId, kind, occurredAt } });
 
+  /** Hours into a day three days ago: u1's and u2's histories are hours apart. */
+  const hour = (h: number) => daysAgo(3, h * 3_600_000);
+
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertItems(
@@ -29,11 +33,11 @@ describe('deleting an item that has a history', () => {
     );
     app = await createTestApp(db);
     for (const [user, id, kind, at] of [
-      ['u1', 'a', 'PURCHASE', '2026-11-01T10:00:00Z'],
-      ['u1', 'b', 'VIEW', '2026-11-01T11:00:00Z'],
-      ['u1', 'c', 'VIEW', '2026-11-01T12:00:00Z'],
-      ['u2', 'b', 'ADD_TO_CART', '2026-11-01T10:00:00Z'],
-      ['u2', 'a', 'VIEW', '2026-11-01T11:00:00Z'],
+      ['u1', 'a', 'PURCHASE', hour(0)],
+      ['u1', 'b', 'VIEW', hour(1)],
+      ['u1', 'c', 'VIEW', hour(2)],
+      ['u2', 'b', 'ADD_TO_CART', hour(0)],
+      ['u2', 'a', 'VIEW', hour(1)],
     ]) {
       expect((await record(user, id, kind, at)).errors).toBeUndefined();
     }
@@ -61,7 +65,7 @@ describe('deleting an item that has a history', () => {
   });
 
   it('refuses a new event for the deleted item, and records nothing', async () => {
-    const res = await record('u3', 'b', 'VIEW', '2026-11-02T10:00:00Z');
+    const res = await record('u3', 'b', 'VIEW', daysAgo(2));
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = 'u3'`);
     expect(n).toBe(0);
@@ -69,7 +73,7 @@ describe('deleting an item that has a history', () => {
 
   it('folds a live event into co-occurrence exactly as a rebuild from the log does', async () => {
     // u1's history is a, (b), c: d comes after all three, b's slot still counts but has no pair.
-    expect((await record('u1', 'd', 'VIEW', '2026-11-01T13:00:00Z')).errors).toBeUndefined();
+    expect((await record('u1', 'd', 'VIEW', hour(3))).errors).toBeUndefined();
     const live = { pairs: await pairs(), users: await pairUsers() };
     expect(live.pairs).toEqual(expect.arrayContaining(['a>d=1', 'c>d=1', 'd>a=0.5', 'd>c=0.5']));
     expect(live.pairs.filter((p: string) => p.includes('b'))).toEqual([]);

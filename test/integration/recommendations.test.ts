@@ -2,6 +2,7 @@ import { announce } from '../../src/services/change-feed';
 import { upsertItems } from '../../src/db/repositories/items';
 import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
+import { daysAgo } from '../support/config';
 import { insertItems, item } from '../support/factories';
 
 const RECORD = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`;
@@ -37,7 +38,7 @@ describe('interests and recommendations', () => {
       item('cooking-2', { brand: 'Meredith', categories: ['Food'], tags: ['recipes', 'baking'] }),
     ]);
     // Popularity for cold start: fashion-2 is the most bought recently.
-    const t = '2026-11-20T10:00:00Z';
+    const t = daysAgo(14);
     for (const [u, i, k] of [['p1', 'fashion-2', 'PURCHASE'], ['p2', 'fashion-2', 'PURCHASE'], ['p5', 'fashion-2', 'PURCHASE'], ['p3', 'cooking-1', 'PURCHASE'], ['p4', 'space-3', 'VIEW']]) {
       await db.dataSource.query(`INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING`, [u]);
       await db.dataSource.query(`INSERT INTO interactions (user_id, item_id, kind, occurred_at) VALUES ($1, $2, $3, $4)`, [u, i, k, t]);
@@ -52,8 +53,8 @@ describe('interests and recommendations', () => {
   });
 
   it('a purchase makes the item\'s terms the user\'s top interests', async () => {
-    await app.run(RECORD, { input: { userId: 'ann', itemId: 'space-1', kind: 'PURCHASE', occurredAt: '2026-11-01T00:00:00Z' } });
-    await app.run(RECORD, { input: { userId: 'ann', itemId: 'fashion-1', kind: 'VIEW', occurredAt: '2026-11-02T00:00:00Z' } });
+    await app.run(RECORD, { input: { userId: 'ann', itemId: 'space-1', kind: 'PURCHASE', occurredAt: daysAgo(20) } });
+    await app.run(RECORD, { input: { userId: 'ann', itemId: 'fashion-1', kind: 'VIEW', occurredAt: daysAgo(19) } });
     const res = await app.run(`{ user(id: "ann") { interests(first: 4) { term weight } } }`);
     const terms = res.data!.user.interests.map((i: { term: string }) => i.term);
     // Rarer terms weigh more (IDF): telescope and pole star are on two items, astronomy and space on three.
@@ -85,7 +86,7 @@ describe('interests and recommendations', () => {
   });
 
   it('JACCARD ranks items by shared terms over all terms', async () => {
-    await app.run(RECORD, { input: { userId: 'jo', itemId: 'cooking-1', kind: 'PURCHASE', occurredAt: '2026-11-01T00:00:00Z' } });
+    await app.run(RECORD, { input: { userId: 'jo', itemId: 'cooking-1', kind: 'PURCHASE', occurredAt: daysAgo(20) } });
     const res = await app.run(RECS, { u: 'jo', s: 'JACCARD', f: 3 });
     const recs = res.data!.user.recommendations;
     // jo's terms: cooking, recipe, food, hearst. cooking-2 {recipe, baking, food, meredith}: 2 / 6.
@@ -109,13 +110,14 @@ describe('interests and recommendations', () => {
     const cold = await app.run(RECS, { u: 'newcomer', f: 3 });
     const recs = cold.data!.user.recommendations;
     expect(recs.map((r: any) => r.strategy)).toEqual(['POPULAR', 'POPULAR', 'POPULAR']);
-    // fashion-2: three purchases (15); cooking-1: p3's and jo's purchases (10); space-1: ann's purchase (5).
+    // In the 30 days up to the newest event (this SEARCH, stamped now): fashion-2: three purchases (15);
+    // cooking-1: p3's and jo's purchases (10); space-1: ann's purchase (5).
     expect(recs.map((r: any) => r.item.id)).toEqual(['fashion-2', 'cooking-1', 'space-1']);
   });
 
   it('diversity 0 is pure relevance; diversity 1 spreads the list across kinds of items', async () => {
-    await app.run(RECORD, { input: { userId: 'div', itemId: 'space-2', kind: 'PURCHASE', occurredAt: '2026-11-01T00:00:00Z' } });
-    await app.run(RECORD, { input: { userId: 'div', itemId: 'fashion-2', kind: 'VIEW', occurredAt: '2026-11-01T00:00:00Z' } });
+    await app.run(RECORD, { input: { userId: 'div', itemId: 'space-2', kind: 'PURCHASE', occurredAt: daysAgo(20) } });
+    await app.run(RECORD, { input: { userId: 'div', itemId: 'fashion-2', kind: 'VIEW', occurredAt: daysAgo(20) } });
     const plain = (await app.run(RECS, { u: 'div', f: 4 })).data!.user.recommendations;
     const zero = (await app.run(RECS, { u: 'div', f: 4, d: 0 })).data!.user.recommendations;
     expect(zero).toEqual(plain);

@@ -1,4 +1,5 @@
 import { createTestApp, TestApp } from '../support/app';
+import { clock, daysAgo } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { insertItems, item } from '../support/factories';
 
@@ -139,19 +140,28 @@ describe('the subgraph on a real Postgres', () => {
   it('records an interaction once per idempotency key and answers a retry as the first time', async () => {
     const mutation = `mutation ($input: RecordInteractionInput!) {
       recordInteraction(input: $input) { replayed interaction { id kind counted occurredAt user { id } item { id } } } }`;
-    const input = { userId: 'dora', itemId: 'm003', kind: 'PURCHASE', idempotencyKey: 'order-77', occurredAt: '2026-11-01T10:00:00Z' };
+    const input = { userId: 'dora', itemId: 'm003', kind: 'PURCHASE', idempotencyKey: 'order-77', occurredAt: daysAgo(3) };
     const first = await app.run(mutation, { input });
     expect(first.errors).toBeUndefined();
     expect(first.data!.recordInteraction.replayed).toBe(false);
-    const again = await app.run(mutation, { input: { ...input, occurredAt: '2026-11-02T10:00:00Z' } });
+    const again = await app.run(mutation, { input: { ...input, occurredAt: daysAgo(2) } });
     expect(again.data!.recordInteraction.replayed).toBe(true);
     expect(again.data!.recordInteraction.interaction).toEqual(first.data!.recordInteraction.interaction);
-    expect(first.data!.recordInteraction.interaction).toMatchObject({ kind: 'PURCHASE', counted: true, occurredAt: '2026-11-01T10:00:00.000Z', user: { id: 'dora' }, item: { id: 'm003' } });
+    expect(first.data!.recordInteraction.interaction).toMatchObject({ kind: 'PURCHASE', counted: true, occurredAt: input.occurredAt, user: { id: 'dora' }, item: { id: 'm003' } });
     const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = 'dora'`);
     expect(n).toBe(1);
     // The unknown user was created, and the purchase is in their profile exactly once (PURCHASE weighs 5).
     const weights = await db.dataSource.query(`SELECT term, weight FROM user_interests WHERE user_id = 'dora' AND term = 'astronomy'`);
     expect(weights).toEqual([{ term: 'astronomy', weight: 5 }]);
+  });
+
+  it("stamps an event sent without a time with the service's clock, the one the tests run on", async () => {
+    const before = clock.now();
+    const res = await app.run(`mutation { recordInteraction(input: { userId: "stamp", itemId: "m004", kind: VIEW }) { interaction { occurredAt } } }`);
+    const stamped = Date.parse(res.data!.recordInteraction.interaction.occurredAt);
+    // With CLOCK_OFFSET_DAYS set (CI's run a year ahead), a service reading the wall clock would be off by days.
+    expect(stamped).toBeGreaterThanOrEqual(before);
+    expect(stamped).toBeLessThanOrEqual(clock.now());
   });
 
   it('rejects bad interactions with BAD_USER_INPUT and stores nothing', async () => {
@@ -162,7 +172,7 @@ describe('the subgraph on a real Postgres', () => {
       [{ userId: 'erin', kind: 'SEARCH' }, 'query'],
       [{ userId: 'erin', kind: 'SEARCH', query: 'x'.repeat(501) }, 'query'],
       [{ userId: '  ', itemId: 'm001', kind: 'VIEW' }, 'userId'],
-      [{ userId: 'erin', itemId: 'm001', kind: 'VIEW', occurredAt: '2999-01-01T00:00:00Z' }, 'occurredAt'],
+      [{ userId: 'erin', itemId: 'm001', kind: 'VIEW', occurredAt: daysAgo(-1) }, 'occurredAt'],
       // Values Postgres cannot store: refused by the same rules as the importer's.
       [{ userId: 'erin', kind: 'SEARCH', query: 'telescopes \ud800' }, 'query'],
       [{ userId: 'erin\udc00', itemId: 'm001', kind: 'VIEW' }, 'userId'],
@@ -180,9 +190,9 @@ describe('the subgraph on a real Postgres', () => {
   it('counts an identical event inside the de-duplication window once', async () => {
     const mutation = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { interaction { counted } } }`;
     const view = { userId: 'frank', itemId: 'm010', kind: 'VIEW' };
-    const a = await app.run(mutation, { input: { ...view, occurredAt: '2026-11-01T10:00:00Z' } });
-    const b = await app.run(mutation, { input: { ...view, occurredAt: '2026-11-01T10:02:00Z' } });
-    const c = await app.run(mutation, { input: { ...view, occurredAt: '2026-11-01T11:00:00Z' } });
+    const a = await app.run(mutation, { input: { ...view, occurredAt: daysAgo(3) } });
+    const b = await app.run(mutation, { input: { ...view, occurredAt: daysAgo(3, 2 * 60_000) } });
+    const c = await app.run(mutation, { input: { ...view, occurredAt: daysAgo(3, 60 * 60_000) } });
     expect([a, b, c].map((r) => r.data!.recordInteraction.interaction.counted)).toEqual([true, false, true]);
   });
 

@@ -3,7 +3,8 @@
  * in-process (executeOperation) or over HTTP, as a frontend or gateway would.
  */
 import type { AddressInfo } from 'node:net';
-import { loadConfig, Config } from '../../src/config';
+import type { Config } from '../../src/config';
+import { testConfig } from './config';
 import { createContext, makeViewer } from '../../src/context';
 import { createLogger } from '../../src/logger';
 import { createHttpServer, HttpServer } from '../../src/server';
@@ -30,7 +31,7 @@ export interface TestAppOptions {
 
 export async function createTestApp(db: TestDatabase, options: TestAppOptions = {}): Promise<TestApp> {
   const url = options.url ?? db.url;
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DATABASE_SCHEMA: db.schema, INDEX_REFRESH_MS: '200', MODEL_POLL_MS: '200', LOG_LEVEL: 'silent', ...options.env });
+  const config = testConfig({ DATABASE_URL: url, DATABASE_SCHEMA: db.schema, INDEX_REFRESH_MS: '200', MODEL_POLL_MS: '200', ...options.env });
   const logger = createLogger(config.logLevel);
   const dataSource = options.url ? await openDatabase({ url, schema: db.schema, poolSize: 5, statementTimeoutMs: 5_000 }) : db.dataSource;
   const services = await buildServices({ db: dataSource, url, schema: db.schema, config, logger });

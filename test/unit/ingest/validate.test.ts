@@ -1,6 +1,9 @@
-import { parseInteraction, parseItem } from '../../../src/ingest/validate';
+import { parseInteraction as parseAt, parseItem } from '../../../src/ingest/validate';
 import { EARLIEST_TIMESTAMPTZ_MS, FUTURE_SKEW_MS } from '../../../src/util/storable';
 
+/** A pinned "now": the rules are pure functions of it, whatever day the test runs. */
+const NOW = Date.parse('2026-12-04T12:00:00Z');
+const parseInteraction = (raw: unknown) => parseAt(raw, NOW);
 const reasonOf = (parsed: { ok: boolean; reason?: string }) => (parsed.ok ? 'ok' : parsed.reason);
 const LONE = 'is not well-formed Unicode (an unpaired UTF-16 surrogate)';
 
@@ -56,8 +59,8 @@ describe('import line validation', () => {
   });
 
   it("applies the API's future rule with its tolerance", () => {
-    const soon = Date.now() + FUTURE_SKEW_MS - 30_000;
-    const later = Date.now() + FUTURE_SKEW_MS + 30_000;
+    const soon = NOW + FUTURE_SKEW_MS - 30_000;
+    const later = NOW + FUTURE_SKEW_MS + 30_000;
     expect(reasonOf(parseInteraction({ ...goodEvent, occurredAt: new Date(soon).toISOString() }))).toBe('ok');
     expect(reasonOf(parseInteraction({ ...goodEvent, occurredAt: new Date(later).toISOString() }))).toMatch(/^occurredAt: in the future \(more than 5 minutes ahead/);
     expect(reasonOf(parseInteraction({ ...goodEvent, occurredAt: '2999-01-01T00:00:00Z' }))).toMatch(/^occurredAt: in the future/);
