@@ -10,7 +10,7 @@ import { composedSentences, ComposedSentence } from './compose';
 import { contentHash, ItemFacts, Label, Segment } from './facts';
 import { contentSet, overlap, P, POLICY_INPUTS, ReadSentence } from './features';
 import { lowersAfterLead, takesFrontedLead } from './grammar';
-import { LeadForm, leadLabels, leadSegments, leadWords, plainTitle } from './lead';
+import { addresses, formTakes, LeadForm, leadLabels, leadSegments, leadWords, plainTitle } from './lead';
 import { segment, Sentence } from './segment';
 import { words } from '../personalisation/tokenise';
 
@@ -24,6 +24,8 @@ export interface Prepared {
   /** Per sentence and form, the folded words of its own text (focus terms are matched on them). */
   folds: string[][][];
   content: Set<string>[];
+  /** Per sentence: it opens with its subject (or is an imperative) and has a verb, i.e. is no fragment. */
+  complete: boolean[];
   composed: ComposedSentence[];
 }
 
@@ -37,6 +39,7 @@ export function prepare(item: ItemFacts): Prepared {
     forms,
     folds: forms.map((fs) => fs.map((v) => words(v.pieces.filter((p) => p.own).map((p) => p.text).join(' ')))),
     content: sentences.map((s) => contentSet(s.text)),
+    complete: sentences.map((s) => s.usable && takesFrontedLead(s.text)),
     composed: composedSentences(item),
   };
 }
@@ -68,10 +71,15 @@ export interface Step {
 
 export interface Arrangement {
   segments: Segment[];
-  /** The text's sentences as the discriminator reads them. */
+  /**
+   * The text's sentences as the discriminator reads them: without the lead, which the shop's own
+   * copy never has (judged by the personal part of the reward and by construction instead).
+   */
   read: ReadSentence[];
   words: number;
   lead: boolean;
+  /** The lead as written ("For fans of X, " or "T is for anyone interested in X. "), null without one. */
+  leadText: string | null;
   /** The first sentence after any lead names a focus term. */
   focusFirst: boolean;
   composed: boolean;
@@ -106,14 +114,25 @@ function focusScore(folds: readonly string[], focus: readonly string[]): number 
   return all === 0 ? 0 : got / all;
 }
 
+/** Words that open a sentence in lower case whenever something comes before them. */
+const CLOSED_CLASS = new Set('the a an this these that those each every our your its their we you many most all some one'.split(' '));
+
 /** The sentence's first word in lower case after a fronted lead, unless it is a name (of the item or another). */
 function lowerFirst(p: Prepared, text: string, sentence: string): string {
-  const first = words(/^[\p{L}][\p{L}'’]*/u.exec(text)?.[0] ?? '')[0];
+  const word = /^[\p{L}][\p{L}'’]*/u.exec(text)?.[0] ?? '';
+  if (CLOSED_CLASS.has(word.toLowerCase())) return text.charAt(0).toLowerCase() + text.slice(1);
+  const first = words(word)[0];
   if (first === undefined) return text;
   const names = new Set([...words(p.item.title), ...words(p.item.brand ?? '')]);
   const capitalisedLater = p.sentences.some((s) => s.text.split(/\s+/).slice(1).some((w) => /^\p{Lu}/u.test(w) && words(w)[0] === first));
   if (names.has(first) || capitalisedLater || !lowersAfterLead(sentence)) return text;
   return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** A sentence of the item opened by a fronted lead, as the writer renders it. */
+export function withFrontedLead(p: Prepared, sentence: number, lead: string): string {
+  const text = p.sentences[sentence].text;
+  return `${lead}${lowerFirst(p, text, text)}`;
 }
 
 function formSegments(p: Prepared, u: { s: number; form: Variant }, fronted: boolean): Segment[] {
@@ -139,15 +158,17 @@ interface LeadChoice {
 }
 
 /** The lead step: none, or a form of the inventory with one or two labels that fits the budget. */
-function leadOptions(p: Prepared, labels: Label[], inventory: readonly LeadForm[], firstText: string | null, room: number): LeadChoice[] {
+function leadOptions(p: Prepared, labels: Label[], inventory: readonly LeadForm[], firstText: string | null, firstComplete: boolean, room: number): LeadChoice[] {
   const out: LeadChoice[] = [];
-  const fronted = firstText === null || takesFrontedLead(firstText);
+  const fronted = firstText === null || firstComplete;
   for (const form of inventory) {
     if (form.kind === 'fronted' && !fronted) continue;
-    if (form.kind === 'standalone' && (firstText === null || !plainTitle(p.item.title))) continue;
+    // A form mined from the shop's copy ("For readers interested in") fits an item that addresses the same audience.
+    if (form.audience !== undefined && !addresses(p.sentences, form.audience)) continue;
+    if (form.kind === 'standalone' && (firstText === null || (form.subject !== 'this' && !plainTitle(p.item.title)))) continue;
     for (let k = 1; k <= labels.length; k++) {
       const chosen = labels.slice(0, k);
-      if (leadWords(form, chosen, p.item.title) <= room) out.push({ form, labels: chosen });
+      if (formTakes(form, chosen) && leadWords(form, chosen, p.item.title) <= room) out.push({ form, labels: chosen });
     }
   }
   return out;
@@ -158,7 +179,7 @@ function chooseLead(
   p: Prepared,
   reader: Reader,
   inventory: readonly LeadForm[],
-  first: { text: string | null; words: number; focus: number },
+  first: { text: string | null; complete: boolean; words: number; focus: number },
   policy: PolicyScorer,
   pick: Picker,
   steps: Step[],
@@ -166,7 +187,7 @@ function chooseLead(
   if (reader.focus.length === 0) return null;
   const labels = leadLabels(p.item, reader.focus, p.sentences);
   if (labels.length === 0) return null;
-  const options = leadOptions(p, labels, inventory, first.text, reader.maxWords - first.words);
+  const options = leadOptions(p, labels, inventory, first.text, first.complete, reader.maxWords - first.words);
   if (options.length === 0) return null;
   const x = new Float64Array((options.length + 1) * POLICY_INPUTS);
   row(x, 0, [[P.stepLead, 1], [P.leadNone, 1], [P.firstHasFocus, first.focus > 0 ? 1 : 0], [P.fillAfter, first.words / reader.maxWords]]);
@@ -176,6 +197,7 @@ function chooseLead(
       [P.stepLead, 1],
       [o.form.kind === 'fronted' ? P.leadFronted : P.leadStandalone, 1],
       [P.leadMined, o.form.origin === 'mined' ? 1 : 0],
+      [P.leadThis, o.form.subject === 'this' ? 1 : 0],
       [P.leadUses, Math.log1p(o.form.uses) / 5],
       [P.leadLabels, o.labels.length / 2],
       [P.firstHasFocus, first.focus > 0 ? 1 : 0],
@@ -214,6 +236,7 @@ function unitRow(p: Prepared, x: Float64Array, r: number, u: Unit, reader: Reade
     [P.exclamation, text.endsWith('!') ? 1 : 0],
     [P.short, u.words < 6 ? 1 : 0],
     [P.overlap, last === null ? 0 : overlap(p.content[last.s], p.content[u.s])],
+    [P.complete, p.complete[u.s] ? 1 : 0],
   ]);
 }
 
@@ -239,7 +262,7 @@ export function arrange(p: Prepared, reader: Reader, options: ArrangeOptions): A
   const firstIndex = pick(options.policy(x, openers.length), 'first');
   steps.push({ x, rows: openers.length, chosen: firstIndex });
   const first = openers[firstIndex];
-  const lead = chooseLead(p, reader, options.inventory, { text: p.sentences[first.s].text, words: first.words, focus: first.focus }, options.policy, pick, steps);
+  const lead = chooseLead(p, reader, options.inventory, { text: p.sentences[first.s].text, complete: p.complete[first.s], words: first.words, focus: first.focus }, options.policy, pick, steps);
   const leadCount = lead ? leadWords(lead.form, lead.labels, p.item.title) : 0;
   const placed: Unit[] = [first];
   let used = first.words + leadCount;
@@ -267,7 +290,6 @@ export function arrange(p: Prepared, reader: Reader, options: ArrangeOptions): A
   if (lead && lead.form.kind === 'standalone') {
     const ls = leadSegments(lead.form, lead.labels, p.item.title);
     segments.push(...ls);
-    read.push({ text: textOf(ls).trim(), anaphoric: false, content: contentSet(textOf(ls)) });
   }
   placed.forEach((u, i) => {
     const fronted = i === 0 && lead !== null && lead.form.kind === 'fronted';
@@ -275,9 +297,10 @@ export function arrange(p: Prepared, reader: Reader, options: ArrangeOptions): A
     const ls = fronted ? leadSegments(lead.form, lead.labels, p.item.title) : [];
     if (i > 0) segments.push({ text: ' ', claim: null });
     segments.push(...ls, ...own);
-    read.push({ text: textOf([...ls, ...own]), anaphoric: i > 0 && p.sentences[u.s].anaphoric, content: p.content[u.s] });
+    read.push({ text: textOf(own), anaphoric: i > 0 && p.sentences[u.s].anaphoric, complete: p.complete[u.s], content: p.content[u.s] });
   });
-  return { segments, read, words: used, lead: lead !== null, focusFirst: first.focus > 0, composed: false, steps };
+  const leadText = lead ? textOf(leadSegments(lead.form, lead.labels, p.item.title)) : null;
+  return { segments, read, words: used, lead: lead !== null, leadText, focusFirst: first.focus > 0, composed: false, steps };
 }
 
 /** Copy from the item's fields: its composed sentences in order, as many as fit, after any lead. */
@@ -288,7 +311,7 @@ function composeArrangement(p: Prepared, reader: Reader, options: ArrangeOptions
   const folds = sentences.map((s) => words(textOf(s.segments)));
   const firstFocus = sentences.length > 0 ? focusScore(folds[0], reader.focus) : 0;
   const fronted = options.inventory.filter((f) => f.kind === 'fronted');
-  const lead = sentences.length > 0 ? chooseLead(p, reader, fronted, { text: null, words: firstWords, focus: firstFocus }, options.policy, pick, steps) : null;
+  const lead = sentences.length > 0 ? chooseLead(p, reader, fronted, { text: null, complete: true, words: firstWords, focus: firstFocus }, options.policy, pick, steps) : null;
   let used = lead ? leadWords(lead.form, lead.labels, p.item.title) : 0;
   const segments: Segment[] = [];
   const read: ReadSentence[] = [];
@@ -297,10 +320,11 @@ function composeArrangement(p: Prepared, reader: Reader, options: ArrangeOptions
     const ls = i === 0 && lead ? leadSegments(lead.form, lead.labels, p.item.title) : [];
     if (i > 0) segments.push({ text: ' ', claim: null });
     segments.push(...ls, ...s.segments);
-    read.push({ text: textOf([...ls, ...s.segments]), anaphoric: i > 0, content: contentSet(textOf(s.segments)) });
+    read.push({ text: textOf(s.segments), anaphoric: i > 0, complete: true, content: contentSet(textOf(s.segments)) });
     used += s.words;
   });
-  return { segments, read, words: used, lead: lead !== null, focusFirst: firstFocus > 0, composed: true, steps };
+  const leadText = lead ? textOf(leadSegments(lead.form, lead.labels, p.item.title)) : null;
+  return { segments, read, words: used, lead: lead !== null, leadText, focusFirst: firstFocus > 0, composed: true, steps };
 }
 
 export { contentHash };

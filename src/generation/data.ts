@@ -1,14 +1,13 @@
-/** Items to learn from: the converted JSON Lines catalogue, or the raw Amazon file read with a minimal cleaner. */
+/** Items to learn from and evaluate on, from a file: the converted JSON Lines catalogue, or the raw Amazon file; the splits. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { projectRoot } from '../util/paths';
-import type { SlotItem } from './slots';
-import { cleanText } from './text';
+import { cleanText } from '../ingest/converters/text';
+import type { ItemFacts } from './facts';
 
-export interface CatalogueItem extends SlotItem {
-  price: number | null;
-}
+/** An item to learn from or evaluate on: the fields copy is written from. */
+export type CatalogueItem = ItemFacts;
 
 /** The default training file: the full converted catalogue when present, else the shipped sample. */
 export function defaultItemsFile(): string {
@@ -34,6 +33,7 @@ function fromConverted(raw: Record<string, unknown>): CatalogueItem {
     categories: (raw.categories as string[] | undefined) ?? [],
     tags: (raw.tags as string[] | undefined) ?? [],
     price: typeof raw.price === 'number' ? raw.price : null,
+    attributes: (raw.attributes as Record<string, unknown> | undefined) ?? {},
   };
 }
 

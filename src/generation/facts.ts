@@ -52,6 +52,11 @@ export interface Label {
   text: string;
   source: 'TAG' | 'CATEGORY' | 'BRAND';
   ref: string;
+  /**
+   * For a lead: false for a singular count noun ("bird", "cleanser"), which cannot follow
+   * "interested in" without an article but can modify a noun ("For bird fans").
+   */
+  bare?: boolean;
 }
 
 /** The item's own label for a normalised term (tags first, then categories, then the brand). */

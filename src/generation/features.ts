@@ -44,9 +44,11 @@ export const P = {
   leadCategory: 32,
   leadBrand: 33,
   fillSoFar: 34,
+  complete: 35,
+  leadThis: 36,
 } as const;
 
-export const POLICY_INPUTS = 35;
+export const POLICY_INPUTS = 37;
 
 /**
  * The untrained policy: lead with the sentence that names the reader's focus terms (the earlier
@@ -76,6 +78,8 @@ export const DEFAULT_POLICY: number[] = (() => {
   w[P.leadFronted] = 1.5;
   w[P.leadStandalone] = 0.8;
   w[P.leadMined] = 0.2;
+  w[P.complete] = 1;
+  w[P.leadThis] = -0.4;
   w[P.leadUses] = 0.3;
   w[P.leadLabels] = 0.3;
   w[P.leadBrand] = -0.5;
@@ -114,8 +118,10 @@ const D = {
   standaloneLead: 15,
   andMoreEnd: 16,
   repeatedFirstWords: 17,
+  firstComplete: 18,
+  completeShare: 19,
 } as const;
-const D_FIXED = 18;
+const D_FIXED = 20;
 const OPENING_BUCKETS = 16;
 const ENDING_BUCKETS = 8;
 export const DISCRIMINATOR_INPUTS = D_FIXED + OPENING_BUCKETS + ENDING_BUCKETS;
@@ -124,6 +130,8 @@ export const DISCRIMINATOR_INPUTS = D_FIXED + OPENING_BUCKETS + ENDING_BUCKETS;
 export interface ReadSentence {
   text: string;
   anaphoric: boolean;
+  /** Opens with its subject (or is an imperative) and has a verb: no fragment. */
+  complete: boolean;
   content: ReadonlySet<string>;
 }
 
@@ -160,6 +168,8 @@ export function textFeatures(sentences: readonly ReadSentence[], maxWords: numbe
   out[D.firstAnaphoric] = sentences[0].anaphoric ? 1 : 0;
   out[D.titleFirst] = mentionsTitle(sentences[0].text) ? 1 : 0;
   out[D.firstComma] = sentences[0].text.includes(',') ? 1 : 0;
+  out[D.firstComplete] = sentences[0].complete ? 1 : 0;
+  out[D.completeShare] = sentences.filter((s) => s.complete).length / n;
   out[D.standaloneLead] = sentences.some((s) => / is for (?:fans|anyone|readers|lovers|people|those) /i.test(s.text)) ? 1 : 0;
   let overlapSum = 0;
   let overlapMin = 1;

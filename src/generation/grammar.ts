@@ -33,7 +33,8 @@ function tagsOf(text: string): { text: string; tags: Set<string> }[] {
 /** Words for who a product is for, not what it is about: "for fans of women" says something else. */
 const AUDIENCE = new Set(
   ('women woman men man kids kid children child teens teen girls girl boys boy parents parent families ' +
-    'family people person readers reader adults adult seniors senior babies baby mom moms dad dads')
+    'family people person readers reader adults adult seniors senior babies baby mom moms dad dads ' +
+    'enthusiasts enthusiast fans fan lovers lover collectors collector subscribers subscriber christians racers')
     .split(' '),
 );
 
@@ -44,23 +45,33 @@ const LIGHT_GERUNDS = new Set('having being doing getting making going taking us
  * Whether a label reads as what someone can be a fan of: tagged in the lead's own frame, it ends
  * in a noun (a gerund counts: "angling"), and is no pronoun, adjective, verb or audience word.
  */
-export const isTopicLabel = remembered((label: string): boolean => {
+export const isTopicLabel: (label: string) => boolean = remembered((label: string): boolean => {
   const words = label.split(/\s+/);
   if (words.length === 0 || words.length > 5) return false;
   if (AUDIENCE.has(words[words.length - 1].toLowerCase())) return false;
+  // Each side of a coordination must be a noun phrase itself ("Professional and Trade" is not).
+  const parts = label.split(/\s+(?:and|or|&)\s+/);
+  if (parts.length > 1) return parts.every((part) => isTopicLabel(part));
   const terms = tagsOf(`For fans of ${label}.`).slice(3);
   if (terms.length === 0) return false;
   const last = terms[terms.length - 1].tags;
   if (!(last.has('Noun') || last.has('Gerund'))) return false;
   if (!last.has('Noun') && LIGHT_GERUNDS.has(words[words.length - 1].toLowerCase())) return false;
+  // A one-word tag the tagger reads as an adjective or a verb with its "-s" on its own ("upcoming",
+  // "encompasses"): the frame made it look like a noun.
+  if (words.length === 1) {
+    const alone = tagsOf(words[0].toLowerCase())[0]?.tags;
+    if (alone && !alone.has('Noun') && (alone.has('Adjective') || (alone.has('Verb') && /s$/i.test(words[0]) && !alone.has('Gerund')))) return false;
+  }
   if (last.has('Pronoun') || last.has('Actor') || last.has('QuestionWord')) return false;
   return !terms.some((t) => t.tags.has('Preposition') || t.tags.has('Determiner') || t.tags.has('Adverb'));
 });
 
-/** Whether a word, written in lower case, is still a name (a place, a person, an organisation). */
-export const isName = remembered((word: string): boolean => {
-  const [t] = tagsOf(`about ${word.toLowerCase()} today`).slice(1, 2);
-  return t !== undefined && (t.tags.has('Place') || t.tags.has('Person') || t.tags.has('Organization'));
+/** Which words of a phrase, written in lower case, are still names (a place, a person, an organisation). */
+export const namesIn = remembered((phrase: string): boolean[] => {
+  const terms = tagsOf(`about ${phrase.toLowerCase()} today`).slice(1, -1);
+  const named = terms.map((t) => t.tags.has('Place') || t.tags.has('Person') || t.tags.has('Organization'));
+  return phrase.split(/\s+/).map((_, i) => named[i] ?? false);
 });
 
 /**
@@ -75,8 +86,14 @@ export const takesFrontedLead = remembered((sentence: string): boolean => {
   const first = terms[0].tags;
   if (first.has('Verb')) return first.has('Infinitive') || first.has('Imperative');
   if (first.has('Preposition') || first.has('Conjunction') || first.has('QuestionWord') || first.has('Adverb')) return false;
+  // "Suitable for dry skin.", "Safe for color-treated hair.": an adjective with no noun after it opens no subject.
+  if (first.has('Adjective') && !first.has('Noun') && !(terms[1].tags.has('Noun') || terms[1].tags.has('Adjective'))) return false;
   if (!(first.has('Determiner') || first.has('Noun') || first.has('Adjective') || first.has('Possessive'))) return false;
-  if (!terms.slice(1).some((t) => t.tags.has('Verb') && !t.tags.has('Gerund'))) return false;
+  const verbAt = terms.findIndex((t, i) => i > 0 && t.tags.has('Verb') && !t.tags.has('Gerund'));
+  if (verbAt < 0) return false;
+  // "Essential to the profession for 110 years, Architectural Record provides...": a fronted
+  // phrase of its own (a comma before the verb) would stack a second one before it.
+  if (terms.slice(0, verbAt).some((t) => /,$/.test(t.text) || t.tags.has('Comma'))) return false;
   const asVerb = tagsOf(`It ${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}`)[1]?.tags;
   return !(asVerb && asVerb.has('Verb') && !asVerb.has('Infinitive') && !first.has('Determiner'));
 });
@@ -91,4 +108,34 @@ export const lowersAfterLead = remembered((sentence: string): boolean => {
   const terms = tagsOf(`${first.toLowerCase()}${sentence.slice(first.length)}`);
   const tags = terms[0]?.tags;
   return tags !== undefined && !tags.has('ProperNoun') && !tags.has('Person') && !tags.has('Place') && !tags.has('Organization');
+});
+
+/**
+ * Whether a label can follow "interested in" without an article: plural, uncountable, a gerund or
+ * a name ("interested in birds / music / fishing / Ireland"), or a singular noun the copy never
+ * counts ("interested in crochet"). Not one it counts ("this gentle cleanser"): "interested in
+ * cleanser" is not English, and inventing the plural would put a word in the item's mouth.
+ */
+export function standsWithoutArticle(label: string, copy: string): boolean {
+  const words = label.split(/\s+/);
+  const last = words[words.length - 1];
+  const terms = tagsOf(`They are interested in ${label} today.`).slice(4, -1);
+  const tags = terms[terms.length - 1]?.tags;
+  if (!tags) return false;
+  // "interested in Arabian / Western": a demonym or adjective, capitalised or not, names no topic.
+  if (tags.has('Adjective') || tags.has('Demonym')) return false;
+  // "interested in United States": a country whose name takes "the".
+  if (/^(?:states|kingdom|republic|islands|emirates|netherlands|philippines)$/i.test(last)) return false;
+  if (tags.has('Plural') || tags.has('Uncountable') || tags.has('Gerund') || /^\p{Lu}/u.test(last)) return true;
+  // A bare singular noun: the parser (and a careful reader) wants an article before most of them,
+  // and the tagger cannot tell "crochet" from "repertoire"; no lead is better than a wrong one.
+  void copy;
+  return false;
+}
+
+/** Whether the label ends in a singular common noun (it can then modify another: "bird fans"). */
+export const isSingularNoun = remembered((label: string): boolean => {
+  const terms = tagsOf(`For ${label} fans today.`).slice(1, -2);
+  const tags = terms[terms.length - 1]?.tags;
+  return tags !== undefined && tags.has('Noun') && !tags.has('Plural') && !tags.has('Pronoun') && !tags.has('Adjective');
 });

@@ -7,24 +7,45 @@
  */
 import { countWords, Sentence } from './segment';
 import { normaliseTerm, words } from '../personalisation/tokenise';
-import { isName, isTopicLabel } from './grammar';
+import { isSingularNoun, isTopicLabel, namesIn, standsWithoutArticle } from './grammar';
 import { ItemFacts, Label, labelOf, Segment } from './facts';
 
 export interface LeadForm {
   /** Words before the labels, e.g. "For fans of" or "is for anyone interested in". */
   words: string;
+  /** Words after the label ("For {bird} fans"): such a form takes one singular noun as a modifier. */
+  after?: string;
   kind: 'fronted' | 'standalone';
+  /** A standalone lead's subject: the item's title ("Crochet Today is for..."), or "This" when the title will not do. */
+  subject?: 'title' | 'this';
   origin: 'builtin' | 'mined';
   /** How many distinct items of the shop's copy used the form (0 for the built-in ones). */
   uses: number;
+  /** A mined form's audience word ("readers"): the form is used only for an item whose own copy addresses it. */
+  audience?: string;
+}
+
+/** Whether an item's own copy addresses the audience the way the shop's copy does ("for readers", "readers who"). */
+export function addresses(sentences: readonly Sentence[], audience: string): boolean {
+  const text = sentences.map((s) => s.text).join(' ').toLowerCase();
+  return new RegExp(`\\b(?:for|to) (?:the |all |our |its |serious |active |avid )?${audience}\\b|\\b${audience} who\\b`).test(text);
 }
 
 /** Grammatical for any noun-phrase label, in any domain: the inventory a shop starts with. */
 export const BUILTIN_FORMS: LeadForm[] = [
   { words: 'For fans of', kind: 'fronted', origin: 'builtin', uses: 0 },
   { words: 'For anyone interested in', kind: 'fronted', origin: 'builtin', uses: 0 },
-  { words: 'is for anyone interested in', kind: 'standalone', origin: 'builtin', uses: 0 },
+  { words: 'is for anyone interested in', kind: 'standalone', subject: 'title', origin: 'builtin', uses: 0 },
+  { words: 'For', after: 'fans', kind: 'fronted', origin: 'builtin', uses: 0 },
+  { words: 'This is for anyone interested in', kind: 'standalone', subject: 'this', origin: 'builtin', uses: 0 },
+  { words: 'This is for', after: 'fans', kind: 'standalone', subject: 'this', origin: 'builtin', uses: 0 },
 ];
+
+/** Whether a form takes these labels: a noun-modifier form one singular noun, the others bare noun phrases. */
+export function formTakes(form: LeadForm, labels: readonly Label[]): boolean {
+  if (form.after !== undefined) return labels.length === 1 && labels[0].bare === false;
+  return labels.every((l) => l.bare !== false);
+}
 
 /** At most this many labels in one lead ("For fans of fly fishing and Montana"). */
 export const MAX_LEAD_LABELS = 2;
@@ -90,7 +111,8 @@ const withoutPossessive = (w: string) => w.replace(/['’]s$/i, '');
  */
 export function leadLabel(label: Label, item: ItemFacts, sentences: readonly Sentence[]): Label | null {
   const plain = label.text.replace(/\s*&\s*/g, ' and ').replace(/\s+/g, ' ').trim();
-  if (plain === '' || countWords(plain) > 5 || COMPANY.test(plain)) return null;
+  // A comma makes a label a list ("Travel, City & Regional"): a shop's section, not an interest.
+  if (plain === '' || plain.includes(',') || countWords(plain) > 5 || COMPANY.test(plain)) return null;
   const isBrand = label.source === 'BRAND' || (item.brand !== null && normaliseTerm(item.brand) === normaliseTerm(label.text));
   const labelWords = words(plain);
   if (labelWords.join(' ') === words(item.title).join(' ')) return null;
@@ -106,18 +128,21 @@ export function leadLabel(label: Label, item: ItemFacts, sentences: readonly Sen
   if (mid) shown = mid.map((t, i) => (i === mid.length - 1 ? withoutPossessive(t.text) : t.text)).join(' ');
   else if (found.length === 0 && labelWords.length === 1 && tokens.some((t) => t.folds.includes(labelWords[0]) && t.folds.length > 1)) return null;
   else if (!isBrand) {
+    const named = namesIn(plain);
     shown = plain
       .split(' ')
       .map((w, i) => {
         const lower = w.toLowerCase();
         if (i > 0 && MINOR.has(lower)) return lower;
         if (/^\p{Lu}{2,}$/u.test(w)) return w;
-        return isName(w) ? w.charAt(0).toUpperCase() + w.slice(1) : lower;
+        return named[i] ? w.charAt(0).toUpperCase() + w.slice(1) : lower;
       })
       .join(' ');
   }
   if (!isTopicLabel(shown)) return null;
-  return { ...label, text: shown };
+  if (isBrand || standsWithoutArticle(shown, sentences.map((x) => x.text).join(' '))) return { ...label, text: shown, bare: true };
+  // A singular count noun serves only as a modifier ("For bird fans"): short, and no "and" in it.
+  return countWords(shown) <= 2 && !/ and /.test(shown) && isSingularNoun(shown) ? { ...label, text: shown, bare: false } : null;
 }
 
 /** The item's lead labels for the focus terms, strongest first, at most MAX_LEAD_LABELS. */
@@ -131,7 +156,7 @@ export function leadLabels(item: ItemFacts, focus: readonly string[], sentences:
     const shown = leadLabel(label, item, sentences);
     if (!shown || seen.has(shown.text.toLowerCase())) continue;
     // "For fans of award and fashion and style": two labels only when neither has its own "and".
-    if (out.length > 0 && / and /.test(`${out[0].text} ${shown.text}`)) continue;
+    if (out.length > 0 && (/ and /.test(`${out[0].text} ${shown.text}`) || shown.bare !== out[0].bare)) continue;
     seen.add(shown.text.toLowerCase());
     out.push(shown);
     if (out.length === MAX_LEAD_LABELS) break;
@@ -141,7 +166,7 @@ export function leadLabels(item: ItemFacts, focus: readonly string[], sentences:
 
 /** A title a standalone lead can name: plain words, short (not "Zoetrope: All-Story"). */
 export function plainTitle(title: string): boolean {
-  return /^[\p{L}\p{N}][\p{L}\p{N} '’&.-]*$/u.test(title.trim()) && countWords(title) <= 6;
+  return /^[\p{L}][\p{L}\p{N} '’.-]*$/u.test(title.trim()) && countWords(title) <= 6 && !COMPANY.test(title);
 }
 
 function labelSegments(labels: readonly Label[]): Segment[] {
@@ -155,12 +180,14 @@ function labelSegments(labels: readonly Label[]): Segment[] {
 
 /** The segments of a lead: a fronted one ends in ", " before the sentence it opens. */
 export function leadSegments(form: LeadForm, labels: readonly Label[], title: string): Segment[] {
-  if (form.kind === 'fronted') return [{ text: `${form.words} `, claim: null }, ...labelSegments(labels), { text: ', ', claim: null }];
+  const after = form.after === undefined ? '' : ` ${form.after}`;
+  if (form.kind === 'fronted') return [{ text: `${form.words} `, claim: null }, ...labelSegments(labels), { text: `${after}, `, claim: null }];
+  if (form.subject === 'this') return [{ text: `${form.words} `, claim: null }, ...labelSegments(labels), { text: `${after}. `, claim: null }];
   return [
     { text: title.trim(), claim: { source: 'TITLE', ref: 'title' } },
     { text: ` ${form.words} `, claim: null },
     ...labelSegments(labels),
-    { text: '. ', claim: null },
+    { text: `${after}. `, claim: null },
   ];
 }
 

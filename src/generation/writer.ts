@@ -29,6 +29,7 @@ export interface Written {
   /** Focus terms the text names, strongest first. */
   highlights: string[];
   lead: boolean;
+  leadText: string | null;
   focusFirst: boolean;
   composed: boolean;
   words: number;
@@ -75,9 +76,13 @@ export function candidates(p: Prepared, reader: Reader, model: CopyModel): Arran
   return out;
 }
 
-/** The copy for one reader. */
+/**
+ * The copy for one reader. Generic copy (no focus terms) is the description's own opening, in
+ * its order, as the untrained policy writes it: nothing to arrange for, and the shop's words as
+ * the shop ordered them.
+ */
 export function write(p: Prepared, reader: Reader, model: CopyModel): Written {
-  const options = candidates(p, reader, model);
+  const options = candidates(p, reader, reader.focus.length === 0 ? UNTRAINED : model);
   let best = options[0];
   if (model.discriminator !== null && options.length > 1) {
     if (model.discriminator.inputs !== DISCRIMINATOR_INPUTS) throw new Error('discriminator does not match the text features');
@@ -97,6 +102,7 @@ export function write(p: Prepared, reader: Reader, model: CopyModel): Written {
     claims,
     highlights: reader.focus.filter((f) => mentions(folds, f)),
     lead: best.lead,
+    leadText: best.leadText,
     focusFirst: best.focusFirst,
     composed: best.composed,
     words: best.words,
