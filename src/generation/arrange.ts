@@ -319,7 +319,9 @@ function composeArrangement(p: Prepared, reader: Reader, options: ArrangeOptions
     if (i > 0 && used + s.words > reader.maxWords) return;
     const ls = i === 0 && lead ? leadSegments(lead.form, lead.labels, p.item.title) : [];
     if (i > 0) segments.push({ text: ' ', claim: null });
-    segments.push(...ls, ...s.segments);
+    // After a fronted lead, a connecting opening ("The price of...") goes on in lower case.
+    const own = ls.length > 0 && s.segments[0].claim === null ? [{ ...s.segments[0], text: s.segments[0].text.charAt(0).toLowerCase() + s.segments[0].text.slice(1) }, ...s.segments.slice(1)] : s.segments;
+    segments.push(...ls, ...own);
     read.push({ text: textOf(s.segments), anaphoric: i > 0, complete: true, content: contentSet(textOf(s.segments)) });
     used += s.words;
   });

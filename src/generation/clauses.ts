@@ -76,7 +76,7 @@ function minus(keep: Range, holes: Range[]): Range[] {
 }
 
 /** Pieces from ranges of the text: words are own pieces, what surrounds them connecting ones. */
-function piecesOf(text: string, ranges: Range[], joins: string[], end: string): Piece[] {
+function piecesOf(text: string, ranges: Range[], joins: (string | undefined)[], end: string): Piece[] {
   const out: Piece[] = [];
   const push = (t: string, own: boolean) => {
     if (t === '') return;
@@ -89,8 +89,10 @@ function piecesOf(text: string, ranges: Range[], joins: string[], end: string): 
     const lead = /^[\s,;:]*/.exec(chunk)![0];
     const body = chunk.slice(lead.length).replace(/[\s,;:]*$/, '');
     if (body === '') return;
-    // What separated two kept ranges becomes one space (or the join), never a stray comma.
-    if (out.length > 0) push(joins[i - 1] ?? ' ', false);
+    // What separated two kept ranges becomes the join (a space, or "and"); a comma or semicolon
+    // of the sentence that follows a dropped aside stays ("beauty (for teens), including").
+    const mark = lead.trim();
+    if (out.length > 0) push(mark !== '' && joins[i - 1] === undefined ? `${mark} ` : (joins[i - 1] ?? ' '), false);
     push(body, true);
   });
   push(end, false);
@@ -156,7 +158,7 @@ export function variants(sentence: string): Variant[] {
       for (let keep = 1; keep <= Math.min(2, list.seps.length - 1); keep++) {
         const lastItem: Range = [list.seps[keep] + 2, bounds[keep + 1]];
         const ranges = [...minus([0, list.seps[keep]], holes), lastItem];
-        const joins = ranges.map((_, i) => (i === ranges.length - 2 ? ' and ' : ' '));
+        const joins = ranges.map((_, i) => (i === ranges.length - 2 ? ' and ' : undefined));
         out.push(variant('list', piecesOf(text, ranges, joins, endMark)));
       }
     }

@@ -1,11 +1,10 @@
 /**
  * Copy for an item with no description of its own (or none that fits the budget), composed from
  * its title, brand, categories, tags, price and short attributes in plain sentences that name no
- * kind of product ("is from", "is listed under": a lipstick is not a magazine). Each sentence
- * opens with the title or "It", so a fronted lead can open the first.
+ * kind of product ("is from", "is listed under": a lipstick is not a magazine).
  */
 import { isTopicLabel } from './grammar';
-import { Segment } from './facts';
+import { priceText, Segment } from './facts';
 import type { ItemFacts } from './facts';
 import { normaliseTerm } from '../personalisation/tokenise';
 import { countWords } from './segment';
@@ -36,10 +35,6 @@ function sentence(segments: Segment[]): ComposedSentence {
 /** Attribute keys that are bookkeeping, not facts about the product. */
 const INTERNAL_KEY = /_|^(?:id|asin|url|image|images)$/i;
 
-function priceText(price: number): string {
-  return Number.isInteger(price) ? String(price) : price.toFixed(2);
-}
-
 /** The composed sentences, in the order they are said. */
 export function composedSentences(item: ItemFacts): ComposedSentence[] {
   const title = item.title.trim() || item.brand?.trim() || '';
@@ -67,21 +62,24 @@ export function composedSentences(item: ItemFacts): ComposedSentence[] {
     .filter((t) => t.text !== '' && !said.has(normaliseTerm(t.text)) && isTopicLabel(t.text))
     .slice(0, 3);
   if (tags.length > 0) {
-    const opening = out.length === 0 ? [subject(true), { text: '’s tags include ', claim: null }] : [{ text: 'Its tags include ', claim: null }];
+    const opening = out.length === 0 ? [{ text: 'The tags of ', claim: null }, subject(true), { text: ' include ', claim: null }] : [{ text: 'Its tags include ', claim: null }];
     out.push(sentence([...opening, ...list(tags), { text: '.', claim: null }]));
   }
   for (const [key, value] of Object.entries(item.attributes ?? {})) {
     if (INTERNAL_KEY.test(key) || typeof value !== 'string' || value.trim() === '' || countWords(value) > 4) continue;
-    const opening = out.length === 0 ? [subject(true), { text: `’s ${key.toLowerCase()} is `, claim: null }] : [{ text: `Its ${key.toLowerCase()} is `, claim: null }];
+    const opening = out.length === 0 ? [{ text: `The ${key.toLowerCase()} of `, claim: null }, subject(true), { text: ' is ', claim: null }] : [{ text: `Its ${key.toLowerCase()} is `, claim: null }];
     out.push(sentence([...opening, { text: value.trim(), claim: { source: 'ATTRIBUTE', ref: `attributes.${key}` } }, { text: '.', claim: null }]));
   }
   if (item.price !== null && Number.isFinite(item.price) && item.price > 0) {
-    const opening = out.length === 0 ? [subject(true), { text: '’s price is ', claim: null }] : [{ text: 'Its price is ', claim: null }];
+    const opening = out.length === 0 ? [{ text: 'The price of ', claim: null }, subject(true), { text: ' is ', claim: null }] : [{ text: 'Its price is ', claim: null }];
     out.push(sentence([...opening, { text: priceText(item.price), claim: { source: 'PRICE', ref: 'price' } }, { text: '.', claim: null }]));
   }
   if (out.length === 0) out.push(sentence([subject(true), { text: '.', claim: null }]));
   return out;
 }
 
-/** The connecting words composed copy may use beside the item's own values (tests check no others appear). */
-export const COMPOSED_CONNECTIVES = ['is', 'from', 'listed', 'under', 'and', 'it', 'its', 's', 'tags', 'include', 'price', 'is'];
+/**
+ * The connecting words composed copy uses beside the item's own values (and an attribute's key,
+ * "Its size is"); the tests check that no others appear.
+ */
+export const COMPOSED_CONNECTIVES = 'it is from listed under and its the of tags include price'.split(' ');

@@ -69,11 +69,16 @@ export function labelOf(item: ItemFacts, term: string): Label | null {
   return null;
 }
 
+/** A price as copy shows it (and as its claim is checked): whole, or with two decimals. */
+export function priceText(price: number): string {
+  return Number.isInteger(price) ? String(price) : price.toFixed(2);
+}
+
 /** The text of the field a claim's ref names (a description claim: the description itself). */
 export function fieldText(item: ItemFacts, ref: string): string | null {
   if (ref === 'title') return item.title;
   if (ref === 'brand') return item.brand;
-  if (ref === 'price') return item.price === null ? null : String(item.price);
+  if (ref === 'price') return item.price === null ? null : priceText(item.price);
   if (/^description\[\d+\]$/.test(ref)) return item.description;
   const list = /^(categories|tags)\[(\d+)\]$/.exec(ref);
   if (list) return (list[1] === 'tags' ? item.tags : item.categories)[Number(list[2])] ?? null;

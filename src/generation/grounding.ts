@@ -7,7 +7,7 @@
  */
 import { normaliseTerm, words } from '../personalisation/tokenise';
 import type { Claim, ItemFacts } from './facts';
-import { fieldText } from './facts';
+import { fieldText, priceText } from './facts';
 
 function containsRun(haystack: readonly string[], needle: readonly string[]): boolean {
   if (needle.length === 0) return true;
@@ -61,7 +61,7 @@ const NUMBER = /\d+(?:[.,]\d+)*/g;
  * its fields. Empty for a grounded text.
  */
 export function foreignValues(text: string, item: ItemFacts, lexicon: ReadonlySet<string>): string[] {
-  const own = [item.title, item.description ?? '', item.brand ?? '', ...item.categories, ...item.tags, String(item.price ?? '')];
+  const own = [item.title, item.description ?? '', item.brand ?? '', ...item.categories, ...item.tags, item.price === null ? '' : priceText(item.price)];
   for (const v of Object.values(item.attributes ?? {})) if (typeof v === 'string' || typeof v === 'number') own.push(String(v));
   const ownText = own.join(' \n ');
   const ownNumbers = new Set(ownText.match(NUMBER) ?? []);

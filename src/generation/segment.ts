@@ -47,8 +47,8 @@ export function cleanDescription(raw: string): string {
     .replace(/^\s*[-*]\s+/gm, '\n');
   // "knitting.Each issue": a full stop, no space, a capitalised word. Not inside a URL, an e-mail
   // address or a domain ("Amazon.Com" stays), which have no space before the dot either.
-  text = text.replace(/(^|\s)(\S*?)(\p{Ll}{2,})([.!?])(\p{Lu}\p{Ll})/gu, (m, pre: string, head: string, word: string, stop: string, next: string) =>
-    /[@/]|www|https?:/i.test(head) ? m : `${pre}${head}${word}${stop} ${next}`,
+  text = text.replace(/(^|\s)(\S*?)(\p{Ll}{2,})([.!?])(\p{Lu}\p{Ll}*)/gu, (m, pre: string, head: string, word: string, stop: string, next: string) =>
+    /[@/]|www|https?:/i.test(head) || /^(?:com|org|net|edu|gov|co|io|info|biz|uk|de|ca)$/i.test(next) ? m : `${pre}${head}${word}${stop} ${next}`,
   );
   return text
     .split('\n')
@@ -80,7 +80,11 @@ function lineSentences(line: string): string[] {
     const prev = out[out.length - 1];
     const startsLower = /^[^\p{L}\p{N}]*\p{Ll}/u.test(s);
     const afterName = prev !== undefined && NAME_ABBREVIATION.test(prev) && !STARTERS.has(firstWord(s));
-    if (prev !== undefined && (startsLower || afterName)) out[out.length - 1] = `${prev} ${s}`;
+    // "Amazon.Com": sbd splits inside a word; the line has no space there.
+    const dropped = prev !== undefined && line.includes(`${prev.slice(-12)}.${s.slice(0, 12)}`);
+    const inWord = prev !== undefined && (dropped || line.includes(`${prev.slice(-12)}${s.slice(0, 12)}`));
+    if (prev !== undefined && inWord) out[out.length - 1] = `${prev}${dropped ? '.' : ''}${s}`;
+    else if (prev !== undefined && (startsLower || afterName)) out[out.length - 1] = `${prev} ${s}`;
     else out.push(s);
   }
   return out;
