@@ -9,7 +9,7 @@ import { variants, Variant } from './clauses';
 import { composedSentences, ComposedSentence } from './compose';
 import { contentHash, ItemFacts, Label, Segment } from './facts';
 import { contentSet, overlap, P, POLICY_INPUTS, ReadSentence } from './features';
-import { lowersAfterLead, takesFrontedLead } from './grammar';
+import { lowersAfterLead, takeFrontedLead } from './grammar';
 import { addresses, formTakes, LeadForm, leadLabels, leadSegments, leadWords, plainTitle } from './lead';
 import { segment, Sentence } from './segment';
 import { words } from '../personalisation/tokenise';
@@ -26,7 +26,18 @@ export interface Prepared {
   content: Set<string>[];
   /** Per sentence: it opens with its subject (or is an imperative) and has a verb, i.e. is no fragment. */
   complete: boolean[];
+  titleWords: string[];
+  /** Folded words the copy writes as names: the title's, the brand's, and words capitalised mid-sentence. */
+  names: Set<string>;
   composed: ComposedSentence[];
+}
+
+/** Which sentences open with their subject; one that needs the sentence before never opens, so is not asked about. */
+function openings(sentences: Sentence[]): boolean[] {
+  const asked = sentences.filter((s) => s.usable && !s.anaphoric);
+  const verdicts = takeFrontedLead(asked.map((a) => a.text));
+  const answers = new Map(asked.map((s, i) => [s.index, verdicts[i]]));
+  return sentences.map((s) => answers.get(s.index) ?? false);
 }
 
 export function prepare(item: ItemFacts): Prepared {
@@ -39,7 +50,13 @@ export function prepare(item: ItemFacts): Prepared {
     forms,
     folds: forms.map((fs) => fs.map((v) => words(v.pieces.filter((p) => p.own).map((p) => p.text).join(' ')))),
     content: sentences.map((s) => contentSet(s.text)),
-    complete: sentences.map((s) => s.usable && takesFrontedLead(s.text)),
+    complete: openings(sentences),
+    titleWords: words(item.title),
+    names: new Set([
+      ...words(item.title),
+      ...words(item.brand ?? ''),
+      ...sentences.flatMap((s) => s.text.split(/\s+/).slice(1).filter((w) => /^\p{Lu}/u.test(w)).flatMap((w) => words(w))),
+    ]),
     composed: composedSentences(item),
   };
 }
@@ -122,10 +139,7 @@ function lowerFirst(p: Prepared, text: string, sentence: string): string {
   const word = /^[\p{L}][\p{L}'’]*/u.exec(text)?.[0] ?? '';
   if (CLOSED_CLASS.has(word.toLowerCase())) return text.charAt(0).toLowerCase() + text.slice(1);
   const first = words(word)[0];
-  if (first === undefined) return text;
-  const names = new Set([...words(p.item.title), ...words(p.item.brand ?? '')]);
-  const capitalisedLater = p.sentences.some((s) => s.text.split(/\s+/).slice(1).some((w) => /^\p{Lu}/u.test(w) && words(w)[0] === first));
-  if (names.has(first) || capitalisedLater || !lowersAfterLead(sentence)) return text;
+  if (first === undefined || p.names.has(first) || !lowersAfterLead(sentence)) return text;
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
@@ -216,7 +230,7 @@ function unitRow(p: Prepared, x: Float64Array, r: number, u: Unit, reader: Reade
   const n = p.sentences.length;
   const full = p.forms[u.s][0].words;
   const text = p.sentences[u.s].text;
-  const titleWords = words(p.item.title);
+  const titleWords = p.titleWords;
   row(x, r, [
     [last === null ? P.stepFirst : P.stepNext, 1],
     [P.focus, u.focus],

@@ -5,7 +5,7 @@
  * remembered (a label or sentence is asked about again and again); the tagger takes about 0.3 ms
  * a label once warm.
  */
-import nlp from 'compromise';
+import nlp from 'compromise/two';
 
 const MAX_REMEMBERED = 20_000;
 
@@ -23,11 +23,9 @@ function remembered<T>(fn: (key: string) => T): (key: string) => T {
 }
 
 function tagsOf(text: string): { text: string; tags: Set<string> }[] {
-  const doc = nlp(text);
-  return (doc.terms().json() as { terms: { text: string; tags: string[] }[] }[]).map((t) => ({
-    text: t.terms[0].text,
-    tags: new Set(t.terms[0].tags),
-  }));
+  // The document's own term objects: its json() view costs more than the tagging.
+  const doc = nlp(text) as unknown as { docs: { text: string; tags: Set<string> }[][] };
+  return doc.docs.flat();
 }
 
 /** Words for who a product is for, not what it is about: "for fans of women" says something else. */
@@ -74,14 +72,7 @@ export const namesIn = remembered((phrase: string): boolean[] => {
   return phrase.split(/\s+/).map((_, i) => named[i] ?? false);
 });
 
-/**
- * Whether "For fans of X, " can open this sentence: it starts with its subject (a determiner,
- * noun, name or personal pronoun) or is an imperative ("Get...", "Discover..."), and has a verb.
- * Not a subjectless "Covers issues of..." (the tagger, unsure of a capitalised first word, is
- * asked again with "It" before it), nor one that opens with its own fronted phrase.
- */
-export const takesFrontedLead = remembered((sentence: string): boolean => {
-  const terms = tagsOf(sentence);
+function opensWithSubject(terms: { text: string; tags: Set<string> }[]): boolean {
   if (terms.length < 3) return false;
   const first = terms[0].tags;
   if (first.has('Verb')) return first.has('Infinitive') || first.has('Imperative');
@@ -94,15 +85,43 @@ export const takesFrontedLead = remembered((sentence: string): boolean => {
   // "Essential to the profession for 110 years, Architectural Record provides...": a fronted
   // phrase of its own (a comma before the verb) would stack a second one before it.
   if (terms.slice(0, verbAt).some((t) => /,$/.test(t.text) || t.tags.has('Comma'))) return false;
-  const asVerb = tagsOf(`It ${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}`)[1]?.tags;
-  return !(asVerb && asVerb.has('Verb') && !asVerb.has('Infinitive') && !first.has('Determiner'));
-});
+  // "Serves the field...", "Reviews high-end audio": a plural the tagger is unsure of, followed by
+  // what follows a verb (an article, an adjective) rather than a verb, is a verb with no subject.
+  const second = terms[1].tags;
+  const verbLike = /s$/i.test(terms[0].text) && first.has('Plural') && !first.has('ProperNoun');
+  return !(verbLike && (second.has('Determiner') || second.has('Adjective') || second.has('Possessive')));
+}
+
+const openings = new Map<string, boolean>();
+
+/**
+ * Whether "For fans of X, " can open each sentence: it starts with its subject (a determiner,
+ * noun, name or personal pronoun) or is an imperative ("Get...", "Discover..."), and has a verb.
+ * Not a subjectless "Covers issues of...", nor one that opens with its own fronted phrase. The
+ * sentences of one item are tagged in one call (a call costs about a millisecond whatever its
+ * length), each alone when the tagger splits them otherwise.
+ */
+export function takeFrontedLead(sentences: readonly string[]): boolean[] {
+  const todo = [...new Set(sentences.filter((s) => !openings.has(s)))];
+  if (todo.length > 0) {
+    if (openings.size + todo.length > MAX_REMEMBERED) openings.clear();
+    const docs = todo.length > 1 ? (nlp(todo.join(' ')) as unknown as { docs: { text: string; tags: Set<string> }[][] }).docs : [];
+    if (docs.length === todo.length) todo.forEach((s, i) => openings.set(s, opensWithSubject(docs[i])));
+    else for (const s of todo) openings.set(s, opensWithSubject(tagsOf(s)));
+  }
+  return sentences.map((s) => openings.get(s)!);
+}
+
+export function takesFrontedLead(sentence: string): boolean {
+  return takeFrontedLead([sentence])[0];
+}
 
 /**
  * Whether the first word of a sentence is written in lower case after a fronted lead: a common
  * word ("each", "readers", "get"), not a name ("Glamour", "RUNNER'S").
  */
-export const lowersAfterLead = remembered((sentence: string): boolean => {
+export const lowersAfterLead = remembered((whole: string): boolean => {
+  const sentence = whole.split(/\s+/).slice(0, 8).join(' ');
   const first = /^([\p{L}][\p{L}'’]*)/u.exec(sentence)?.[1];
   if (!first || /^\p{Lu}{2,}/u.test(first)) return false;
   const terms = tagsOf(`${first.toLowerCase()}${sentence.slice(first.length)}`);
@@ -112,11 +131,11 @@ export const lowersAfterLead = remembered((sentence: string): boolean => {
 
 /**
  * Whether a label can follow "interested in" without an article: plural, uncountable, a gerund or
- * a name ("interested in birds / music / fishing / Ireland"), or a singular noun the copy never
- * counts ("interested in crochet"). Not one it counts ("this gentle cleanser"): "interested in
- * cleanser" is not English, and inventing the plural would put a word in the item's mouth.
+ * a name ("interested in birds / music / fishing / Ireland"). Not a singular count noun:
+ * "interested in cleanser" is not English, and inventing the plural would put a word in the
+ * item's mouth.
  */
-export function standsWithoutArticle(label: string, copy: string): boolean {
+export const standsWithoutArticle = remembered((label: string): boolean => {
   const words = label.split(/\s+/);
   const last = words[words.length - 1];
   const terms = tagsOf(`They are interested in ${label} today.`).slice(4, -1);
@@ -128,10 +147,9 @@ export function standsWithoutArticle(label: string, copy: string): boolean {
   if (/^(?:states|kingdom|republic|islands|emirates|netherlands|philippines)$/i.test(last)) return false;
   if (tags.has('Plural') || tags.has('Uncountable') || tags.has('Gerund') || /^\p{Lu}/u.test(last)) return true;
   // A bare singular noun: the parser (and a careful reader) wants an article before most of them,
-  // and the tagger cannot tell "crochet" from "repertoire"; no lead is better than a wrong one.
-  void copy;
+  // and the tagger cannot tell "crochet" from "repertoire"; it can modify a noun instead.
   return false;
-}
+});
 
 /** Whether the label ends in a singular common noun (it can then modify another: "bird fans"). */
 export const isSingularNoun = remembered((label: string): boolean => {

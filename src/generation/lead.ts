@@ -140,13 +140,25 @@ export function leadLabel(label: Label, item: ItemFacts, sentences: readonly Sen
       .join(' ');
   }
   if (!isTopicLabel(shown)) return null;
-  if (isBrand || standsWithoutArticle(shown, sentences.map((x) => x.text).join(' '))) return { ...label, text: shown, bare: true };
+  if (isBrand || standsWithoutArticle(shown)) return { ...label, text: shown, bare: true };
   // A singular count noun serves only as a modifier ("For bird fans"): short, and no "and" in it.
   return countWords(shown) <= 2 && !/ and /.test(shown) && isSingularNoun(shown) ? { ...label, text: shown, bare: false } : null;
 }
 
+/** Labels by item content and focus: a request tries several arrangements, a popular item many readers. */
+const labelCache = new WeakMap<readonly Sentence[], Map<string, Label[]>>();
+
 /** The item's lead labels for the focus terms, strongest first, at most MAX_LEAD_LABELS. */
 export function leadLabels(item: ItemFacts, focus: readonly string[], sentences: readonly Sentence[]): Label[] {
+  let byFocus = labelCache.get(sentences);
+  if (!byFocus) labelCache.set(sentences, (byFocus = new Map()));
+  const key = `${item.id}\u0000${item.title}\u0000${focus.join('|')}`;
+  let labels = byFocus.get(key);
+  if (!labels) byFocus.set(key, (labels = findLeadLabels(item, focus, sentences)));
+  return labels;
+}
+
+function findLeadLabels(item: ItemFacts, focus: readonly string[], sentences: readonly Sentence[]): Label[] {
   const out: Label[] = [];
   const seen = new Set<string>();
   for (const term of focus) {

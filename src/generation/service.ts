@@ -44,7 +44,7 @@ function requestKey(r: DescriptionRequest): string {
 }
 
 /** Synchronous work between two turns of the event loop, at most. */
-const SLICE_MS = 4;
+const SLICE_MS = 2;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DescriptionService {
@@ -141,12 +141,18 @@ export class DescriptionService {
   private async writeAll(requests: DescriptionRequest[], model: CopyModel): Promise<DescriptionResult[]> {
     const out: DescriptionResult[] = [];
     let since = performance.now();
-    for (const r of requests) {
+    const pause = async () => {
       if (performance.now() - since >= SLICE_MS) {
         await nextTurn();
         since = performance.now();
       }
-      const w = write(this.preparedOf(r.item), { focus: r.focus, maxWords: r.maxWords }, model);
+    };
+    for (const r of requests) {
+      await pause();
+      // Segmenting an item the process has not seen is the larger half: a turn may end between the two.
+      const p = this.preparedOf(r.item);
+      await pause();
+      const w = write(p, { focus: r.focus, maxWords: r.maxWords }, model);
       const personalised = r.focus.length > 0;
       out.push({ text: w.text, claims: w.claims, highlights: w.highlights, personalised, modelVersion: personalised ? model.version : null });
     }
