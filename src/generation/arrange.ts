@@ -268,8 +268,14 @@ export function arrange(p: Prepared, reader: Reader, options: ArrangeOptions): A
   p.forms.forEach((forms, s) =>
     forms.forEach((form, v) => units.push({ s, v, form, words: form.words, focus: focusScore(p.folds[s][v], reader.focus) })),
   );
-  const openers = units.filter((u) => !p.sentences[u.s].anaphoric && u.words <= reader.maxWords);
-  if (openers.length === 0) return composeArrangement(p, reader, options, pick);
+  const fitting = units.filter((u) => !p.sentences[u.s].anaphoric && u.words <= reader.maxWords);
+  // Order is the shop's unless the reader's interests call for another opening: when no sentence
+  // names a focus term, the text opens where the description does (its first sentence that fits).
+  const touching = fitting.filter((u) => u.focus > 0);
+  const openers = touching.length > 0 ? touching : fitting.filter((u) => u.s === Math.min(...fitting.map((f) => f.s)));
+  // Too little of the description can be used (a heading and a list, say): the fields say more.
+  const usable = p.forms.reduce((n, f) => n + (f.length > 0 ? f[0].words : 0), 0);
+  if (openers.length === 0 || (usable < 8 && p.composed.length > 0)) return composeArrangement(p, reader, options, pick);
 
   let x = new Float64Array(openers.length * POLICY_INPUTS);
   openers.forEach((u, r) => unitRow(p, x, r, u, reader, 0, null, 0));

@@ -52,6 +52,8 @@ export function composedSentences(item: ItemFacts): ComposedSentence[] {
     .map((c, i) => ({ text: plain(c), source: { source: 'CATEGORY' as const, ref: `categories[${i}]` } }))
     .filter((c, i) => c.text !== '' && (i > 0 || item.categories.length === 1))
     .reverse()
+    // "Automotive" beside "Automotive and Motorcycles" says it twice.
+    .filter((c, i, all) => !all.some((o, k) => k !== i && o.text.length > c.text.length && o.text.toLowerCase().startsWith(c.text.toLowerCase())))
     .slice(0, 2);
   if (cats.length > 0) {
     out.push(sentence([subject(out.length === 0), { text: ' is listed under ', claim: null }, ...list(cats), { text: '.', claim: null }]));

@@ -136,6 +136,8 @@ export const lowersAfterLead = remembered((whole: string): boolean => {
  * item's mouth.
  */
 export const standsWithoutArticle = remembered((label: string): boolean => {
+  // "fashion and style", "home and garden": a pair of topics reads as a field, not as two count nouns.
+  if (/\s(?:and|&)\s/.test(label)) return true;
   const words = label.split(/\s+/);
   const last = words[words.length - 1];
   const terms = tagsOf(`They are interested in ${label} today.`).slice(4, -1);

@@ -141,8 +141,11 @@ export function leadLabel(label: Label, item: ItemFacts, sentences: readonly Sen
   }
   if (!isTopicLabel(shown)) return null;
   if (isBrand || standsWithoutArticle(shown)) return { ...label, text: shown, bare: true };
-  // A singular count noun serves only as a modifier ("For bird fans"): short, and no "and" in it.
-  return countWords(shown) <= 2 && !/ and /.test(shown) && isSingularNoun(shown) ? { ...label, text: shown, bare: false } : null;
+  // A singular count noun serves only as a modifier ("For crochet fans"): short, no "and" in it,
+  // and a category of the shop or a word of the title. A tag picked from the copy ("spree",
+  // "sale") makes "For spree fans", grammatical and meaningless.
+  const named = label.source === 'CATEGORY' || inTitle;
+  return named && countWords(shown) <= 2 && !/ and /.test(shown) && isSingularNoun(shown) ? { ...label, text: shown, bare: false } : null;
 }
 
 /** Labels by item content and focus: a request tries several arrangements, a popular item many readers. */

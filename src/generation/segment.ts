@@ -44,6 +44,8 @@ export function cleanDescription(raw: string): string {
     // "farther?and", "works ? and": a dash lost the same way (a question does not go on in lower case).
     .replace(/(\p{L})\s?\?\s?(?=\p{Ll})/gu, '$1 — ')
     .replace(BULLETS, '\n')
+    // "You will receive: - 1,000s of cars - Over 8,500 parts": a list with hyphens for bullets.
+    .replace(/:\s+-\s.*$/gm, (list) => list.replace(/\s-\s(?=\S)/g, '\n'))
     .replace(/^\s*[-*]\s+/gm, '\n');
   // "knitting.Each issue": a full stop, no space, a capitalised word. Not inside a URL, an e-mail
   // address or a domain ("Amazon.Com" stays), which have no space before the dot either.

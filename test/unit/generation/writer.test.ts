@@ -36,7 +36,7 @@ describe('the writer', () => {
   it('opens with the sentence that names the reader\'s interest, never with one that needs the sentence before', () => {
     const p = prepare(fishing);
     const gear = write(p, { focus: ['gear'], maxWords: 60 }, UNTRAINED);
-    expect(gear.text).toMatch(/^For (?:gear fans|fans of gear|anyone interested in gear), our gear reviews test rods/);
+    expect(gear.text).toMatch(/^(?:For [^,]+, o|O)ur gear reviews test rods/);
     const montana = write(p, { focus: ['montana'], maxWords: 60 }, UNTRAINED);
     // "It also covers Montana" names the interest but cannot open the text.
     expect(montana.text.startsWith('It also')).toBe(false);
