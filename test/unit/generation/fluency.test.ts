@@ -21,14 +21,15 @@ if (missing) process.stderr.write(`fluency tests skipped: ${missing}\n`);
 
 maybe('fluency by the link-grammar parser', () => {
   const trained = toCopyModel(importVersion(bundledModelDir()));
-  const catalogues = { magazines: sampleItems().filter((i) => i.description), 'home and beauty': homeBeautyItems() };
+  // 120 magazines keep the parser's run to seconds; the home and beauty shop whole.
+  const catalogues = { magazines: sampleItems().filter((i) => i.description).slice(0, 120), 'home and beauty': homeBeautyItems() };
 
   for (const [name, items] of Object.entries(catalogues)) {
     it(`every lead fill parses, on the ${name} catalogue`, async () => {
       const df = termFrequencies(items);
       const random = seededRandom(5);
       const fills = items.map(prepare).flatMap((p) => twoReaders(p, df, random, 60).flatMap((r) => leadFills(p, r.focus, trained.inventory)));
-      expect(fills.length).toBeGreaterThan(name === 'magazines' ? 100 : 10);
+      expect(fills.length).toBeGreaterThan(name === 'magazines' ? 50 : 10);
       const lead = await parsesWithoutNulls(fills.map((f) => f.lead));
       const alone = await parsesWithoutNulls(fills.map((f) => f.sentence ?? ''));
       const failures = fills.filter((f, i) => !lead[i] && (f.sentence === null || alone[i])).map((f) => f.lead);
