@@ -28,7 +28,8 @@ import { buildServices } from '../src/services';
 import { projectRoot } from '../src/util/paths';
 
 const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 /** The longest stall of the event loop while `fn` runs, in ms (beyond the 1 ms sampling interval). */
 async function eventLoopStall(fn: () => Promise<unknown>): Promise<number> {
@@ -47,13 +48,18 @@ const RECOMMENDED = (withText: boolean) =>
 async function main(): Promise<void> {
   const args = flags(process.argv.slice(2));
   const file = args.get('items') ?? join(projectRoot(), '.data', 'converted', 'magazines', 'items.jsonl');
-  const items = readItems(file).filter((i) => i.description).slice(0, 600);
+  const items = readItems(file)
+    .filter((i) => i.description)
+    .slice(0, 600);
   const trained = toCopyModel(importVersion(bundledModelDir()));
   const requestOf = (i: number, maxWords = 60): DescriptionRequest => {
     const item = items[i];
     return { item, focus: itemTerms(prepare(item)).slice(0, 2), maxWords };
   };
-  const lines: string[] = ['| writing one description (no database) | p50 ms | p90 ms | max ms | texts |', '|---|---:|---:|---:|---:|'];
+  const lines: string[] = [
+    '| writing one description (no database) | p50 ms | p90 ms | max ms | texts |',
+    '|---|---:|---:|---:|---:|',
+  ];
   // The compromise tagger and the JIT warm up on items not measured.
   for (let i = 500; i < 600; i++) write(prepare(items[i]), requestOf(i), trained);
   for (const [name, model, range] of [
@@ -73,20 +79,37 @@ async function main(): Promise<void> {
       write(p, { ...r, focus: [...r.focus].reverse() }, model);
       warm.push(since(t));
     }
-    lines.push(`| ${name} | ${pct(cold, 50).toFixed(2)} | ${pct(cold, 90).toFixed(2)} | ${Math.max(...cold).toFixed(1)} | ${cold.length} |`);
-    lines.push(`| the same, another reader of an item already segmented | ${pct(warm, 50).toFixed(2)} | ${pct(warm, 90).toFixed(2)} | ${Math.max(...warm).toFixed(1)} | ${warm.length} |`);
+    lines.push(
+      `| ${name} | ${pct(cold, 50).toFixed(2)} | ${pct(cold, 90).toFixed(2)} | ${Math.max(...cold).toFixed(1)} | ${cold.length} |`,
+    );
+    lines.push(
+      `| the same, another reader of an item already segmented | ${pct(warm, 50).toFixed(2)} | ${pct(warm, 90).toFixed(2)} | ${Math.max(...warm).toFixed(1)} | ${warm.length} |`,
+    );
   }
 
-  const served: string[] = ['| served by DescriptionService (trained version, Postgres cache) | p50 ms | p90 ms |', '|---|---:|---:|'];
-  const stalls: string[] = ['| event loop while 50 descriptions are written in one call | longest stall ms | total ms |', '|---|---:|---:|'];
+  const served: string[] = [
+    '| served by DescriptionService (trained version, Postgres cache) | p50 ms | p90 ms |',
+    '|---|---:|---:|',
+  ];
+  const stalls: string[] = [
+    '| event loop while 50 descriptions are written in one call | longest stall ms | total ms |',
+    '|---|---:|---:|',
+  ];
   let graphql: string[] = [];
   await withDatabase(async (_main, _config, url) => {
     const schema = `bench_gen_${randomBytes(4).toString('hex')}`;
     const db = await openDatabase({ url, schema });
     try {
-      await upsertItems(db, items.map((i) => ({ ...i, attributes: i.attributes ?? {} })));
+      await upsertItems(
+        db,
+        items.map((i) => ({ ...i, attributes: i.attributes ?? {} })),
+      );
       await saveVersion(db, importVersion(bundledModelDir()));
-      const service = await DescriptionService.create({ dataSource: db, logger: pino({ level: 'silent' }), pollIntervalMs: 0 });
+      const service = await DescriptionService.create({
+        dataSource: db,
+        logger: pino({ level: 'silent' }),
+        pollIntervalMs: 0,
+      });
       const miss: number[] = [];
       const hit: number[] = [];
       for (let i = 0; i < 200; i++) {
@@ -97,7 +120,9 @@ async function main(): Promise<void> {
         await service.describe([requestOf(i, 50)]);
         hit.push(since(t));
       }
-      served.push(`| one description at a time, not cached yet (1 lookup + writing + 1 insert; the item new to the service) | ${pct(miss, 50).toFixed(2)} | ${pct(miss, 90).toFixed(2)} |`);
+      served.push(
+        `| one description at a time, not cached yet (1 lookup + writing + 1 insert; the item new to the service) | ${pct(miss, 50).toFixed(2)} | ${pct(miss, 90).toFixed(2)} |`,
+      );
       served.push(`| one description, cached (1 lookup) | ${pct(hit, 50).toFixed(2)} | ${pct(hit, 90).toFixed(2)} |`);
       for (const [label, from] of [
         ['50 items never seen by this process (segmentation included), trained version', 400],
@@ -144,8 +169,12 @@ async function graphqlRequests(url: string): Promise<string[]> {
       await services.descriptions.model.reload();
       const user = 'sim-user-001';
       const ask = async (withText: boolean) => {
-        const res = await server.apollo.executeOperation({ query: RECOMMENDED(withText), variables: { u: user } }, { contextValue: createContext(services, makeViewer(user, false)) });
-        if (res.body.kind !== 'single' || res.body.singleResult.errors) throw new Error(`GraphQL error: ${JSON.stringify(res.body)}`);
+        const res = await server.apollo.executeOperation(
+          { query: RECOMMENDED(withText), variables: { u: user } },
+          { contextValue: createContext(services, makeViewer(user, false)) },
+        );
+        if (res.body.kind !== 'single' || res.body.singleResult.errors)
+          throw new Error(`GraphQL error: ${JSON.stringify(res.body)}`);
       };
       const median = async (runs: number, fn: () => Promise<unknown>, before?: () => Promise<unknown>) => {
         const times: number[] = [];

@@ -12,7 +12,14 @@ import { readItems, splitOf, CatalogueItem } from '../generation/data';
 import { BUILTIN_FORMS } from '../generation/lead';
 import { mineLeadForms } from '../generation/train/mine';
 import { DEFAULT_SETTINGS, train } from '../generation/train/reinforce';
-import { DISCRIMINATOR_FORMAT, exportVersion, newVersionId, POLICY_FORMAT, saveVersion, StoredVersion } from '../generation/versions';
+import {
+  DISCRIMINATOR_FORMAT,
+  exportVersion,
+  newVersionId,
+  POLICY_FORMAT,
+  saveVersion,
+  StoredVersion,
+} from '../generation/versions';
 import { streamItemCopyFields } from '../db/repositories/items';
 import { announce, changeChannel } from '../services/change-feed';
 import { flags, withDatabase } from './database';
@@ -21,7 +28,9 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 
 /** Segments every item (the slow half of preparing the training data), with a progress bar. */
 function prepareAll(items: CatalogueItem[], progress: boolean): Prepared[] {
-  const bar = progress ? new SingleBar({ format: 'segment [{bar}] {value}/{total} items | {eta_formatted} left' }) : undefined;
+  const bar = progress
+    ? new SingleBar({ format: 'segment [{bar}] {value}/{total} items | {eta_formatted} left' })
+    : undefined;
   bar?.start(items.length, 0);
   const out = items.map((item, i) => {
     if (i % 100 === 0) bar?.update(i);
@@ -42,7 +51,9 @@ async function main(): Promise<void> {
   await withDatabase(async (db, config) => {
     let items: CatalogueItem[] = [];
     if (file) items = readItems(file);
-    else for await (const rows of streamItemCopyFields(db)) items.push(...rows.map((r) => ({ ...r, categories: r.categories ?? [], tags: r.tags ?? [] })));
+    else
+      for await (const rows of streamItemCopyFields(db))
+        items.push(...rows.map((r) => ({ ...r, categories: r.categories ?? [], tags: r.tags ?? [] })));
     const source = file ?? 'the catalogue in the database';
     const started = Date.now();
     const prepared = prepareAll(items, progress).filter((p) => p.sentences.some((s) => s.usable));
@@ -50,7 +61,14 @@ async function main(): Promise<void> {
     if (prepared.length === 0) throw new Error('no item has a description to learn from: import a catalogue first');
     const trainItems = prepared.filter((p) => splitOf(p.item.id) === 'train');
     const inventory = [...BUILTIN_FORMS, ...mineLeadForms(trainItems.map((p) => p.sentences))];
-    log(`lead forms mined from the copy: ${inventory.filter((f) => f.origin === 'mined').map((f) => `"${f.words}"`).join(', ') || 'none'}`);
+    log(
+      `lead forms mined from the copy: ${
+        inventory
+          .filter((f) => f.origin === 'mined')
+          .map((f) => `"${f.words}"`)
+          .join(', ') || 'none'
+      }`,
+    );
     const trained = train({
       train: trainItems,
       validation: prepared.filter((p) => splitOf(p.item.id) === 'validation'),

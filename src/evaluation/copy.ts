@@ -7,7 +7,15 @@
 import { mentions, Prepared, Reader, withFrontedLead } from '../generation/arrange';
 import type { Claim, ItemFacts } from '../generation/facts';
 import { claimFound, foreignValues } from '../generation/grounding';
-import { BUILTIN_FORMS, formTakes, LeadForm, leadLabels, leadSegments, plainTitle, addresses } from '../generation/lead';
+import {
+  BUILTIN_FORMS,
+  formTakes,
+  LeadForm,
+  leadLabels,
+  leadSegments,
+  plainTitle,
+  addresses,
+} from '../generation/lead';
 import { segment } from '../generation/segment';
 import { itemTerms } from '../generation/train/episodes';
 import { normaliseTerm, words } from '../personalisation/tokenise';
@@ -37,7 +45,11 @@ export async function fluency(texts: readonly string[]): Promise<Fluency> {
 export function termFrequencies(items: readonly ItemFacts[]): Map<string, number> {
   const df = new Map<string, number>();
   for (const item of items) {
-    const terms = new Set([...item.tags, ...item.categories, item.brand ?? ''].map((l) => normaliseTerm(l)).filter((t): t is string => t !== null));
+    const terms = new Set(
+      [...item.tags, ...item.categories, item.brand ?? '']
+        .map((l) => normaliseTerm(l))
+        .filter((t): t is string => t !== null),
+    );
     for (const t of terms) df.set(t, (df.get(t) ?? 0) + 1);
   }
   return df;
@@ -48,8 +60,16 @@ export function termFrequencies(items: readonly ItemFacts[]): Map<string, number
  * least one other item has (where a real reader's interest would come from), B's unlike A's
  * where the item has enough.
  */
-export function twoReaders(p: Prepared, df: ReadonlyMap<string, number>, random: () => number, maxWords: number): [Reader, Reader] {
-  const terms = shuffle(random, itemTerms(p).filter((t) => (df.get(t) ?? 0) >= 2));
+export function twoReaders(
+  p: Prepared,
+  df: ReadonlyMap<string, number>,
+  random: () => number,
+  maxWords: number,
+): [Reader, Reader] {
+  const terms = shuffle(
+    random,
+    itemTerms(p).filter((t) => (df.get(t) ?? 0) >= 2),
+  );
   const a = terms.slice(0, 2);
   const rest = terms.slice(2);
   const b = rest.length > 0 ? rest.slice(0, 2) : terms.slice(1, 3);
@@ -72,7 +92,11 @@ export interface Personalisation {
 }
 
 /** The first sentence of a text, and the first after a lead (the lead ends at its first ", " or "."). */
-function firstSentences(text: string, lead: boolean, leadText: string | null): { withLead: string; withoutLead: string } {
+function firstSentences(
+  text: string,
+  lead: boolean,
+  leadText: string | null,
+): { withLead: string; withoutLead: string } {
   const all = sentencesOf(text);
   const withLead = all[0] ?? '';
   if (!lead || leadText === null) return { withLead, withoutLead: withLead };
@@ -87,8 +111,19 @@ export interface WrittenForEval {
   leadText: string | null;
 }
 
-export function personalisation(prepared: readonly Prepared[], readers: readonly [Reader, Reader][], a: readonly WrittenForEval[], b: readonly WrittenForEval[]): Personalisation {
-  const out: Personalisation = { eligible: 0, firstWithLead: 0, firstWithoutLead: 0, twoSentenceItems: 0, differentTexts: 0 };
+export function personalisation(
+  prepared: readonly Prepared[],
+  readers: readonly [Reader, Reader][],
+  a: readonly WrittenForEval[],
+  b: readonly WrittenForEval[],
+): Personalisation {
+  const out: Personalisation = {
+    eligible: 0,
+    firstWithLead: 0,
+    firstWithoutLead: 0,
+    twoSentenceItems: 0,
+    differentTexts: 0,
+  };
   prepared.forEach((p, i) => {
     const focus = readers[i][0].focus;
     const description = words(p.item.description ?? '');
@@ -114,7 +149,11 @@ export interface Grounding {
   texts: number;
 }
 
-export function grounding(items: readonly ItemFacts[], texts: readonly { text: string; claims?: Claim[] }[], lexicon: ReadonlySet<string>): Grounding {
+export function grounding(
+  items: readonly ItemFacts[],
+  texts: readonly { text: string; claims?: Claim[] }[],
+  lexicon: ReadonlySet<string>,
+): Grounding {
   const out: Grounding = { claims: 0, found: 0, foreign: 0, texts: texts.length };
   texts.forEach((t, i) => {
     for (const c of t.claims ?? []) {
@@ -132,7 +171,11 @@ export function grounding(items: readonly ItemFacts[], texts: readonly { text: s
  * could open (`sentence` is that sentence alone, for a conditional check: the lead must not
  * break a sentence that parses).
  */
-export function leadFills(p: Prepared, focus: readonly string[], inventory: readonly LeadForm[] = BUILTIN_FORMS): { lead: string; sentence: string | null }[] {
+export function leadFills(
+  p: Prepared,
+  focus: readonly string[],
+  inventory: readonly LeadForm[] = BUILTIN_FORMS,
+): { lead: string; sentence: string | null }[] {
   const labels = leadLabels(p.item, focus, p.sentences);
   const out: { lead: string; sentence: string | null }[] = [];
   for (const form of inventory) {

@@ -15,7 +15,8 @@ const SCRIPT = join(projectRoot(), 'src', 'evaluation', 'link-nulls.py');
 export function linkGrammarMissing(): string | null {
   const probe = spawnSync(PYTHON, ['-c', 'import linkgrammar'], { encoding: 'utf8' });
   if (probe.error) return `${PYTHON} not found (install the Debian packages link-grammar and python3-link-grammar)`;
-  if (probe.status !== 0) return `${PYTHON} cannot import linkgrammar (install the Debian package python3-link-grammar)`;
+  if (probe.status !== 0)
+    return `${PYTHON} cannot import linkgrammar (install the Debian package python3-link-grammar)`;
   return null;
 }
 
@@ -39,7 +40,11 @@ export function parsesWithoutNulls(sentences: readonly string[]): Promise<boolea
       const start = lines.indexOf('ready');
       const answers = start < 0 ? [] : lines.slice(start + 1, start + 1 + sentences.length);
       if (code !== 0 || answers.length !== sentences.length) {
-        reject(new Error(`link-grammar exited with ${code} after ${answers.length} of ${sentences.length} sentences: ${err}`));
+        reject(
+          new Error(
+            `link-grammar exited with ${code} after ${answers.length} of ${sentences.length} sentences: ${err}`,
+          ),
+        );
         return;
       }
       resolve(answers.map((a) => a === '1'));

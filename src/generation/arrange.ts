@@ -48,14 +48,29 @@ export function prepare(item: ItemFacts): Prepared {
     hash: contentHash(item),
     sentences,
     forms,
-    folds: forms.map((fs) => fs.map((v) => words(v.pieces.filter((p) => p.own).map((p) => p.text).join(' ')))),
+    folds: forms.map((fs) =>
+      fs.map((v) =>
+        words(
+          v.pieces
+            .filter((p) => p.own)
+            .map((p) => p.text)
+            .join(' '),
+        ),
+      ),
+    ),
     content: sentences.map((s) => contentSet(s.text)),
     complete: openings(sentences),
     titleWords: words(item.title),
     names: new Set([
       ...words(item.title),
       ...words(item.brand ?? ''),
-      ...sentences.flatMap((s) => s.text.split(/\s+/).slice(1).filter((w) => /^\p{Lu}/u.test(w)).flatMap((w) => words(w))),
+      ...sentences.flatMap((s) =>
+        s.text
+          .split(/\s+/)
+          .slice(1)
+          .filter((w) => /^\p{Lu}/u.test(w))
+          .flatMap((w) => words(w)),
+      ),
     ]),
     composed: composedSentences(item),
   };
@@ -132,7 +147,9 @@ function focusScore(folds: readonly string[], focus: readonly string[]): number 
 }
 
 /** Words that open a sentence in lower case whenever something comes before them. */
-const CLOSED_CLASS = new Set('the a an this these that those each every our your its their we you many most all some one'.split(' '));
+const CLOSED_CLASS = new Set(
+  'the a an this these that those each every our your its their we you many most all some one'.split(' '),
+);
 
 /** The sentence's first word in lower case after a fronted lead, unless it is a name (of the item or another). */
 function lowerFirst(p: Prepared, text: string, sentence: string): string {
@@ -152,7 +169,10 @@ export function withFrontedLead(p: Prepared, sentence: number, lead: string): st
 function formSegments(p: Prepared, u: { s: number; form: Variant }, fronted: boolean): Segment[] {
   return u.form.pieces.map((piece, i) => {
     const text = i === 0 && fronted && piece.own ? lowerFirst(p, piece.text, p.sentences[u.s].text) : piece.text;
-    return { text, claim: piece.own ? { source: 'DESCRIPTION' as const, ref: `description[${p.sentences[u.s].index}]` } : null };
+    return {
+      text,
+      claim: piece.own ? { source: 'DESCRIPTION' as const, ref: `description[${p.sentences[u.s].index}]` } : null,
+    };
   });
 }
 
@@ -172,14 +192,22 @@ interface LeadChoice {
 }
 
 /** The lead step: none, or a form of the inventory with one or two labels that fits the budget. */
-function leadOptions(p: Prepared, labels: Label[], inventory: readonly LeadForm[], firstText: string | null, firstComplete: boolean, room: number): LeadChoice[] {
+function leadOptions(
+  p: Prepared,
+  labels: Label[],
+  inventory: readonly LeadForm[],
+  firstText: string | null,
+  firstComplete: boolean,
+  room: number,
+): LeadChoice[] {
   const out: LeadChoice[] = [];
   const fronted = firstText === null || firstComplete;
   for (const form of inventory) {
     if (form.kind === 'fronted' && !fronted) continue;
     // A form mined from the shop's copy ("For readers interested in") fits an item that addresses the same audience.
     if (form.audience !== undefined && !addresses(p.sentences, form.audience)) continue;
-    if (form.kind === 'standalone' && (firstText === null || (form.subject !== 'this' && !plainTitle(p.item.title)))) continue;
+    if (form.kind === 'standalone' && (firstText === null || (form.subject !== 'this' && !plainTitle(p.item.title))))
+      continue;
     for (let k = 1; k <= labels.length; k++) {
       const chosen = labels.slice(0, k);
       if (formTakes(form, chosen) && leadWords(form, chosen, p.item.title) <= room) out.push({ form, labels: chosen });
@@ -204,7 +232,12 @@ function chooseLead(
   const options = leadOptions(p, labels, inventory, first.text, first.complete, reader.maxWords - first.words);
   if (options.length === 0) return null;
   const x = new Float64Array((options.length + 1) * POLICY_INPUTS);
-  row(x, 0, [[P.stepLead, 1], [P.leadNone, 1], [P.firstHasFocus, first.focus > 0 ? 1 : 0], [P.fillAfter, first.words / reader.maxWords]]);
+  row(x, 0, [
+    [P.stepLead, 1],
+    [P.leadNone, 1],
+    [P.firstHasFocus, first.focus > 0 ? 1 : 0],
+    [P.fillAfter, first.words / reader.maxWords],
+  ]);
   options.forEach((o, i) => {
     const w = leadWords(o.form, o.labels, p.item.title);
     row(x, i + 1, [
@@ -226,7 +259,16 @@ function chooseLead(
   return chosen === 0 ? null : options[chosen - 1];
 }
 
-function unitRow(p: Prepared, x: Float64Array, r: number, u: Unit, reader: Reader, used: number, last: Unit | null, lowest: number): void {
+function unitRow(
+  p: Prepared,
+  x: Float64Array,
+  r: number,
+  u: Unit,
+  reader: Reader,
+  used: number,
+  last: Unit | null,
+  lowest: number,
+): void {
   const n = p.sentences.length;
   const full = p.forms[u.s][0].words;
   const text = p.sentences[u.s].text;
@@ -266,7 +308,9 @@ export function arrange(p: Prepared, reader: Reader, options: ArrangeOptions): A
   const steps: Step[] = [];
   const units: Unit[] = [];
   p.forms.forEach((forms, s) =>
-    forms.forEach((form, v) => units.push({ s, v, form, words: form.words, focus: focusScore(p.folds[s][v], reader.focus) })),
+    forms.forEach((form, v) =>
+      units.push({ s, v, form, words: form.words, focus: focusScore(p.folds[s][v], reader.focus) }),
+    ),
   );
   const fitting = units.filter((u) => !p.sentences[u.s].anaphoric && u.words <= reader.maxWords);
   // Order is the shop's unless the reader's interests call for another opening: when no sentence
@@ -275,14 +319,23 @@ export function arrange(p: Prepared, reader: Reader, options: ArrangeOptions): A
   const openers = touching.length > 0 ? touching : fitting.filter((u) => u.s === Math.min(...fitting.map((f) => f.s)));
   // Too little of the description can be used (a heading and a list, say): the fields say more.
   const usable = p.forms.reduce((n, f) => n + (f.length > 0 ? f[0].words : 0), 0);
-  if (openers.length === 0 || (usable < 8 && p.composed.length > 0)) return composeArrangement(p, reader, options, pick);
+  if (openers.length === 0 || (usable < 8 && p.composed.length > 0))
+    return composeArrangement(p, reader, options, pick);
 
   let x = new Float64Array(openers.length * POLICY_INPUTS);
   openers.forEach((u, r) => unitRow(p, x, r, u, reader, 0, null, 0));
   const firstIndex = pick(options.policy(x, openers.length), 'first');
   steps.push({ x, rows: openers.length, chosen: firstIndex });
   const first = openers[firstIndex];
-  const lead = chooseLead(p, reader, options.inventory, { text: p.sentences[first.s].text, complete: p.complete[first.s], words: first.words, focus: first.focus }, options.policy, pick, steps);
+  const lead = chooseLead(
+    p,
+    reader,
+    options.inventory,
+    { text: p.sentences[first.s].text, complete: p.complete[first.s], words: first.words, focus: first.focus },
+    options.policy,
+    pick,
+    steps,
+  );
   const leadCount = lead ? leadWords(lead.form, lead.labels, p.item.title) : 0;
   const placed: Unit[] = [first];
   let used = first.words + leadCount;
@@ -292,11 +345,18 @@ export function arrange(p: Prepared, reader: Reader, options: ArrangeOptions): A
     const lowest = p.forms.findIndex((f, s) => f.length > 0 && !done.has(s));
     const keepsReferent = last.form.kind === 'full' || last.form.kind === 'aside';
     const next = units.filter(
-      (u) => !done.has(u.s) && u.words <= reader.maxWords - used && (!p.sentences[u.s].anaphoric || (u.s === last.s + 1 && keepsReferent)),
+      (u) =>
+        !done.has(u.s) &&
+        u.words <= reader.maxWords - used &&
+        (!p.sentences[u.s].anaphoric || (u.s === last.s + 1 && keepsReferent)),
     );
     if (next.length === 0) break;
     x = new Float64Array((next.length + 1) * POLICY_INPUTS);
-    row(x, 0, [[P.stepNext, 1], [P.stop, 1], [P.fillSoFar, used / reader.maxWords]]);
+    row(x, 0, [
+      [P.stepNext, 1],
+      [P.stop, 1],
+      [P.fillSoFar, used / reader.maxWords],
+    ]);
     next.forEach((u, r) => unitRow(p, x, r + 1, u, reader, used, last, lowest));
     const chosen = pick(options.policy(x, next.length + 1), 'next');
     steps.push({ x, rows: next.length + 1, chosen });
@@ -317,10 +377,24 @@ export function arrange(p: Prepared, reader: Reader, options: ArrangeOptions): A
     const ls = fronted ? leadSegments(lead.form, lead.labels, p.item.title) : [];
     if (i > 0) segments.push({ text: ' ', claim: null });
     segments.push(...ls, ...own);
-    read.push({ text: textOf(own), anaphoric: i > 0 && p.sentences[u.s].anaphoric, complete: p.complete[u.s], content: p.content[u.s] });
+    read.push({
+      text: textOf(own),
+      anaphoric: i > 0 && p.sentences[u.s].anaphoric,
+      complete: p.complete[u.s],
+      content: p.content[u.s],
+    });
   });
   const leadText = lead ? textOf(leadSegments(lead.form, lead.labels, p.item.title)) : null;
-  return { segments, read, words: used, lead: lead !== null, leadText, focusFirst: first.focus > 0, composed: false, steps };
+  return {
+    segments,
+    read,
+    words: used,
+    lead: lead !== null,
+    leadText,
+    focusFirst: first.focus > 0,
+    composed: false,
+    steps,
+  };
 }
 
 /** Copy from the item's fields: its composed sentences in order, as many as fit, after any lead. */
@@ -331,7 +405,18 @@ function composeArrangement(p: Prepared, reader: Reader, options: ArrangeOptions
   const folds = sentences.map((s) => words(textOf(s.segments)));
   const firstFocus = sentences.length > 0 ? focusScore(folds[0], reader.focus) : 0;
   const fronted = options.inventory.filter((f) => f.kind === 'fronted');
-  const lead = sentences.length > 0 ? chooseLead(p, reader, fronted, { text: null, complete: true, words: firstWords, focus: firstFocus }, options.policy, pick, steps) : null;
+  const lead =
+    sentences.length > 0
+      ? chooseLead(
+          p,
+          reader,
+          fronted,
+          { text: null, complete: true, words: firstWords, focus: firstFocus },
+          options.policy,
+          pick,
+          steps,
+        )
+      : null;
   let used = lead ? leadWords(lead.form, lead.labels, p.item.title) : 0;
   const segments: Segment[] = [];
   const read: ReadSentence[] = [];
@@ -340,13 +425,28 @@ function composeArrangement(p: Prepared, reader: Reader, options: ArrangeOptions
     const ls = i === 0 && lead ? leadSegments(lead.form, lead.labels, p.item.title) : [];
     if (i > 0) segments.push({ text: ' ', claim: null });
     // After a fronted lead, a connecting opening ("The price of...") goes on in lower case.
-    const own = ls.length > 0 && s.segments[0].claim === null ? [{ ...s.segments[0], text: s.segments[0].text.charAt(0).toLowerCase() + s.segments[0].text.slice(1) }, ...s.segments.slice(1)] : s.segments;
+    const own =
+      ls.length > 0 && s.segments[0].claim === null
+        ? [
+            { ...s.segments[0], text: s.segments[0].text.charAt(0).toLowerCase() + s.segments[0].text.slice(1) },
+            ...s.segments.slice(1),
+          ]
+        : s.segments;
     segments.push(...ls, ...own);
     read.push({ text: textOf(s.segments), anaphoric: i > 0, complete: true, content: contentSet(textOf(s.segments)) });
     used += s.words;
   });
   const leadText = lead ? textOf(leadSegments(lead.form, lead.labels, p.item.title)) : null;
-  return { segments, read, words: used, lead: lead !== null, leadText, focusFirst: firstFocus > 0, composed: true, steps };
+  return {
+    segments,
+    read,
+    words: used,
+    lead: lead !== null,
+    leadText,
+    focusFirst: firstFocus > 0,
+    composed: true,
+    steps,
+  };
 }
 
 export { contentHash };

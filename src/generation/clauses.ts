@@ -30,10 +30,11 @@ const CUTS =
 
 /** Openings after which the main clause may come later: such a sentence is never cut. */
 const FRONTED = new Set(
-  ('from for in on at with without as if when while whether although though because since after before ' +
+  (
+    'from for in on at with without as if when while whether although though because since after before ' +
     'during until unless to by through throughout among between beyond despite like unlike whatever ' +
-    'wherever whenever even once')
-    .split(' '),
+    'wherever whenever even once'
+  ).split(' '),
 );
 
 /** Items of a list to shorten are this short; a longer part between commas is a clause, not an item. */
@@ -137,7 +138,12 @@ export function variants(sentence: string): Variant[] {
   const text = sentence.trim();
   const stop = /[.!?]["”’)]?$/.exec(text);
   const bodyEnd = stop ? stop.index : text.length;
-  const endMark = stop ? text.slice(bodyEnd).replace(/["”’)]/g, '').slice(0, 1) || '.' : '.';
+  const endMark = stop
+    ? text
+        .slice(bodyEnd)
+        .replace(/["”’)]/g, '')
+        .slice(0, 1) || '.'
+    : '.';
   const holes = asides(text);
   const out: Variant[] = [variant('full', [{ text, own: true }])];
   if (holes.length > 0) out.push(variant('aside', piecesOf(text, minus([0, bodyEnd], holes), [], endMark)));

@@ -16,7 +16,10 @@ export interface ComposedSentence {
 
 /** "&" reads "and" in running text (the same term either way: normalisation folds "&" to "and"). */
 function plain(label: string): string {
-  return label.replace(/\s*&\s*/g, ' and ').replace(/\s+/g, ' ').trim();
+  return label
+    .replace(/\s*&\s*/g, ' and ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function list(labels: { text: string; source: Segment['claim'] }[]): Segment[] {
@@ -45,7 +48,14 @@ export function composedSentences(item: ItemFacts): ComposedSentence[] {
   const titleTerms = new Set((normaliseTerm(title) ?? '').split(' '));
   const brand = item.brand?.trim();
   if (brand && item.title.trim() && !(normaliseTerm(brand) ?? '').split(' ').every((w) => titleTerms.has(w))) {
-    out.push(sentence([subject(true), { text: ' is from ', claim: null }, { text: brand, claim: { source: 'BRAND', ref: 'brand' } }, { text: '.', claim: null }]));
+    out.push(
+      sentence([
+        subject(true),
+        { text: ' is from ', claim: null },
+        { text: brand, claim: { source: 'BRAND', ref: 'brand' } },
+        { text: '.', claim: null },
+      ]),
+    );
   }
   // The most specific categories (the last ones), not the shop's root when there is more.
   const cats = item.categories
@@ -53,10 +63,22 @@ export function composedSentences(item: ItemFacts): ComposedSentence[] {
     .filter((c, i) => c.text !== '' && (i > 0 || item.categories.length === 1))
     .reverse()
     // "Automotive" beside "Automotive and Motorcycles" says it twice.
-    .filter((c, i, all) => !all.some((o, k) => k !== i && o.text.length > c.text.length && o.text.toLowerCase().startsWith(c.text.toLowerCase())))
+    .filter(
+      (c, i, all) =>
+        !all.some(
+          (o, k) => k !== i && o.text.length > c.text.length && o.text.toLowerCase().startsWith(c.text.toLowerCase()),
+        ),
+    )
     .slice(0, 2);
   if (cats.length > 0) {
-    out.push(sentence([subject(out.length === 0), { text: ' is listed under ', claim: null }, ...list(cats), { text: '.', claim: null }]));
+    out.push(
+      sentence([
+        subject(out.length === 0),
+        { text: ' is listed under ', claim: null },
+        ...list(cats),
+        { text: '.', claim: null },
+      ]),
+    );
   }
   const said = new Set([...cats.map((c) => normaliseTerm(c.text)), normaliseTerm(brand ?? ''), normaliseTerm(title)]);
   const tags = item.tags
@@ -64,17 +86,38 @@ export function composedSentences(item: ItemFacts): ComposedSentence[] {
     .filter((t) => t.text !== '' && !said.has(normaliseTerm(t.text)) && isTopicLabel(t.text))
     .slice(0, 3);
   if (tags.length > 0) {
-    const opening = out.length === 0 ? [{ text: 'The tags of ', claim: null }, subject(true), { text: ' include ', claim: null }] : [{ text: 'Its tags include ', claim: null }];
+    const opening =
+      out.length === 0
+        ? [{ text: 'The tags of ', claim: null }, subject(true), { text: ' include ', claim: null }]
+        : [{ text: 'Its tags include ', claim: null }];
     out.push(sentence([...opening, ...list(tags), { text: '.', claim: null }]));
   }
   for (const [key, value] of Object.entries(item.attributes ?? {})) {
     if (INTERNAL_KEY.test(key) || typeof value !== 'string' || value.trim() === '' || countWords(value) > 4) continue;
-    const opening = out.length === 0 ? [{ text: `The ${key.toLowerCase()} of `, claim: null }, subject(true), { text: ' is ', claim: null }] : [{ text: `Its ${key.toLowerCase()} is `, claim: null }];
-    out.push(sentence([...opening, { text: value.trim(), claim: { source: 'ATTRIBUTE', ref: `attributes.${key}` } }, { text: '.', claim: null }]));
+    const opening =
+      out.length === 0
+        ? [{ text: `The ${key.toLowerCase()} of `, claim: null }, subject(true), { text: ' is ', claim: null }]
+        : [{ text: `Its ${key.toLowerCase()} is `, claim: null }];
+    out.push(
+      sentence([
+        ...opening,
+        { text: value.trim(), claim: { source: 'ATTRIBUTE', ref: `attributes.${key}` } },
+        { text: '.', claim: null },
+      ]),
+    );
   }
   if (item.price !== null && Number.isFinite(item.price) && item.price > 0) {
-    const opening = out.length === 0 ? [{ text: 'The price of ', claim: null }, subject(true), { text: ' is ', claim: null }] : [{ text: 'Its price is ', claim: null }];
-    out.push(sentence([...opening, { text: priceText(item.price), claim: { source: 'PRICE', ref: 'price' } }, { text: '.', claim: null }]));
+    const opening =
+      out.length === 0
+        ? [{ text: 'The price of ', claim: null }, subject(true), { text: ' is ', claim: null }]
+        : [{ text: 'Its price is ', claim: null }];
+    out.push(
+      sentence([
+        ...opening,
+        { text: priceText(item.price), claim: { source: 'PRICE', ref: 'price' } },
+        { text: '.', claim: null },
+      ]),
+    );
   }
   if (out.length === 0) out.push(sentence([subject(true), { text: '.', claim: null }]));
   return out;

@@ -1,4 +1,7 @@
-/** Items to learn from and evaluate on, from a file: the converted JSON Lines catalogue, or the raw Amazon file; the splits. */
+/**
+ * Items to learn from and evaluate on, from a file (the converted JSON Lines catalogue, or the raw
+ * Amazon file), and the splits.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -19,7 +22,9 @@ function fromRaw(raw: Record<string, unknown>): CatalogueItem | null {
   const desc = Array.isArray(raw.description) ? cleanText((raw.description as string[]).join(' ')) : '';
   const brand = typeof raw.brand === 'string' && raw.brand.trim() !== '' ? cleanText(raw.brand) : null;
   const title = typeof raw.title === 'string' && !raw.title.includes('<') ? cleanText(raw.title) : (brand ?? '');
-  const categories = Array.isArray(raw.category) ? (raw.category as string[]).map(cleanText).filter((c) => c !== '') : [];
+  const categories = Array.isArray(raw.category)
+    ? (raw.category as string[]).map(cleanText).filter((c) => c !== '')
+    : [];
   if (typeof raw.asin !== 'string') return null;
   return { id: raw.asin, title, description: desc || null, brand, categories, tags: [], price: null };
 }

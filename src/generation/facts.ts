@@ -35,14 +35,26 @@ export interface Segment {
 /** The text segments make, and their claims in order. */
 export function render(segments: Segment[]): { text: string; claims: Claim[] } {
   const text = segments.map((s) => s.text).join('');
-  const claims = segments.filter((s) => s.claim !== null && s.text.trim() !== '').map((s) => ({ text: s.text.trim(), ...s.claim! }));
+  const claims = segments
+    .filter((s) => s.claim !== null && s.text.trim() !== '')
+    .map((s) => ({ text: s.text.trim(), ...s.claim! }));
   return { text, claims };
 }
 
 /** Changes whenever anything copy is written from changes (it keys the caches). */
 export function contentHash(item: ItemFacts): string {
   return createHash('sha256')
-    .update(JSON.stringify([item.title, item.description, item.brand, item.categories, item.tags, item.price, item.attributes ?? null]))
+    .update(
+      JSON.stringify([
+        item.title,
+        item.description,
+        item.brand,
+        item.categories,
+        item.tags,
+        item.price,
+        item.attributes ?? null,
+      ]),
+    )
     .digest('hex')
     .slice(0, 32);
 }
@@ -61,7 +73,8 @@ export interface Label {
 
 /** The item's own label for a normalised term (tags first, then categories, then the brand). */
 export function labelOf(item: ItemFacts, term: string): Label | null {
-  for (const [i, tag] of item.tags.entries()) if (normaliseTerm(tag) === term) return { text: tag, source: 'TAG', ref: `tags[${i}]` };
+  for (const [i, tag] of item.tags.entries())
+    if (normaliseTerm(tag) === term) return { text: tag, source: 'TAG', ref: `tags[${i}]` };
   for (const [i, c] of item.categories.entries()) {
     if (normaliseTerm(c) === term) return { text: c, source: 'CATEGORY', ref: `categories[${i}]` };
   }

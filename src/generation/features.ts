@@ -150,7 +150,12 @@ function lowerWords(text: string): string[] {
 }
 
 /** The discriminator's view of a text: sentences in order, the budget it was written for, the title. */
-export function textFeatures(sentences: readonly ReadSentence[], maxWords: number, title: string, out = new Float64Array(DISCRIMINATOR_INPUTS)): Float64Array {
+export function textFeatures(
+  sentences: readonly ReadSentence[],
+  maxWords: number,
+  title: string,
+  out = new Float64Array(DISCRIMINATOR_INPUTS),
+): Float64Array {
   out.fill(0);
   const n = sentences.length;
   if (n === 0) return out;
@@ -170,7 +175,9 @@ export function textFeatures(sentences: readonly ReadSentence[], maxWords: numbe
   out[D.firstComma] = sentences[0].text.includes(',') ? 1 : 0;
   out[D.firstComplete] = sentences[0].complete ? 1 : 0;
   out[D.completeShare] = sentences.filter((s) => s.complete).length / n;
-  out[D.standaloneLead] = sentences.some((s) => / is for (?:fans|anyone|readers|lovers|people|those) /i.test(s.text)) ? 1 : 0;
+  out[D.standaloneLead] = sentences.some((s) => / is for (?:fans|anyone|readers|lovers|people|those) /i.test(s.text))
+    ? 1
+    : 0;
   let overlapSum = 0;
   let overlapMin = 1;
   let later = 0;
@@ -191,11 +198,17 @@ export function textFeatures(sentences: readonly ReadSentence[], maxWords: numbe
   out[D.andMoreEnd] = /\bmore[.!]$/i.test(sentences[n - 1].text.trim()) ? 1 : 0;
   // A lead's label said again at once ("For fans of fly fishing, Northwest Fly Fishing ...").
   const firstContent = [...sentences[0].content];
-  out[D.repeatedFirstWords] = firstContent.length === 0 ? 0 : 1 - sentences[0].content.size / Math.max(1, words(sentences[0].text).filter((w) => w.length > 2 && !isStopword(w)).length);
+  out[D.repeatedFirstWords] =
+    firstContent.length === 0
+      ? 0
+      : 1 -
+        sentences[0].content.size /
+          Math.max(1, words(sentences[0].text).filter((w) => w.length > 2 && !isStopword(w)).length);
   for (const s of sentences) {
     const w = lowerWords(s.text);
     out[D_FIXED + bucket(`${w[0] ?? ''} ${w[1] ?? ''}`, OPENING_BUCKETS)] += 1 / n;
-    out[D_FIXED + OPENING_BUCKETS + bucket(`${w[w.length - 2] ?? ''} ${w[w.length - 1] ?? ''}`, ENDING_BUCKETS)] += 1 / n;
+    out[D_FIXED + OPENING_BUCKETS + bucket(`${w[w.length - 2] ?? ''} ${w[w.length - 1] ?? ''}`, ENDING_BUCKETS)] +=
+      1 / n;
   }
   return out;
 }

@@ -30,14 +30,17 @@ function tagsOf(text: string): { text: string; tags: Set<string> }[] {
 
 /** Words for who a product is for, not what it is about: "for fans of women" says something else. */
 const AUDIENCE = new Set(
-  ('women woman men man kids kid children child teens teen girls girl boys boy parents parent families ' +
+  (
+    'women woman men man kids kid children child teens teen girls girl boys boy parents parent families ' +
     'family people person readers reader adults adult seniors senior babies baby mom moms dad dads ' +
-    'enthusiasts enthusiast fans fan lovers lover collectors collector subscribers subscriber christians racers')
-    .split(' '),
+    'enthusiasts enthusiast fans fan lovers lover collectors collector subscribers subscriber christians racers'
+  ).split(' '),
 );
 
 /** "-ing" forms of verbs too light to be a pastime ("for fans of having"). */
-const LIGHT_GERUNDS = new Set('having being doing getting making going taking using giving coming seeing keeping'.split(' '));
+const LIGHT_GERUNDS = new Set(
+  'having being doing getting making going taking using giving coming seeing keeping'.split(' '),
+);
 
 /**
  * Whether a label reads as what someone can be a fan of: tagged in the lead's own frame, it ends
@@ -59,7 +62,12 @@ export const isTopicLabel: (label: string) => boolean = remembered((label: strin
   // "encompasses"): the frame made it look like a noun.
   if (words.length === 1) {
     const alone = tagsOf(words[0].toLowerCase())[0]?.tags;
-    if (alone && !alone.has('Noun') && (alone.has('Adjective') || (alone.has('Verb') && /s$/i.test(words[0]) && !alone.has('Gerund')))) return false;
+    if (
+      alone &&
+      !alone.has('Noun') &&
+      (alone.has('Adjective') || (alone.has('Verb') && /s$/i.test(words[0]) && !alone.has('Gerund')))
+    )
+      return false;
   }
   if (last.has('Pronoun') || last.has('Actor') || last.has('QuestionWord')) return false;
   return !terms.some((t) => t.tags.has('Preposition') || t.tags.has('Determiner') || t.tags.has('Adverb'));
@@ -76,10 +84,13 @@ function opensWithSubject(terms: { text: string; tags: Set<string> }[]): boolean
   if (terms.length < 3) return false;
   const first = terms[0].tags;
   if (first.has('Verb')) return first.has('Infinitive') || first.has('Imperative');
-  if (first.has('Preposition') || first.has('Conjunction') || first.has('QuestionWord') || first.has('Adverb')) return false;
+  if (first.has('Preposition') || first.has('Conjunction') || first.has('QuestionWord') || first.has('Adverb'))
+    return false;
   // "Suitable for dry skin.", "Safe for color-treated hair.": an adjective with no noun after it opens no subject.
-  if (first.has('Adjective') && !first.has('Noun') && !(terms[1].tags.has('Noun') || terms[1].tags.has('Adjective'))) return false;
-  if (!(first.has('Determiner') || first.has('Noun') || first.has('Adjective') || first.has('Possessive'))) return false;
+  if (first.has('Adjective') && !first.has('Noun') && !(terms[1].tags.has('Noun') || terms[1].tags.has('Adjective')))
+    return false;
+  if (!(first.has('Determiner') || first.has('Noun') || first.has('Adjective') || first.has('Possessive')))
+    return false;
   const verbAt = terms.findIndex((t, i) => i > 0 && t.tags.has('Verb') && !t.tags.has('Gerund'));
   if (verbAt < 0) return false;
   // "Essential to the profession for 110 years, Architectural Record provides...": a fronted
@@ -105,7 +116,8 @@ export function takeFrontedLead(sentences: readonly string[]): boolean[] {
   const todo = [...new Set(sentences.filter((s) => !openings.has(s)))];
   if (todo.length > 0) {
     if (openings.size + todo.length > MAX_REMEMBERED) openings.clear();
-    const docs = todo.length > 1 ? (nlp(todo.join(' ')) as unknown as { docs: { text: string; tags: Set<string> }[][] }).docs : [];
+    const docs =
+      todo.length > 1 ? (nlp(todo.join(' ')) as unknown as { docs: { text: string; tags: Set<string> }[][] }).docs : [];
     if (docs.length === todo.length) todo.forEach((s, i) => openings.set(s, opensWithSubject(docs[i])));
     else for (const s of todo) openings.set(s, opensWithSubject(tagsOf(s)));
   }
@@ -126,7 +138,13 @@ export const lowersAfterLead = remembered((whole: string): boolean => {
   if (!first || /^\p{Lu}{2,}/u.test(first)) return false;
   const terms = tagsOf(`${first.toLowerCase()}${sentence.slice(first.length)}`);
   const tags = terms[0]?.tags;
-  return tags !== undefined && !tags.has('ProperNoun') && !tags.has('Person') && !tags.has('Place') && !tags.has('Organization');
+  return (
+    tags !== undefined &&
+    !tags.has('ProperNoun') &&
+    !tags.has('Person') &&
+    !tags.has('Place') &&
+    !tags.has('Organization')
+  );
 });
 
 /**
@@ -157,5 +175,7 @@ export const standsWithoutArticle = remembered((label: string): boolean => {
 export const isSingularNoun = remembered((label: string): boolean => {
   const terms = tagsOf(`For ${label} fans today.`).slice(1, -2);
   const tags = terms[terms.length - 1]?.tags;
-  return tags !== undefined && tags.has('Noun') && !tags.has('Plural') && !tags.has('Pronoun') && !tags.has('Adjective');
+  return (
+    tags !== undefined && tags.has('Noun') && !tags.has('Plural') && !tags.has('Pronoun') && !tags.has('Adjective')
+  );
 });

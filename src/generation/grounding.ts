@@ -33,7 +33,8 @@ export function uncoveredWords(text: string, claims: readonly Claim[]): string[]
   for (const c of claims) {
     const cw = words(c.text);
     let found = -1;
-    for (let i = at; i + cw.length <= all.length && found < 0; i++) if (containsRun(all.slice(i, i + cw.length), cw)) found = i;
+    for (let i = at; i + cw.length <= all.length && found < 0; i++)
+      if (containsRun(all.slice(i, i + cw.length), cw)) found = i;
     if (found < 0) return [...out, ...all.slice(at)];
     out.push(...all.slice(at, found));
     at = found + cw.length;
@@ -61,8 +62,16 @@ const NUMBER = /\d+(?:[.,]\d+)*/g;
  * its fields. Empty for a grounded text.
  */
 export function foreignValues(text: string, item: ItemFacts, lexicon: ReadonlySet<string>): string[] {
-  const own = [item.title, item.description ?? '', item.brand ?? '', ...item.categories, ...item.tags, item.price === null ? '' : priceText(item.price)];
-  for (const v of Object.values(item.attributes ?? {})) if (typeof v === 'string' || typeof v === 'number') own.push(String(v));
+  const own = [
+    item.title,
+    item.description ?? '',
+    item.brand ?? '',
+    ...item.categories,
+    ...item.tags,
+    item.price === null ? '' : priceText(item.price),
+  ];
+  for (const v of Object.values(item.attributes ?? {}))
+    if (typeof v === 'string' || typeof v === 'number') own.push(String(v));
   const ownText = own.join(' \n ');
   const ownNumbers = new Set(ownText.match(NUMBER) ?? []);
   const ownWords = words(ownText);

@@ -16,7 +16,10 @@ export interface LeadForm {
   /** Words after the label ("For {bird} fans"): such a form takes one singular noun as a modifier. */
   after?: string;
   kind: 'fronted' | 'standalone';
-  /** A standalone lead's subject: the item's title ("Crochet Today is for..."), or "This" when the title will not do. */
+  /**
+   * A standalone lead's subject: the item's title ("Crochet Today is for..."), or "This"
+   * when the title will not do.
+   */
   subject?: 'title' | 'this';
   origin: 'builtin' | 'mined';
   /** How many distinct items of the shop's copy used the form (0 for the built-in ones). */
@@ -27,8 +30,13 @@ export interface LeadForm {
 
 /** Whether an item's own copy addresses the audience the way the shop's copy does ("for readers", "readers who"). */
 export function addresses(sentences: readonly Sentence[], audience: string): boolean {
-  const text = sentences.map((s) => s.text).join(' ').toLowerCase();
-  return new RegExp(`\\b(?:for|to) (?:the |all |our |its |serious |active |avid )?${audience}\\b|\\b${audience} who\\b`).test(text);
+  const text = sentences
+    .map((s) => s.text)
+    .join(' ')
+    .toLowerCase();
+  return new RegExp(
+    `\\b(?:for|to) (?:the |all |our |its |serious |active |avid )?${audience}\\b|\\b${audience} who\\b`,
+  ).test(text);
 }
 
 /** Grammatical for any noun-phrase label, in any domain: the inventory a shop starts with. */
@@ -54,7 +62,8 @@ export const MAX_LEAD_LABELS = 2;
 const MINOR = new Set('and or of the a an in on for to with at by & from'.split(' '));
 
 /** Words that make a label a company's name: no reader is "interested in" a publisher's legal name. */
-const COMPANY = /\b(?:inc|llc|ltd|co|corp|corporation|company|publishing|publishers?|publications?|media|press|group|enterprises|holdings)\b\.?/i;
+const COMPANY =
+  /\b(?:inc|llc|ltd|co|corp|corporation|company|publishing|publishers?|publications?|media|press|group|enterprises|holdings)\b\.?/i;
 
 /** The copy as tokens: the word as written, its folded words, and whether it opens a sentence. */
 interface CopyToken {
@@ -85,7 +94,8 @@ function occurrences(tokens: CopyToken[], labelWords: string[]): { run: CopyToke
   const out: { run: CopyToken[]; fragment: boolean }[] = [];
   for (let i = 0; i + labelWords.length <= tokens.length; i++) {
     let ok = true;
-    for (let k = 0; k < labelWords.length && ok; k++) ok = tokens[i + k].folds.length === 1 && tokens[i + k].folds[0] === labelWords[k];
+    for (let k = 0; k < labelWords.length && ok; k++)
+      ok = tokens[i + k].folds.length === 1 && tokens[i + k].folds[0] === labelWords[k];
     if (!ok) continue;
     const run = tokens.slice(i, i + labelWords.length);
     const glued = (t: CopyToken | undefined) => t !== undefined && NAME_GLUE.has(t.text.toLowerCase());
@@ -110,10 +120,14 @@ const withoutPossessive = (w: string) => w.replace(/['’]s$/i, '');
  * only seen inside a hyphenated one, a company's name, or a brand the copy never names.
  */
 export function leadLabel(label: Label, item: ItemFacts, sentences: readonly Sentence[]): Label | null {
-  const plain = label.text.replace(/\s*&\s*/g, ' and ').replace(/\s+/g, ' ').trim();
+  const plain = label.text
+    .replace(/\s*&\s*/g, ' and ')
+    .replace(/\s+/g, ' ')
+    .trim();
   // A comma makes a label a list ("Travel, City & Regional"): a shop's section, not an interest.
   if (plain === '' || plain.includes(',') || countWords(plain) > 5 || COMPANY.test(plain)) return null;
-  const isBrand = label.source === 'BRAND' || (item.brand !== null && normaliseTerm(item.brand) === normaliseTerm(label.text));
+  const isBrand =
+    label.source === 'BRAND' || (item.brand !== null && normaliseTerm(item.brand) === normaliseTerm(label.text));
   const labelWords = words(plain);
   if (labelWords.join(' ') === words(item.title).join(' ')) return null;
   const tokens = copyTokens(sentences);
@@ -126,7 +140,12 @@ export function leadLabel(label: Label, item: ItemFacts, sentences: readonly Sen
   let shown = plain;
   const mid = found.find((run) => !run[0].initial);
   if (mid) shown = mid.map((t, i) => (i === mid.length - 1 ? withoutPossessive(t.text) : t.text)).join(' ');
-  else if (found.length === 0 && labelWords.length === 1 && tokens.some((t) => t.folds.includes(labelWords[0]) && t.folds.length > 1)) return null;
+  else if (
+    found.length === 0 &&
+    labelWords.length === 1 &&
+    tokens.some((t) => t.folds.includes(labelWords[0]) && t.folds.length > 1)
+  )
+    return null;
   else if (!isBrand) {
     const named = namesIn(plain);
     shown = plain
@@ -145,7 +164,9 @@ export function leadLabel(label: Label, item: ItemFacts, sentences: readonly Sen
   // and a category of the shop or a word of the title. A tag picked from the copy ("spree",
   // "sale") makes "For spree fans", grammatical and meaningless.
   const named = label.source === 'CATEGORY' || inTitle;
-  return named && countWords(shown) <= 2 && !/ and /.test(shown) && isSingularNoun(shown) ? { ...label, text: shown, bare: false } : null;
+  return named && countWords(shown) <= 2 && !/ and /.test(shown) && isSingularNoun(shown)
+    ? { ...label, text: shown, bare: false }
+    : null;
 }
 
 /** Labels by item content and focus: a request tries several arrangements, a popular item many readers. */
@@ -196,8 +217,10 @@ function labelSegments(labels: readonly Label[]): Segment[] {
 /** The segments of a lead: a fronted one ends in ", " before the sentence it opens. */
 export function leadSegments(form: LeadForm, labels: readonly Label[], title: string): Segment[] {
   const after = form.after === undefined ? '' : ` ${form.after}`;
-  if (form.kind === 'fronted') return [{ text: `${form.words} `, claim: null }, ...labelSegments(labels), { text: `${after}, `, claim: null }];
-  if (form.subject === 'this') return [{ text: `${form.words} `, claim: null }, ...labelSegments(labels), { text: `${after}. `, claim: null }];
+  if (form.kind === 'fronted')
+    return [{ text: `${form.words} `, claim: null }, ...labelSegments(labels), { text: `${after}, `, claim: null }];
+  if (form.subject === 'this')
+    return [{ text: `${form.words} `, claim: null }, ...labelSegments(labels), { text: `${after}. `, claim: null }];
   return [
     { text: title.trim(), claim: { source: 'TITLE', ref: 'title' } },
     { text: ` ${form.words} `, claim: null },
@@ -208,5 +231,9 @@ export function leadSegments(form: LeadForm, labels: readonly Label[], title: st
 
 /** Words a lead adds to the text. */
 export function leadWords(form: LeadForm, labels: readonly Label[], title: string): number {
-  return countWords(leadSegments(form, labels, title).map((s) => s.text).join(''));
+  return countWords(
+    leadSegments(form, labels, title)
+      .map((s) => s.text)
+      .join(''),
+  );
 }

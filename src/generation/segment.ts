@@ -49,25 +49,37 @@ export function cleanDescription(raw: string): string {
     .replace(/^\s*[-*]\s+/gm, '\n');
   // "knitting.Each issue": a full stop, no space, a capitalised word. Not inside a URL, an e-mail
   // address or a domain ("Amazon.Com" stays), which have no space before the dot either.
-  text = text.replace(/(^|\s)(\S*?)(\p{Ll}{2,})([.!?])(\p{Lu}\p{Ll}*)/gu, (m, pre: string, head: string, word: string, stop: string, next: string) =>
-    /[@/]|www|https?:/i.test(head) || /^(?:com|org|net|edu|gov|co|io|info|biz|uk|de|ca)$/i.test(next) ? m : `${pre}${head}${word}${stop} ${next}`,
+  text = text.replace(
+    /(^|\s)(\S*?)(\p{Ll}{2,})([.!?])(\p{Lu}\p{Ll}*)/gu,
+    (m, pre: string, head: string, word: string, stop: string, next: string) =>
+      /[@/]|www|https?:/i.test(head) || /^(?:com|org|net|edu|gov|co|io|info|biz|uk|de|ca)$/i.test(next)
+        ? m
+        : `${pre}${head}${word}${stop} ${next}`,
   );
-  return text
-    .split('\n')
-    // An inline tag taken out leaves a space before punctuation ("<b>kids</b>." -> "kids .").
-    .map((line) => line.replace(/\s+/g, ' ').replace(/ ([.,;:!?])(?=\s|$)/g, '$1').trim())
-    .filter((line) => line !== '')
-    .join('\n');
+  return (
+    text
+      .split('\n')
+      // An inline tag taken out leaves a space before punctuation ("<b>kids</b>." -> "kids .").
+      .map((line) =>
+        line
+          .replace(/\s+/g, ' ')
+          .replace(/ ([.,;:!?])(?=\s|$)/g, '$1')
+          .trim(),
+      )
+      .filter((line) => line !== '')
+      .join('\n')
+  );
 }
 
 /** Abbreviations after which a capitalised word does not start a sentence ("U.S. Treasuries", "Mt. Rainier"). */
 const NAME_ABBREVIATION = /(?:\b(?:\p{Lu}\.){2,}|\b(?:Mt|St|Ft|Dr|Mr|Mrs|Ms|Prof|Gen|Gov|Sen|Rep|No|Vol|Nos|Vols)\.)$/u;
 /** Words that do start a sentence after such an abbreviation ("...in the U.S. The magazine..."). */
 const STARTERS = new Set(
-  ('the a an this these that those it its they their there we our you your he she his her each every ' +
+  (
+    'the a an this these that those it its they their there we our you your he she his her each every ' +
     'in on at for from with as if when while but and or so yet also however today here now all most many some ' +
-    'no not one two three get find learn discover enjoy subscribe read see plus')
-    .split(' '),
+    'no not one two three get find learn discover enjoy subscribe read see plus'
+  ).split(' '),
 );
 
 function firstWord(s: string): string {
@@ -94,10 +106,11 @@ function lineSentences(line: string): string[] {
 
 /** Opening words that point back to an earlier sentence. */
 const ANAPHORIC_OPENERS = new Set(
-  ('it its it’s it\'s they them their theirs these those he she his her him also additionally moreover ' +
+  (
+    "it its it’s it's they them their theirs these those he she his her him also additionally moreover " +
     'furthermore plus and but or so however besides likewise similarly still then thus therefore hence ' +
-    'meanwhile another other both such yes instead otherwise too even which whose')
-    .split(' '),
+    'meanwhile another other both such yes instead otherwise too even which whose'
+  ).split(' '),
 );
 const ANAPHORIC_PHRASES =
   /^(?:in addition|as well|as a result|on top of that|what's more|what’s more|the latter|the former|this is|this means|that is|this way|in fact|all of (?:these|them|this)|each of (?:these|them)|one of (?:these|them)|many of (?:these|them)|not only that)\b/i;
@@ -108,7 +121,10 @@ export function isAnaphoric(text: string): boolean {
   if (ANAPHORIC_OPENERS.has(firstWord(plain))) return true;
   if (ANAPHORIC_PHRASES.test(plain)) return true;
   // "Practical Horseman also provides...": "also" among the first words refers back.
-  const early = plain.split(/\s+/).slice(1, 5).map((w) => w.toLowerCase().replace(/[^a-z]/g, ''));
+  const early = plain
+    .split(/\s+/)
+    .slice(1, 5)
+    .map((w) => w.toLowerCase().replace(/[^a-z]/g, ''));
   return early.includes('also') || early.includes('too');
 }
 
@@ -118,7 +134,8 @@ export function countWords(text: string): number {
   return n;
 }
 
-const LINK = /(?:https?:\/\/|www\.|\b[\w.+-]+@[\w-]+\.[\w.]+|\b[\w-]+\.(?:com|org|net|co\.uk|edu|gov)\b|\(?\b\d{3}\)?[ -.]\d{3}[ -.]\d{4}\b)/i;
+const LINK =
+  /(?:https?:\/\/|www\.|\b[\w.+-]+@[\w-]+\.[\w.]+|\b[\w-]+\.(?:com|org|net|co\.uk|edu|gov)\b|\(?\b\d{3}\)?[ -.]\d{3}[ -.]\d{4}\b)/i;
 
 function balanced(text: string): boolean {
   let depth = 0;

@@ -67,7 +67,12 @@ export class DescriptionService {
    * ones every `pollIntervalMs` (default 5 s; 0 turns polling off). With `installBundled`, an
    * empty database first gets the committed sample model.
    */
-  static async create(deps: { dataSource: DataSource; logger: Logger; pollIntervalMs?: number; installBundled?: boolean }): Promise<DescriptionService> {
+  static async create(deps: {
+    dataSource: DataSource;
+    logger: Logger;
+    pollIntervalMs?: number;
+    installBundled?: boolean;
+  }): Promise<DescriptionService> {
     const service = new DescriptionService(deps.dataSource, deps.logger);
     if (deps.installBundled) {
       const installed = await installBundledModel(deps.dataSource);
@@ -154,7 +159,13 @@ export class DescriptionService {
       await pause();
       const w = write(p, { focus: r.focus, maxWords: r.maxWords }, model);
       const personalised = r.focus.length > 0;
-      out.push({ text: w.text, claims: w.claims, highlights: w.highlights, personalised, modelVersion: personalised ? model.version : null });
+      out.push({
+        text: w.text,
+        claims: w.claims,
+        highlights: w.highlights,
+        personalised,
+        modelVersion: personalised ? model.version : null,
+      });
     }
     return out;
   }
@@ -180,7 +191,13 @@ export class DescriptionService {
         const row = byKey.get(requestKey(r));
         if (!row || row.itemHash !== contentHash(r.item)) continue;
         const claims = row.claims as Claim[];
-        done.set(requestKey(r), { text: row.text, claims, highlights: row.highlights, personalised: true, modelVersion: model.version });
+        done.set(requestKey(r), {
+          text: row.text,
+          claims,
+          highlights: row.highlights,
+          personalised: true,
+          modelVersion: model.version,
+        });
       }
     }
     const misses = wanted.filter((r) => !done.has(requestKey(r)));
@@ -206,13 +223,18 @@ export class DescriptionService {
    * The descriptions of every request read off the sockets in one turn of the event loop, as one
    * `describe` call: one cache lookup and at most one pass of writing for all of them.
    */
-  private readonly acrossRequests = perTurnLoader<DescriptionRequest, DescriptionResult>((requests) => this.describe([...requests]));
+  private readonly acrossRequests = perTurnLoader<DescriptionRequest, DescriptionResult>((requests) =>
+    this.describe([...requests]),
+  );
 
   /** A per-request loader: every description one GraphQL request asks for joins one `describe` call. */
   createLoader(): DataLoader<DescriptionRequest, DescriptionResult, string> {
-    return new DataLoader<DescriptionRequest, DescriptionResult, string>((requests) => this.acrossRequests.loadMany(requests), {
-      cacheKeyFn: requestKey,
-    });
+    return new DataLoader<DescriptionRequest, DescriptionResult, string>(
+      (requests) => this.acrossRequests.loadMany(requests),
+      {
+        cacheKeyFn: requestKey,
+      },
+    );
   }
 
   async close(): Promise<void> {

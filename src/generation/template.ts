@@ -14,7 +14,10 @@ function list(parts: string[]): string {
 
 /** "Title is a magazine about C1 and C2 from Brand." (the brand left out when the title names it). */
 export function sentenceFromFacts(item: ItemFacts): string {
-  const cats = [...item.categories].reverse().filter((c) => normaliseTerm(c) !== 'magazine subscription').slice(0, 2);
+  const cats = [...item.categories]
+    .reverse()
+    .filter((c) => normaliseTerm(c) !== 'magazine subscription')
+    .slice(0, 2);
   const title = item.title.trim() || item.brand || 'This magazine';
   let text = `${title} is a magazine`;
   if (cats.length > 0) text += ` about ${list(cats)}`;

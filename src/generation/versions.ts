@@ -21,7 +21,11 @@ export const DISCRIMINATOR_FORMAT = 'tailor-copy-discriminator';
 
 /** One network in TensorFlow.js's artifact shape, as training exports it. */
 export interface NetworkArtifacts {
-  topology: { format: string; version: number; config: { inputs: number; hidden: number; activation: 'tanh' | 'relu' } };
+  topology: {
+    format: string;
+    version: number;
+    config: { inputs: number; hidden: number; activation: 'tanh' | 'relu' };
+  };
   weightSpecs: { name: string; shape: number[]; dtype: string }[];
   weights: Buffer;
 }
@@ -67,16 +71,38 @@ export function toMlp(a: NetworkArtifacts, format: string): MlpWeights {
     return v;
   };
   const { inputs, hidden, activation } = a.topology.config;
-  return { inputs, hidden, activation, linear: need('linear'), w1: need('w1'), b1: need('b1'), w2: need('w2'), b2: need('b2')[0] };
+  return {
+    inputs,
+    hidden,
+    activation,
+    linear: need('linear'),
+    w1: need('w1'),
+    b1: need('b1'),
+    w2: need('w2'),
+    b2: need('b2')[0],
+  };
 }
 
 export function toCopyModel(v: StoredVersion): CopyModel {
   const inventory = v.config.inventory?.length ? v.config.inventory : BUILTIN_FORMS;
-  return { version: v.version, policy: toMlp(v.policy, POLICY_FORMAT), discriminator: toMlp(v.discriminator, DISCRIMINATOR_FORMAT), inventory };
+  return {
+    version: v.version,
+    policy: toMlp(v.policy, POLICY_FORMAT),
+    discriminator: toMlp(v.discriminator, DISCRIMINATOR_FORMAT),
+    inventory,
+  };
 }
 
 function row(id: string, kind: NetworkRow['kind'], a: NetworkArtifacts, v: StoredVersion): NetworkRow {
-  return { id, kind, topology: a.topology, weightSpecs: a.weightSpecs, weights: a.weights, config: v.config, metrics: v.metrics };
+  return {
+    id,
+    kind,
+    topology: a.topology,
+    weightSpecs: a.weightSpecs,
+    weights: a.weights,
+    config: v.config,
+    metrics: v.metrics,
+  };
 }
 
 /** Stores a version; the policy row is written last, so no process sees a version without its discriminator. */
@@ -116,7 +142,11 @@ export function bundledModelDir(): string {
 function writeNetwork(dir: string, a: NetworkArtifacts): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'weights.bin'), a.weights);
-  const manifest = { format: a.topology.format, modelTopology: a.topology, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] };
+  const manifest = {
+    format: a.topology.format,
+    modelTopology: a.topology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+  };
   writeFileSync(join(dir, 'model.json'), `${JSON.stringify(manifest)}\n`);
 }
 
@@ -126,18 +156,28 @@ function readNetwork(dir: string): NetworkArtifacts {
     weightsManifest: { paths: string[]; weights: NetworkArtifacts['weightSpecs'] }[];
   };
   const group = manifest.weightsManifest[0];
-  return { topology: manifest.modelTopology, weightSpecs: group.weights, weights: Buffer.concat(group.paths.map((p) => readFileSync(join(dir, p)))) };
+  return {
+    topology: manifest.modelTopology,
+    weightSpecs: group.weights,
+    weights: Buffer.concat(group.paths.map((p) => readFileSync(join(dir, p)))),
+  };
 }
 
 /** Writes a version as files in the layout TensorFlow.js writes (model.json beside weights.bin). */
 export function exportVersion(v: StoredVersion, dir: string): void {
   writeNetwork(join(dir, 'policy'), v.policy);
   writeNetwork(join(dir, 'discriminator'), v.discriminator);
-  writeFileSync(join(dir, 'version.json'), `${JSON.stringify({ version: v.version, config: v.config, metrics: v.metrics }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'version.json'),
+    `${JSON.stringify({ version: v.version, config: v.config, metrics: v.metrics }, null, 2)}\n`,
+  );
 }
 
 export function importVersion(dir: string): StoredVersion {
-  const meta = JSON.parse(readFileSync(join(dir, 'version.json'), 'utf8')) as Pick<StoredVersion, 'version' | 'config' | 'metrics'>;
+  const meta = JSON.parse(readFileSync(join(dir, 'version.json'), 'utf8')) as Pick<
+    StoredVersion,
+    'version' | 'config' | 'metrics'
+  >;
   return { ...meta, policy: readNetwork(join(dir, 'policy')), discriminator: readNetwork(join(dir, 'discriminator')) };
 }
 

@@ -21,7 +21,12 @@ export interface CopyModel {
   inventory: LeadForm[];
 }
 
-export const UNTRAINED: CopyModel = { version: null, policy: linearOnly(DEFAULT_POLICY), discriminator: null, inventory: BUILTIN_FORMS };
+export const UNTRAINED: CopyModel = {
+  version: null,
+  policy: linearOnly(DEFAULT_POLICY),
+  discriminator: null,
+  inventory: BUILTIN_FORMS,
+};
 
 export interface Written {
   text: string;
@@ -85,7 +90,8 @@ export function write(p: Prepared, reader: Reader, model: CopyModel): Written {
   const options = candidates(p, reader, reader.focus.length === 0 ? UNTRAINED : model);
   let best = options[0];
   if (model.discriminator !== null && options.length > 1) {
-    if (model.discriminator.inputs !== DISCRIMINATOR_INPUTS) throw new Error('discriminator does not match the text features');
+    if (model.discriminator.inputs !== DISCRIMINATOR_INPUTS)
+      throw new Error('discriminator does not match the text features');
     let bestScore = -Infinity;
     for (const a of options) {
       const score = realness(model.discriminator, a, reader, p.item.title) + personalBonus(a, reader);

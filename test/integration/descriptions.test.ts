@@ -22,13 +22,21 @@ const RECS_WITH_TEXT = `query ($u: ID!, $w: Int) { user(id: $u) {
   recommendations(first: 10) { item { id title description brand categories tags price
     personalisedDescription(maxWords: $w) { ${TEXT} } } } } }`;
 
-type Copy = { text: string; claims: { text: string; source: string; ref: string }[]; highlights: string[]; personalised: boolean; modelVersion: string | null };
+type Copy = {
+  text: string;
+  claims: { text: string; source: string; ref: string }[];
+  highlights: string[];
+  personalised: boolean;
+  modelVersion: string | null;
+};
 
 const countWords = (text: string) => text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 
 /** Words a text may have beside its claims: the lead forms' connecting words and a shortened list's "and". */
 const CONNECTIVES = new Set(
-  [...BUILTIN_FORMS, ...importVersion(bundledModelDir()).config.inventory].flatMap((f) => words(`${f.words} ${f.after ?? ''}`)).concat(words(COMPOSED_CONNECTIVES.join(" "))),
+  [...BUILTIN_FORMS, ...importVersion(bundledModelDir()).config.inventory]
+    .flatMap((f) => words(`${f.words} ${f.after ?? ''}`))
+    .concat(words(COMPOSED_CONNECTIVES.join(' '))),
 );
 
 describe('personalised descriptions through GraphQL', () => {
@@ -57,7 +65,7 @@ describe('personalised descriptions through GraphQL', () => {
     await db.close();
   });
 
-  it('writes for the viewer from the item\'s own words, led by shared interests, every claim traced', async () => {
+  it("writes for the viewer from the item's own words, led by shared interests, every claim traced", async () => {
     const res = await app.run(RECS_WITH_TEXT, { u: 'sim-user-001' }, 'sim-user-001');
     expect(res.errors).toBeUndefined();
     const interests = new Set(res.data!.user.interests.map((i: { term: string }) => i.term));
@@ -79,27 +87,52 @@ describe('personalised descriptions through GraphQL', () => {
   it('keeps to maxWords and refuses a budget outside 15..200 with BAD_USER_INPUT', async () => {
     const short = await app.run(RECS_WITH_TEXT, { u: 'sim-user-001', w: 15 }, 'sim-user-001');
     expect(short.errors).toBeUndefined();
-    for (const r of short.data!.user.recommendations) expect(countWords(r.item.personalisedDescription.text)).toBeLessThanOrEqual(15);
+    for (const r of short.data!.user.recommendations)
+      expect(countWords(r.item.personalisedDescription.text)).toBeLessThanOrEqual(15);
     for (const w of [14, 201, 0, -5]) {
-      const bad = await app.run(`{ item(id: "B00005N7NQ") { personalisedDescription(maxWords: ${w}) { text } } }`, {}, null);
+      const bad = await app.run(
+        `{ item(id: "B00005N7NQ") { personalisedDescription(maxWords: ${w}) { text } } }`,
+        {},
+        null,
+      );
       expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'maxWords' });
     }
   });
 
   it('gives generic copy with claims without a user, to a user who opted out, and to one without shared interests', async () => {
-    const anonymous = await app.run(`{ item(id: "B00005N7NQ") { description personalisedDescription { ${TEXT} } } }`, {}, null);
+    const anonymous = await app.run(
+      `{ item(id: "B00005N7NQ") { description personalisedDescription { ${TEXT} } } }`,
+      {},
+      null,
+    );
     const generic = anonymous.data!.item.personalisedDescription as Copy;
     expect(generic).toMatchObject({ personalised: false, highlights: [], modelVersion: null });
     expect(generic.claims.length).toBeGreaterThan(0);
     expect(generic.claims.every((c) => c.source === 'DESCRIPTION')).toBe(true);
     // The description's own opening, its sentences whole and in order.
     expect(anonymous.data!.item.description.startsWith(generic.claims[0].text)).toBe(true);
-    await app.run(`mutation { setPersonalisationConsent(userId: "sim-user-002", enabled: false) { enabled } }`, {}, 'sim-user-002');
-    const optedOut = await app.run(`{ item(id: "B00005N7NQ") { personalisedDescription(userId: "sim-user-002") { ${TEXT} } } }`, {}, 'sim-user-002');
+    await app.run(
+      `mutation { setPersonalisationConsent(userId: "sim-user-002", enabled: false) { enabled } }`,
+      {},
+      'sim-user-002',
+    );
+    const optedOut = await app.run(
+      `{ item(id: "B00005N7NQ") { personalisedDescription(userId: "sim-user-002") { ${TEXT} } } }`,
+      {},
+      'sim-user-002',
+    );
     expect(optedOut.data!.item.personalisedDescription).toEqual(generic);
     // A user with history, asking about an item of another shop aisle: no shared terms, generic copy.
-    const stranger = await app.run(`{ item(id: "HK-001") { personalisedDescription(userId: "sim-user-001") { ${TEXT} } } }`, {}, 'sim-user-001');
-    expect(stranger.data!.item.personalisedDescription).toMatchObject({ personalised: false, highlights: [], modelVersion: null });
+    const stranger = await app.run(
+      `{ item(id: "HK-001") { personalisedDescription(userId: "sim-user-001") { ${TEXT} } } }`,
+      {},
+      'sim-user-001',
+    );
+    expect(stranger.data!.item.personalisedDescription).toMatchObject({
+      personalised: false,
+      highlights: [],
+      modelVersion: null,
+    });
   });
 
   it('composes traced copy for an item with no description, naming no kind of product it is not', async () => {
@@ -107,7 +140,9 @@ describe('personalised descriptions through GraphQL', () => {
     const d = res.data!.item.personalisedDescription as Copy;
     expect(d.text).toMatch(/^Nourishing Hand Cream is from L'Occitane\./);
     expect(d.text).not.toMatch(/magazine/i);
-    expect(new Set(d.claims.map((c) => c.source))).toEqual(new Set(['TITLE', 'BRAND', 'CATEGORY', 'TAG', 'ATTRIBUTE', 'PRICE']));
+    expect(new Set(d.claims.map((c) => c.source))).toEqual(
+      new Set(['TITLE', 'BRAND', 'CATEGORY', 'TAG', 'ATTRIBUTE', 'PRICE']),
+    );
     expect(d.claims.find((c) => c.source === 'PRICE')).toEqual({ text: '12', source: 'PRICE', ref: 'price' });
   });
 
@@ -115,7 +150,11 @@ describe('personalised descriptions through GraphQL', () => {
     const res = await app.run(`{ item(id: "SEG-1") { personalisedDescription(maxWords: 200) { ${TEXT} } } }`, {}, null);
     const d = res.data!.item.personalisedDescription as Copy;
     expect(d.claims).toEqual([
-      { text: "Ranked No. 1 in the U.S. by the readers of Dr. Smith's column.", source: 'DESCRIPTION', ref: 'description[0]' },
+      {
+        text: "Ranked No. 1 in the U.S. by the readers of Dr. Smith's column.",
+        source: 'DESCRIPTION',
+        ref: 'description[0]',
+      },
       { text: 'It costs $4.99 an issue and weighs 2.5 oz.', source: 'DESCRIPTION', ref: 'description[1]' },
       // description[2], the sentence with a link and an e-mail address, is not copy to arrange.
       { text: 'Learn to knit and crochet.', source: 'DESCRIPTION', ref: 'description[3]' },
@@ -125,7 +164,11 @@ describe('personalised descriptions through GraphQL', () => {
   });
 
   it('refuses to write for another user', async () => {
-    const res = await app.run(`{ item(id: "B00005N7NQ") { personalisedDescription(userId: "sim-user-003") { text } } }`, {}, 'sim-user-004');
+    const res = await app.run(
+      `{ item(id: "B00005N7NQ") { personalisedDescription(userId: "sim-user-003") { text } } }`,
+      {},
+      'sim-user-004',
+    );
     expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });

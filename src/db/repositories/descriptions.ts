@@ -1,4 +1,4 @@
-/** The cache of written copy (`generated_descriptions`): one row per item, focus terms, model version and word budget. */
+/** The cache of written copy (`generated_descriptions`): a row per item, focus terms, model version and budget. */
 import type { DataSource } from 'typeorm';
 
 export interface CachedCopyKey {
@@ -16,7 +16,11 @@ export interface CachedCopy extends CachedCopyKey {
 }
 
 /** The cached texts of one model version for the keys, in one statement. */
-export async function findCachedCopy(db: DataSource, version: string, keys: readonly CachedCopyKey[]): Promise<CachedCopy[]> {
+export async function findCachedCopy(
+  db: DataSource,
+  version: string,
+  keys: readonly CachedCopyKey[],
+): Promise<CachedCopy[]> {
   if (keys.length === 0) return [];
   return db.query(
     `SELECT d.item_id AS "itemId", d.focus_key AS "focusKey", d.max_words AS "maxWords", d.item_hash AS "itemHash",
@@ -33,7 +37,8 @@ export async function findCachedCopy(db: DataSource, version: string, keys: read
 export async function saveCachedCopy(db: DataSource, version: string, rows: readonly CachedCopy[]): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `INSERT INTO generated_descriptions (item_id, focus_key, max_words, model_version, item_hash, text, highlights, claims)
+    `INSERT INTO generated_descriptions
+            (item_id, focus_key, max_words, model_version, item_hash, text, highlights, claims)
      SELECT r.item_id, r.focus_key, r.max_words, $1, r.item_hash, r.text,
             ARRAY(SELECT jsonb_array_elements_text(r.highlights)), r.claims
        FROM jsonb_to_recordset($2::jsonb)

@@ -22,13 +22,22 @@ export async function insertNetworkRow(db: DataSource | EntityManager, row: Netw
   await db.query(
     `INSERT INTO model_versions (id, kind, topology, weight_specs, weights, config, metrics)
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-    [row.id, row.kind, JSON.stringify(row.topology), JSON.stringify(row.weightSpecs), row.weights, JSON.stringify(row.config), JSON.stringify(row.metrics)],
+    [
+      row.id,
+      row.kind,
+      JSON.stringify(row.topology),
+      JSON.stringify(row.weightSpecs),
+      row.weights,
+      JSON.stringify(row.config),
+      JSON.stringify(row.metrics),
+    ],
   );
 }
 
 export async function findNetworkRow(db: DataSource, id: string, kind: NetworkKind): Promise<NetworkRow | null> {
   const rows: NetworkRow[] = await db.query(
-    `SELECT id, kind, topology, weight_specs AS "weightSpecs", weights, config, metrics FROM model_versions WHERE id = $1 AND kind = $2`,
+    `SELECT id, kind, topology, weight_specs AS "weightSpecs", weights, config, metrics
+       FROM model_versions WHERE id = $1 AND kind = $2`,
     [id, kind],
   );
   return rows[0] ?? null;
@@ -40,7 +49,8 @@ export async function findNetworkRow(db: DataSource, id: string, kind: NetworkKi
  */
 export async function findNewestPolicyId(db: DataSource, format: string): Promise<string | null> {
   const rows: { id: string }[] = await db.query(
-    `SELECT id FROM model_versions WHERE kind = 'generator' AND topology->>'format' = $1 ORDER BY created_at DESC, id DESC LIMIT 1`,
+    `SELECT id FROM model_versions WHERE kind = 'generator' AND topology->>'format' = $1
+      ORDER BY created_at DESC, id DESC LIMIT 1`,
     [format],
   );
   return rows[0]?.id ?? null;

@@ -38,7 +38,12 @@ export function realCopy(p: Prepared, maxWords: number): ReadSentence[] | null {
   for (const s of p.sentences) {
     if (!s.usable) continue;
     if (used + s.words > maxWords) break;
-    out.push({ text: s.text, anaphoric: out.length > 0 && s.anaphoric, complete: p.complete[s.index], content: p.content[s.index] });
+    out.push({
+      text: s.text,
+      anaphoric: out.length > 0 && s.anaphoric,
+      complete: p.complete[s.index],
+      content: p.content[s.index],
+    });
     used += s.words;
   }
   return out.length === 0 ? null : out;

@@ -113,7 +113,12 @@ function discriminatorStep(d: Scorer, opt: TF.Optimizer, real: Float64Array[], f
 }
 
 /** REINFORCE: minus the advantage-weighted log-probability of every choice made, minus an entropy bonus. */
-function policyStep(policy: Scorer, opt: TF.Optimizer, samples: { a: Arrangement; advantage: number }[], settings: TrainSettings): void {
+function policyStep(
+  policy: Scorer,
+  opt: TF.Optimizer,
+  samples: { a: Arrangement; advantage: number }[],
+  settings: TrainSettings,
+): void {
   const t = tf();
   const steps = samples.flatMap(({ a, advantage }) => a.steps.map((s) => ({ ...s, advantage })));
   if (steps.length === 0) return;
@@ -130,11 +135,17 @@ function policyStep(policy: Scorer, opt: TF.Optimizer, samples: { a: Arrangement
   });
   const cost = opt.minimize(
     () => {
-      const scores = t.reshape(policy.apply(t.tensor2d(x, [steps.length * width, POLICY_INPUTS])), [steps.length, width]);
+      const scores = t.reshape(policy.apply(t.tensor2d(x, [steps.length * width, POLICY_INPUTS])), [
+        steps.length,
+        width,
+      ]);
       const logp = t.logSoftmax(t.add(scores, t.tensor2d(mask, [steps.length, width])));
       const picked = t.sum(t.mul(logp, t.tensor2d(chosen, [steps.length, width])), 1);
       const entropy = t.neg(t.sum(t.mul(t.exp(logp), t.maximum(logp, -30))));
-      return t.sub(t.neg(t.sum(t.mul(picked, t.tensor1d(advantage)))), t.mul(entropy, settings.entropy / steps.length)) as TF.Scalar;
+      return t.sub(
+        t.neg(t.sum(t.mul(picked, t.tensor1d(advantage)))),
+        t.mul(entropy, settings.entropy / steps.length),
+      ) as TF.Scalar;
     },
     true,
     policy.variables,
@@ -157,8 +168,15 @@ export function train(input: TrainInput): Trained {
   const t = tf();
   const started = Date.now();
   const random = seededRandom(settings.seed);
-  const policy = Scorer.create({ inputs: POLICY_INPUTS, hidden: settings.policyHidden, activation: 'tanh' }, settings.seed, DEFAULT_POLICY);
-  const discriminator = Scorer.create({ inputs: DISCRIMINATOR_INPUTS, hidden: settings.discriminatorHidden, activation: 'relu' }, settings.seed + 7);
+  const policy = Scorer.create(
+    { inputs: POLICY_INPUTS, hidden: settings.policyHidden, activation: 'tanh' },
+    settings.seed,
+    DEFAULT_POLICY,
+  );
+  const discriminator = Scorer.create(
+    { inputs: DISCRIMINATOR_INPUTS, hidden: settings.discriminatorHidden, activation: 'relu' },
+    settings.seed + 7,
+  );
   const pOpt = t.train.adam(settings.policyRate);
   const dOpt = t.train.adam(settings.discriminatorRate);
   const inventory = input.inventory;
@@ -175,7 +193,9 @@ export function train(input: TrainInput): Trained {
     seconds: { total: 0 },
   };
   const validation = episodes(input.validation, seededRandom(settings.seed + 1));
-  const untrained = validation.map((e) => arrange(e.p, e.reader, { policy: policyScorer(policy.weights()), inventory }));
+  const untrained = validation.map((e) =>
+    arrange(e.p, e.reader, { policy: policyScorer(policy.weights()), inventory }),
+  );
   const bar = input.progress
     ? new SingleBar({ format: '{phase} [{bar}] {value}/{total} | {status} | {eta_formatted} left', etaBuffer: 20 })
     : undefined;
@@ -184,7 +204,12 @@ export function train(input: TrainInput): Trained {
   bar?.start(total, 0, { phase: 'discriminator', status: '' });
   for (let pass = 0; pass < settings.discriminatorWarmup; pass++) {
     for (const batch of chunks(episodes(shuffle(random, [...input.train]), random), settings.batch)) {
-      const acc = discriminatorStep(discriminator, dOpt, batch.map((e) => features(e.real, e)), batch.map((e) => features(sample(e).read, e)));
+      const acc = discriminatorStep(
+        discriminator,
+        dOpt,
+        batch.map((e) => features(e.real, e)),
+        batch.map((e) => features(sample(e).read, e)),
+      );
       bar?.increment(1, { phase: 'discriminator', status: `accuracy ${acc.toFixed(2)}` });
     }
   }
@@ -211,21 +236,44 @@ export function train(input: TrainInput): Trained {
         rewardCount += rewards.length;
       }
       policyStep(policy, pOpt, samples, settings);
-      const acc = discriminatorStep(discriminator, dOpt, batch.map((e) => features(e.real, e)), fakes.filter((_, i) => i % settings.samples === 0));
+      const acc = discriminatorStep(
+        discriminator,
+        dOpt,
+        batch.map((e) => features(e.real, e)),
+        fakes.filter((_, i) => i % settings.samples === 0),
+      );
       accSum += acc;
       accCount++;
-      bar?.increment(1, { phase: `epoch ${epoch}`, status: `reward ${(rewardSum / rewardCount).toFixed(3)} d acc ${acc.toFixed(2)}` });
+      bar?.increment(1, {
+        phase: `epoch ${epoch}`,
+        status: `reward ${(rewardSum / rewardCount).toFixed(3)} d acc ${acc.toFixed(2)}`,
+      });
     }
-    const validationReward = meanReward(validation, validation.map((e) => arrange(e.p, e.reader, { policy: policyScorer(policy.weights()), inventory })), discriminator);
-    metrics.epochs.push({ epoch, reward: rewardSum / rewardCount, discriminatorAccuracy: accSum / accCount, validationReward, seconds: (Date.now() - t0) / 1000 });
-    if (!bar) input.log(`epoch ${epoch}: reward ${(rewardSum / rewardCount).toFixed(3)}, validation reward ${validationReward.toFixed(3)}`);
+    const validationReward = meanReward(
+      validation,
+      validation.map((e) => arrange(e.p, e.reader, { policy: policyScorer(policy.weights()), inventory })),
+      discriminator,
+    );
+    metrics.epochs.push({
+      epoch,
+      reward: rewardSum / rewardCount,
+      discriminatorAccuracy: accSum / accCount,
+      validationReward,
+      seconds: (Date.now() - t0) / 1000,
+    });
+    if (!bar)
+      input.log(
+        `epoch ${epoch}: reward ${(rewardSum / rewardCount).toFixed(3)}, validation reward ${validationReward.toFixed(3)}`,
+      );
   }
   bar?.stop();
   const trained = validation.map((e) => arrange(e.p, e.reader, { policy: policyScorer(policy.weights()), inventory }));
   metrics.validationRewardUntrained = meanReward(validation, untrained, discriminator);
   metrics.validationRewardTrained = meanReward(validation, trained, discriminator);
   metrics.seconds.total = (Date.now() - started) / 1000;
-  input.log(`validation reward (final discriminator): untrained ${metrics.validationRewardUntrained.toFixed(3)}, trained ${metrics.validationRewardTrained.toFixed(3)}`);
+  input.log(
+    `validation reward (final discriminator): untrained ${metrics.validationRewardUntrained.toFixed(3)}, trained ${metrics.validationRewardTrained.toFixed(3)}`,
+  );
   return { policy, discriminator, metrics };
 }
 

@@ -24,13 +24,20 @@ describe('DescriptionService on a real Postgres', () => {
     .filter((i) => i.description)
     .slice(0, 12);
   // The sample's tags after the category and the publisher are words of the description itself.
-  const focusOf = (item: ItemFacts) => itemTerms(prepare(item)).filter((t) => item.tags.slice(2).some((tag) => tag === t)).slice(0, 2);
-  const personal = (maxWords = 60): DescriptionRequest[] => items.slice(0, 10).map((item) => ({ item, focus: focusOf(item), maxWords }));
+  const focusOf = (item: ItemFacts) =>
+    itemTerms(prepare(item))
+      .filter((t) => item.tags.slice(2).some((tag) => tag === t))
+      .slice(0, 2);
+  const personal = (maxWords = 60): DescriptionRequest[] =>
+    items.slice(0, 10).map((item) => ({ item, focus: focusOf(item), maxWords }));
   const countSql = (pattern: RegExp) => db.queries.filter((q) => pattern.test(q)).length;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await upsertItems(db.dataSource, items.map((i) => ({ ...i, attributes: {} })));
+    await upsertItems(
+      db.dataSource,
+      items.map((i) => ({ ...i, attributes: {} })),
+    );
     model = await trainTiny(1);
     service = await DescriptionService.create({ dataSource: db.dataSource, logger, pollIntervalMs: 0 });
   });
@@ -106,7 +113,8 @@ describe('DescriptionService on a real Postgres', () => {
       const next: StoredVersion = { ...model, version: `tiny-next-${Date.now()}` };
       await saveVersion(db.dataSource, next);
       const deadline = Date.now() + 10_000;
-      while (watcher.modelVersion !== next.version && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (watcher.modelVersion !== next.version && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       expect(watcher.modelVersion).toBe(next.version);
       const [r] = await watcher.describe([personal()[0]]);
       expect(r.modelVersion).toBe(next.version);

@@ -20,7 +20,9 @@ export function homeBeautyItems(): CatalogueItem[] {
 
 /** A model version trained for one short epoch on the sample (a few seconds), as `npm run train` stores one. */
 export async function trainTiny(seed = 1): Promise<StoredVersion> {
-  const prepared = sampleItems().map(prepare).filter((p) => p.sentences.some((s) => s.usable));
+  const prepared = sampleItems()
+    .map(prepare)
+    .filter((p) => p.sentences.some((s) => s.usable));
   const inventory = [...BUILTIN_FORMS, ...mineLeadForms(prepared.map((p) => p.sentences))];
   const t = train({
     train: prepared.filter((p) => splitOf(p.item.id) !== 'validation'),

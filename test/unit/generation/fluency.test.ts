@@ -15,20 +15,28 @@ import { seededRandom } from '../../../src/util/random';
 import { homeBeautyItems, sampleItems } from './fixtures';
 
 const missing = linkGrammarMissing();
-if (missing && process.env.REQUIRE_LINK_GRAMMAR) throw new Error(`REQUIRE_LINK_GRAMMAR is set but the parser cannot run: ${missing}`);
+if (missing && process.env.REQUIRE_LINK_GRAMMAR)
+  throw new Error(`REQUIRE_LINK_GRAMMAR is set but the parser cannot run: ${missing}`);
 const maybe = missing ? describe.skip : describe;
 if (missing) process.stderr.write(`fluency tests skipped: ${missing}\n`);
 
 maybe('fluency by the link-grammar parser', () => {
   const trained = toCopyModel(importVersion(bundledModelDir()));
   // 120 magazines keep the parser's run to seconds; the home and beauty shop whole.
-  const catalogues = { magazines: sampleItems().filter((i) => i.description).slice(0, 120), 'home and beauty': homeBeautyItems() };
+  const catalogues = {
+    magazines: sampleItems()
+      .filter((i) => i.description)
+      .slice(0, 120),
+    'home and beauty': homeBeautyItems(),
+  };
 
   for (const [name, items] of Object.entries(catalogues)) {
     it(`every lead fill parses, on the ${name} catalogue`, async () => {
       const df = termFrequencies(items);
       const random = seededRandom(5);
-      const fills = items.map(prepare).flatMap((p) => twoReaders(p, df, random, 60).flatMap((r) => leadFills(p, r.focus, trained.inventory)));
+      const fills = items
+        .map(prepare)
+        .flatMap((p) => twoReaders(p, df, random, 60).flatMap((r) => leadFills(p, r.focus, trained.inventory)));
       expect(fills.length).toBeGreaterThan(name === 'magazines' ? 50 : 10);
       const lead = await parsesWithoutNulls(fills.map((f) => f.lead));
       const alone = await parsesWithoutNulls(fills.map((f) => f.sentence ?? ''));

@@ -16,7 +16,11 @@ describe('kernels', () => {
       [POLICY_INPUTS, 'tanh', POLICY_FORMAT],
       [DISCRIMINATOR_INPUTS, 'relu', DISCRIMINATOR_FORMAT],
     ] as const) {
-      const net = Scorer.create({ inputs, hidden: 8, activation }, 5, Array.from({ length: inputs }, () => random() - 0.5));
+      const net = Scorer.create(
+        { inputs, hidden: 8, activation },
+        5,
+        Array.from({ length: inputs }, () => random() - 0.5),
+      );
       // Give the hidden layer weight, so the deep half is tested too.
       net.vars.w2.assign(tf().randomNormal([8], 0, 1, 'float32', 9));
       net.vars.b1.assign(tf().randomNormal([8], 0, 0.5, 'float32', 10));
@@ -41,7 +45,13 @@ describe('kernels', () => {
 
   it('decode float32 weights as TensorFlow.js lays them out, and refuse a buffer of the wrong size', () => {
     const buf = Buffer.from(new Float32Array([1, 2, 3, 4, 5]).buffer);
-    const w = decodeWeights([{ name: 'a', shape: [2, 2], dtype: 'float32' }, { name: 'b', shape: [1], dtype: 'float32' }], buf);
+    const w = decodeWeights(
+      [
+        { name: 'a', shape: [2, 2], dtype: 'float32' },
+        { name: 'b', shape: [1], dtype: 'float32' },
+      ],
+      buf,
+    );
     expect([...w.get('a')!]).toEqual([1, 2, 3, 4]);
     expect([...w.get('b')!]).toEqual([5]);
     expect(() => decodeWeights([{ name: 'a', shape: [2], dtype: 'float32' }], buf)).toThrow(/bytes/);

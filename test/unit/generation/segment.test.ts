@@ -21,17 +21,27 @@ describe('segment', () => {
 
   it('keeps URLs and e-mail addresses whole and marks their sentences unusable for copy', () => {
     const s = segment('Visit www.example.com/shop for more. Write to info@example.com for help. Enjoy every issue.');
-    expect(s.map((x) => x.text)).toEqual(['Visit www.example.com/shop for more.', 'Write to info@example.com for help.', 'Enjoy every issue.']);
+    expect(s.map((x) => x.text)).toEqual([
+      'Visit www.example.com/shop for more.',
+      'Write to info@example.com for help.',
+      'Enjoy every issue.',
+    ]);
     expect(s.map((x) => x.usable)).toEqual([false, false, true]);
   });
 
   it('puts back a missing space after a full stop, but not inside a domain', () => {
-    expect(texts('Learn to knit and crochet.Each issue has 20 patterns.')).toEqual(['Learn to knit and crochet.', 'Each issue has 20 patterns.']);
+    expect(texts('Learn to knit and crochet.Each issue has 20 patterns.')).toEqual([
+      'Learn to knit and crochet.',
+      'Each issue has 20 patterns.',
+    ]);
     expect(texts('Order it at Amazon.Com today.')).toEqual(['Order it at Amazon.Com today.']);
   });
 
   it('turns HTML, entities and bullet lists into clean sentences', () => {
-    expect(texts('<p>Great for <b>kids</b>.</p><br>Fun &amp; easy to use.')).toEqual(['Great for kids.', 'Fun & easy to use.']);
+    expect(texts('<p>Great for <b>kids</b>.</p><br>Fun &amp; easy to use.')).toEqual([
+      'Great for kids.',
+      'Fun & easy to use.',
+    ]);
     const list = segment('Inside every issue: • Recipes for busy nights • Tips from chefs');
     expect(list.map((x) => x.text)).toEqual(['Inside every issue:', 'Recipes for busy nights', 'Tips from chefs']);
     expect(list.every((x) => !x.usable)).toBe(true);
@@ -48,7 +58,9 @@ describe('segment', () => {
   });
 
   it('does not use questions, headings, cut-off ends or shouted lines as copy', () => {
-    const s = segment('Who reads Glamour? What You Can Expect: Style tips galore. GET YOUR COPY NOW TODAY. Past designers include Bowie, Gus');
+    const s = segment(
+      'Who reads Glamour? What You Can Expect: Style tips galore. GET YOUR COPY NOW TODAY. Past designers include Bowie, Gus',
+    );
     expect(s.map((x) => x.usable)).toEqual([false, false, false, false]);
   });
 });
