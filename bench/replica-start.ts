@@ -11,7 +11,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { openDatabase } from '../src/db/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded';
-import { installBundledModel } from '../src/generation/store';
+import { installBundledModel } from '../src/generation/versions';
 import { projectRoot } from '../src/util/paths';
 
 export interface ReplicaOptions {

@@ -7,7 +7,7 @@ const SAMPLE_USERS = Array.from({ length: 60 }, (_, i) => `sim-user-${String(i +
 
 // Selections are spelled out rather than put in fragments: the server's depth limit counts a
 // fragment spread as a level.
-const SHOWN = 'id title brand personalisedDescription { text personalised highlights modelVersion }';
+const SHOWN = 'id title brand personalisedDescription { text claims { text source ref } personalised highlights modelVersion }';
 const REC = `score strategy reasons { term weight } item { ${SHOWN} }`;
 const STOREFRONT = `
   query Storefront($id: ID!) {
@@ -98,15 +98,38 @@ function renderRecs(listId, recs) {
     }
     const d = item.personalisedDescription;
     const description = li.querySelector('.description');
-    description.textContent = d.text;
+    description.replaceChildren(...traced(d.text, d.claims));
     description.classList.toggle('personalised', d.personalised);
     li.querySelector('.desc-meta').textContent = d.personalised
-      ? `written for this shopper by model ${d.modelVersion}${d.highlights.length > 0 ? `, leading with ${d.highlights.join(', ')}` : ''}`
-      : 'the shop\'s own description';
+      ? `arranged for this shopper from the item's own words (${d.modelVersion ? `model ${d.modelVersion}` : 'untrained policy'})${d.highlights.length > 0 ? `, leading with ${d.highlights.join(', ')}` : ''}; hover a span for its source`
+      : 'the shop\'s own description; hover a span for its source';
     li.querySelector('.view').addEventListener('click', () => record('VIEW', item));
     li.querySelector('.buy').addEventListener('click', () => record('PURCHASE', item));
     list.append(li);
   }
+}
+
+/**
+ * The text as spans, one per claim, each showing on hover the field it came from (the claims
+ * are in the order of the text; what lies between them are connecting words).
+ */
+function traced(text, claims) {
+  const nodes = [];
+  let at = 0;
+  for (const c of claims) {
+    const found = text.indexOf(c.text, at);
+    if (found < 0) continue;
+    if (found > at) nodes.push(document.createTextNode(text.slice(at, found)));
+    const span = document.createElement('span');
+    span.className = `claim source-${c.source.toLowerCase()}`;
+    span.textContent = c.text;
+    span.title = `${c.source.toLowerCase()}${c.ref ? `: ${c.ref}` : ''}`;
+    span.dataset.source = c.source;
+    nodes.push(span);
+    at = found + c.text.length;
+  }
+  if (at < text.length) nodes.push(document.createTextNode(text.slice(at)));
+  return nodes;
 }
 
 function paragraph(text, className) {

@@ -1,14 +1,16 @@
-/** Items to learn from: the converted JSON Lines catalogue, or the raw Amazon file read with a minimal cleaner. */
+/**
+ * Items to learn from and evaluate on, from a file (the converted JSON Lines catalogue, or the raw
+ * Amazon file), and the splits.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { projectRoot } from '../util/paths';
-import type { SlotItem } from './slots';
-import { cleanText } from './text';
+import { cleanText } from '../ingest/converters/text';
+import type { ItemFacts } from './facts';
 
-export interface CatalogueItem extends SlotItem {
-  price: number | null;
-}
+/** An item to learn from or evaluate on: the fields copy is written from. */
+export type CatalogueItem = ItemFacts;
 
 /** The default training file: the full converted catalogue when present, else the shipped sample. */
 export function defaultItemsFile(): string {
@@ -20,7 +22,9 @@ function fromRaw(raw: Record<string, unknown>): CatalogueItem | null {
   const desc = Array.isArray(raw.description) ? cleanText((raw.description as string[]).join(' ')) : '';
   const brand = typeof raw.brand === 'string' && raw.brand.trim() !== '' ? cleanText(raw.brand) : null;
   const title = typeof raw.title === 'string' && !raw.title.includes('<') ? cleanText(raw.title) : (brand ?? '');
-  const categories = Array.isArray(raw.category) ? (raw.category as string[]).map(cleanText).filter((c) => c !== '') : [];
+  const categories = Array.isArray(raw.category)
+    ? (raw.category as string[]).map(cleanText).filter((c) => c !== '')
+    : [];
   if (typeof raw.asin !== 'string') return null;
   return { id: raw.asin, title, description: desc || null, brand, categories, tags: [], price: null };
 }
@@ -34,6 +38,7 @@ function fromConverted(raw: Record<string, unknown>): CatalogueItem {
     categories: (raw.categories as string[] | undefined) ?? [],
     tags: (raw.tags as string[] | undefined) ?? [],
     price: typeof raw.price === 'number' ? raw.price : null,
+    attributes: (raw.attributes as Record<string, unknown> | undefined) ?? {},
   };
 }
 

@@ -1,68 +1,61 @@
 /**
  * The description service: one per process, shared by all requests. Holds the newest model
- * version (polling Postgres for a newer one), writes every description a request asks for in one
- * batched model call, and caches texts in Postgres by (item, focus terms, model version).
+ * version (the built-in untrained policy until one is stored; polling and NOTIFY switch it),
+ * keeps each item's segmentation in memory by content hash, writes every description a turn of
+ * the event loop asks for in one pass that yields between items, and caches a trained version's
+ * personalised texts in Postgres by (item, focus terms, model version, word budget).
  */
-import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { tensorflow } from './backend';
-import { DEFAULT_DECODE, generate, prepare } from './decode';
-import { asBundle, disposeVersion, installBundledModel, loadVersion, newestVersion, StoredVersion } from './store';
-import { genericDescription } from './template';
-import { decodingExample } from './vocabulary';
+import { findCachedCopy, saveCachedCopy } from '../db/repositories/descriptions';
 import { perTurnLoader } from '../util/per-turn-loader';
-import type { ItemInput } from '../db/repositories/items';
+import { prepare, Prepared } from './arrange';
+import { Claim, contentHash, ItemFacts } from './facts';
+import { installBundledModel, loadVersion, newestVersion, toCopyModel } from './versions';
+import { CopyModel, UNTRAINED, write } from './writer';
 
-/** The catalogue row the service writes for (its content hash keys the cache). */
-export type ItemData = Omit<ItemInput, 'attributes'> & { updatedAt: Date };
+/** The word budget of a text: the default, and the bounds the API enforces. */
+export const MAX_WORDS = { fallback: 60, min: 15, max: 200 } as const;
 
 export interface DescriptionRequest {
-  item: ItemData;
-  /** Normalised terms the user cares about that the item has, strongest first; [] => generic. */
+  item: ItemFacts;
+  /** Normalised terms the reader shares with the item, strongest first; [] for generic copy. */
   focus: string[];
+  maxWords: number;
 }
 
 export interface DescriptionResult {
   text: string;
+  claims: Claim[];
   highlights: string[];
   personalised: boolean;
   modelVersion: string | null;
 }
 
-interface Loaded {
-  version: StoredVersion;
-  /** Requests using it right now: it is disposed only when replaced and idle. */
-  inUse: number;
-  retired: boolean;
-}
-
-/** How a request is cached: the item and its focus terms, in order (order is strength). */
-export function focusKey(focus: string[]): string {
+/** How a request is cached: the focus terms in order (order is strength). */
+export function focusKey(focus: readonly string[]): string {
   return focus.join('|');
 }
 
-/** One description request: the item and its focus terms (duplicates in a batch are written once). */
 function requestKey(r: DescriptionRequest): string {
-  return `${r.item.id}\u0000${focusKey(r.focus)}`;
+  return `${r.item.id}\u0000${focusKey(r.focus)}\u0000${r.maxWords}`;
 }
 
-/** Changes whenever anything the text is written from changes. */
-export function itemHash(item: ItemData): string {
-  return createHash('sha256')
-    .update(JSON.stringify([item.title, item.description, item.brand, item.categories, item.tags, item.price]))
-    .digest('hex')
-    .slice(0, 32);
-}
+/** Synchronous work between two turns of the event loop, at most. */
+const SLICE_MS = 2;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DescriptionService {
-  private current: Loaded | null = null;
+  private model: CopyModel = UNTRAINED;
   private timer: NodeJS.Timeout | null = null;
   private reloading: Promise<boolean> | null = null;
   private reloadAgain: Promise<boolean> | null = null;
   private calls = 0;
   private closed = false;
+  /** Segmentation and sentence forms per item content: the user-independent half of the work. */
+  private readonly prepared = new LRUCache<string, Prepared>({ max: 20_000 });
 
   private constructor(
     private readonly db: DataSource,
@@ -70,13 +63,17 @@ export class DescriptionService {
   ) {}
 
   /**
-   * Loads the newest version (none is fine: texts are then the generic ones) and polls for newer
-   * versions every `pollIntervalMs` (default 5 s; 0 turns polling off). With `installBundled`,
-   * an empty database first gets the committed sample model.
+   * Loads the newest version (none is fine: the untrained policy writes) and polls for newer
+   * ones every `pollIntervalMs` (default 5 s; 0 turns polling off). With `installBundled`, an
+   * empty database first gets the committed sample model.
    */
-  static async create(deps: { dataSource: DataSource; logger: Logger; pollIntervalMs?: number; installBundled?: boolean }): Promise<DescriptionService> {
+  static async create(deps: {
+    dataSource: DataSource;
+    logger: Logger;
+    pollIntervalMs?: number;
+    installBundled?: boolean;
+  }): Promise<DescriptionService> {
     const service = new DescriptionService(deps.dataSource, deps.logger);
-    deps.logger.info({ backend: tensorflow().backend }, 'tensorflow backend');
     if (deps.installBundled) {
       const installed = await installBundledModel(deps.dataSource);
       if (installed) deps.logger.info({ modelVersion: installed }, 'installed the bundled sample model');
@@ -93,10 +90,10 @@ export class DescriptionService {
   }
 
   get modelVersion(): string | null {
-    return this.current?.version.version ?? null;
+    return this.model.version;
   }
 
-  /** How many batched model calls were made (tests assert one per request). */
+  /** How many batches wrote at least one text (tests assert one per turn of requests). */
   get modelCalls(): number {
     return this.calls;
   }
@@ -129,100 +126,114 @@ export class DescriptionService {
     const newest = await newestVersion(this.db);
     if (newest === null || newest === this.modelVersion) return false;
     const started = Date.now();
-    const version = await loadVersion(this.db, newest);
-    prepare(asBundle(version));
-    const previous = this.current;
-    this.current = { version, inUse: 0, retired: false };
-    if (previous) this.retire(previous);
-    this.logger.info({ modelVersion: newest, previous: previous?.version.version ?? null, ms: Date.now() - started }, 'description model loaded');
+    const previous = this.model.version;
+    this.model = toCopyModel(await loadVersion(this.db, newest));
+    this.logger.info({ modelVersion: newest, previous, ms: Date.now() - started }, 'description model loaded');
     return true;
   }
 
-  private retire(loaded: Loaded): void {
-    loaded.retired = true;
-    if (loaded.inUse === 0) disposeVersion(loaded.version);
+  private preparedOf(item: ItemFacts): Prepared {
+    const hash = contentHash(item);
+    let p = this.prepared.get(hash);
+    if (!p || p.item.id !== item.id) {
+      p = prepare(item);
+      this.prepared.set(hash, p);
+    }
+    return p;
+  }
+
+  /** Writes the texts, letting the event loop run whenever SLICE_MS of work have passed. */
+  private async writeAll(requests: DescriptionRequest[], model: CopyModel): Promise<DescriptionResult[]> {
+    const out: DescriptionResult[] = [];
+    let since = performance.now();
+    const pause = async () => {
+      if (performance.now() - since >= SLICE_MS) {
+        await nextTurn();
+        since = performance.now();
+      }
+    };
+    for (const r of requests) {
+      await pause();
+      // Segmenting an item the process has not seen is the larger half: a turn may end between the two.
+      const p = this.preparedOf(r.item);
+      await pause();
+      const w = write(p, { focus: r.focus, maxWords: r.maxWords }, model);
+      const personalised = r.focus.length > 0;
+      out.push({
+        text: w.text,
+        claims: w.claims,
+        highlights: w.highlights,
+        personalised,
+        modelVersion: personalised ? model.version : null,
+      });
+    }
+    return out;
   }
 
   /**
-   * Descriptions for a batch of requests: generic ones need no model; the rest take ONE cache
-   * lookup, ONE batched model call for the misses and one insert.
+   * Descriptions for a batch of requests. Generic ones and the untrained policy's are written at
+   * once (they cost less than a round trip); a trained version's personalised ones take ONE
+   * cache lookup, one pass over the misses and ONE insert.
    */
   async describe(requests: DescriptionRequest[]): Promise<DescriptionResult[]> {
-    const results: (DescriptionResult | undefined)[] = new Array(requests.length);
-    const loaded = this.current;
-    const personal: number[] = [];
-    requests.forEach((r, i) => {
-      if (r.focus.length === 0 || !loaded) results[i] = { text: genericDescription(r.item), highlights: [], personalised: false, modelVersion: null };
-      else personal.push(i);
-    });
-    if (personal.length === 0 || !loaded) return results as DescriptionResult[];
-    loaded.inUse++;
-    try {
-      const version = loaded.version.version;
-      const unique = new Map<string, DescriptionRequest>();
-      for (const i of personal) unique.set(requestKey(requests[i]), requests[i]);
-      const wanted = [...unique.values()];
-      const rows: { item_id: string; focus_key: string; item_hash: string; text: string; highlights: string[] }[] = await this.db.query(
-        `SELECT d.item_id, d.focus_key, d.item_hash, d.text, d.highlights
-           FROM generated_descriptions d
-           JOIN unnest($2::text[], $3::text[]) AS w(item_id, focus_key) ON w.item_id = d.item_id AND w.focus_key = d.focus_key
-          WHERE d.model_version = $1`,
-        [version, wanted.map((r) => r.item.id), wanted.map((r) => focusKey(r.focus))],
-      );
-      const done = new Map<string, DescriptionResult>();
-      const cached = new Map(rows.map((row) => [`${row.item_id}\u0000${row.focus_key}`, row]));
-      const misses: DescriptionRequest[] = [];
-      for (const r of wanted) {
-        const row = cached.get(requestKey(r));
-        if (row && row.item_hash === itemHash(r.item)) done.set(requestKey(r), { text: row.text, highlights: row.highlights, personalised: true, modelVersion: version });
-        else misses.push(r);
+    const model = this.model;
+    const unique = new Map<string, DescriptionRequest>();
+    for (const r of requests) unique.set(requestKey(r), r);
+    const wanted = [...unique.values()];
+    const done = new Map<string, DescriptionResult>();
+    const cacheable = model.version === null ? [] : wanted.filter((r) => r.focus.length > 0);
+    const cachedKeys = new Set(cacheable.map(requestKey));
+    if (cacheable.length > 0) {
+      const keys = cacheable.map((r) => ({ itemId: r.item.id, focusKey: focusKey(r.focus), maxWords: r.maxWords }));
+      const rows = await findCachedCopy(this.db, model.version!, keys);
+      const byKey = new Map(rows.map((row) => [`${row.itemId}\u0000${row.focusKey}\u0000${row.maxWords}`, row]));
+      for (const r of cacheable) {
+        const row = byKey.get(requestKey(r));
+        if (!row || row.itemHash !== contentHash(r.item)) continue;
+        const claims = row.claims as Claim[];
+        done.set(requestKey(r), {
+          text: row.text,
+          claims,
+          highlights: row.highlights,
+          personalised: true,
+          modelVersion: model.version,
+        });
       }
-      if (misses.length > 0) {
-        this.calls++;
-        const generated = await generate(asBundle(loaded.version), misses.map((r) => decodingExample(r.item, r.focus)), DEFAULT_DECODE);
-        misses.forEach((r, i) => done.set(requestKey(r), { text: generated[i].text, highlights: generated[i].highlights, personalised: true, modelVersion: version }));
-        // Items not in the catalogue table (FK) are written but not cached.
-        await this.db.query(
-          `INSERT INTO generated_descriptions (item_id, focus_key, model_version, item_hash, text, highlights)
-           SELECT u.item_id, u.focus_key, $1, u.item_hash, u.text, string_to_array(u.highlights, E'\\x1f')
-             FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(item_id, focus_key, item_hash, text, highlights)
-             JOIN items i ON i.id = u.item_id
-           ON CONFLICT (item_id, focus_key, model_version)
-           DO UPDATE SET item_hash = EXCLUDED.item_hash, text = EXCLUDED.text, highlights = EXCLUDED.highlights, created_at = now()`,
-          [
-            version,
-            misses.map((r) => r.item.id),
-            misses.map((r) => focusKey(r.focus)),
-            misses.map((r) => itemHash(r.item)),
-            misses.map((r) => done.get(requestKey(r))!.text),
-            misses.map((r) => done.get(requestKey(r))!.highlights.join('\u001f')),
-          ],
-        );
-      }
-      for (const i of personal) results[i] = done.get(requestKey(requests[i]));
-      return results as DescriptionResult[];
-    } finally {
-      loaded.inUse--;
-      if (loaded.retired && loaded.inUse === 0) disposeVersion(loaded.version);
     }
+    const misses = wanted.filter((r) => !done.has(requestKey(r)));
+    if (misses.length > 0) {
+      this.calls++;
+      const written = await this.writeAll(misses, model);
+      misses.forEach((r, i) => done.set(requestKey(r), written[i]));
+      const toCache = misses.filter((r) => cachedKeys.has(requestKey(r)));
+      await saveCachedCopy(
+        this.db,
+        model.version ?? '',
+        toCache.map((r) => {
+          const w = done.get(requestKey(r))!;
+          const key = { itemId: r.item.id, focusKey: focusKey(r.focus), maxWords: r.maxWords };
+          return { ...key, itemHash: contentHash(r.item), text: w.text, highlights: w.highlights, claims: w.claims };
+        }),
+      );
+    }
+    return requests.map((r) => done.get(requestKey(r))!);
   }
 
   /**
    * The descriptions of every request read off the sockets in one turn of the event loop, as one
-   * `describe` call: one cache lookup and at most one model call for all of them. No cache of
-   * its own (results live in Postgres, checked against the item's current content).
+   * `describe` call: one cache lookup and at most one pass of writing for all of them.
    */
-  private readonly acrossRequests = perTurnLoader<DescriptionRequest, DescriptionResult>((requests) => this.describe([...requests]));
+  private readonly acrossRequests = perTurnLoader<DescriptionRequest, DescriptionResult>((requests) =>
+    this.describe([...requests]),
+  );
 
-  /**
-   * A per-request loader: every description asked for in one GraphQL request becomes part of
-   * one `describe` call, shared with the other requests of the same turn.
-   */
+  /** A per-request loader: every description one GraphQL request asks for joins one `describe` call. */
   createLoader(): DataLoader<DescriptionRequest, DescriptionResult, string> {
     return new DataLoader<DescriptionRequest, DescriptionResult, string>(
-      // An Error in the answer fails only that description's load.
       (requests) => this.acrossRequests.loadMany(requests),
-      { cacheKeyFn: requestKey },
+      {
+        cacheKeyFn: requestKey,
+      },
     );
   }
 
@@ -231,7 +242,5 @@ export class DescriptionService {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     if (this.reloading) await this.reloading.catch(() => undefined);
-    if (this.current) this.retire(this.current);
-    this.current = null;
   }
 }

@@ -1,4 +1,5 @@
 import type { CoPurchaseResolvers, ItemResolvers, RecommendationResolvers } from '../__generated__/resolvers-types';
+import { MAX_WORDS } from '../generation/service';
 import { boundedInt } from './errors';
 
 export const Item: ItemResolvers = {
@@ -13,10 +14,13 @@ export const Item: ItemResolvers = {
     const neighbours = similarity === 'HYBRID' ? await loaders.itemNeighbours.load(item.id) : undefined;
     return services.personalisation.similarItems(item.id, { similarity, first }, neighbours);
   },
-  personalisedDescription: async (item, { userId }, { loaders, services, viewer }) => {
+  personalisedDescription: async (item, { userId, maxWords }, { loaders, services, viewer }) => {
+    const budget = boundedInt(maxWords, MAX_WORDS.fallback, MAX_WORDS.min, MAX_WORDS.max, 'maxWords');
     const forUser = userId ?? viewer.userId;
     if (forUser != null) viewer.assertCanReadPersonal(forUser);
-    return services.descriptions.describe(item, forUser ?? null, loaders);
+    const user = forUser == null ? null : await loaders.user.load(forUser);
+    const reader = user?.consent ? { consent: true, profile: await loaders.profile.load(user.id) } : null;
+    return loaders.description.load(services.descriptions.request(item, reader, budget));
   },
 };
 

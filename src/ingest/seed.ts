@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { projectRoot } from '../util/paths';
-import { installBundledModel } from '../generation/store';
+import { installBundledModel } from '../generation/versions';
 import { importFiles } from './import';
 
 export function sampleFiles(): { items: string; interactions: string } {

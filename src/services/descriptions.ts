@@ -1,14 +1,21 @@
 /**
- * Personalised descriptions for the GraphQL layer: decides who the text is for (consent,
- * shared interests) and hands the batched, cached generation to the model service.
+ * Personalised descriptions: decides who a text is for (consent, shared interests, the word
+ * budget) and makes the request the description service writes. Plain data in and out: the
+ * GraphQL layer loads the reader and sends the request through its loader.
  */
-import type { Loaders } from '../context';
 import type { ItemEntity } from '../db/entities';
-import type { DescriptionResult, DescriptionService } from '../generation/service';
+import type { StoredProfile } from '../db/repositories/users';
+import type { DescriptionRequest, DescriptionService } from '../generation/service';
 import type { PersonalisationService } from './personalisation';
 
-/** How many shared terms a personalised text leads with. */
+/** How many shared terms a personalised text is written for. */
 const FOCUS_TERMS = 3;
+
+/** Who reads the text: a user who allows personalisation, with their stored profile. */
+export interface DescriptionReader {
+  consent: boolean;
+  profile: StoredProfile;
+}
 
 export class Descriptions {
   constructor(
@@ -20,12 +27,19 @@ export class Descriptions {
     return this.generation;
   }
 
-  async describe(item: ItemEntity, userId: string | null, loaders: Loaders): Promise<DescriptionResult> {
-    let focus: string[] = [];
-    if (userId !== null) {
-      const user = await loaders.user.load(userId);
-      if (user?.consent) focus = this.personalisation.focusTerms(await loaders.profile.load(userId), item.id, FOCUS_TERMS);
-    }
-    return loaders.description.load({ item, focus });
+  /** The request for an item's text: generic (no focus terms) without a reader who consents and shares interests. */
+  request(item: ItemEntity, reader: DescriptionReader | null, maxWords: number): DescriptionRequest {
+    const focus = reader?.consent ? this.personalisation.focusTerms(reader.profile, item.id, FOCUS_TERMS) : [];
+    const facts = {
+      id: item.id,
+      title: item.title,
+      description: item.description,
+      brand: item.brand,
+      categories: item.categories ?? [],
+      tags: item.tags ?? [],
+      price: item.price,
+      attributes: item.attributes,
+    };
+    return { item: facts, focus, maxWords };
   }
 }

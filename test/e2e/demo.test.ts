@@ -100,13 +100,19 @@ interface Shown {
     expect(await shown('hybrid')).toEqual(asShown(user.hybrid));
     expect(user.cosine).toHaveLength(5);
     expect(user.hybrid).toHaveLength(5);
-    // Reasons and descriptions are on every card.
-    const cards: { reasons: number; description: string }[] = await page.$$eval('[data-testid=recs-cosine] li.rec', (lis: any[]) =>
-      lis.map((li) => ({ reasons: li.querySelectorAll('.reasons li').length, description: li.querySelector('.description').textContent.trim() })),
+    // Reasons and descriptions are on every card, each span of a description with its source on hover.
+    const cards: { reasons: number; description: string; sources: string[] }[] = await page.$$eval('[data-testid=recs-cosine] li.rec', (lis: any[]) =>
+      lis.map((li) => ({
+        reasons: li.querySelectorAll('.reasons li').length,
+        description: li.querySelector('.description').textContent.trim(),
+        sources: [...li.querySelectorAll('.description .claim')].map((s: any) => s.title),
+      })),
     );
     for (const card of cards) {
       expect(card.reasons).toBeGreaterThan(0);
       expect(card.description.length).toBeGreaterThan(0);
+      expect(card.sources.length).toBeGreaterThan(0);
+      for (const source of card.sources) expect(source).toMatch(/^(description: description\[\d+\]|title: title|brand: brand|category: categories\[\d+\]|tag: tags\[\d+\]|price: price|attribute: attributes\..+)$/);
     }
   });
 

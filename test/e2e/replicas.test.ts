@@ -10,7 +10,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import gql from 'graphql-tag';
 import { spawnReplica, Replica } from '../../bench/replica-start';
 import { testConfig } from '../support/config';
-import { saveVersion } from '../../src/generation/store';
+import { saveVersion } from '../../src/generation/versions';
 import { seedSample } from '../../src/ingest/seed';
 import { createLogger } from '../../src/logger';
 import { announce, changeChannel } from '../../src/services/change-feed';
@@ -111,7 +111,7 @@ describe('two tailor processes on one Postgres behind a gateway', () => {
     const versions = async () => Promise.all(replicas.map((r) => fetch(`${r.base}/ready`).then((res) => res.json() as Promise<{ modelVersion: string | null }>)));
     const old = (await versions()).map((v) => v.modelVersion);
     expect(old[0]).toBe(old[1]);
-    const tiny = trainTiny(7);
+    const tiny = await trainTiny(7);
     await saveVersion(db.dataSource, tiny);
     const saved = performance.now();
     // What a trainer does after storing a version: tell every process on the change feed.

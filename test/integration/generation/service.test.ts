@@ -1,8 +1,16 @@
+/**
+ * DescriptionService on a real Postgres: the untrained policy writes before any model version
+ * exists, a stored version is picked up by polling, a version's personalised texts are written in
+ * one pass and cached by (item, focus, version, budget), an edited item is written again.
+ */
 import pino from 'pino';
-import { DescriptionRequest, DescriptionService, ItemData } from '../../../src/generation/service';
-import { installBundledModel, saveVersion, StoredVersion } from '../../../src/generation/store';
-import { itemSlots, mentions } from '../../../src/generation/slots';
-import { normaliseTerm } from '../../../src/personalisation/tokenise';
+import { contentHash, ItemFacts } from '../../../src/generation/facts';
+import { claimFound } from '../../../src/generation/grounding';
+import { DescriptionRequest, DescriptionService } from '../../../src/generation/service';
+import { itemTerms } from '../../../src/generation/train/episodes';
+import { prepare } from '../../../src/generation/arrange';
+import { installBundledModel, saveVersion, StoredVersion } from '../../../src/generation/versions';
+import { upsertItems } from '../../../src/db/repositories/items';
 import { createTestDatabase, TestDatabase } from '../../support/db';
 import { sampleItems, trainTiny } from '../../unit/generation/fixtures';
 
@@ -12,21 +20,25 @@ describe('DescriptionService on a real Postgres', () => {
   let db: TestDatabase;
   let model: StoredVersion;
   let service: DescriptionService;
-  const items: ItemData[] = sampleItems()
+  const items: ItemFacts[] = sampleItems()
     .filter((i) => i.description)
-    .slice(0, 12)
-    .map((i) => ({ ...i, updatedAt: new Date() }));
-  const focusOf = (item: ItemData) => itemSlots(item).filter((s) => s.slot.startsWith('<tag')).slice(0, 2).map((s) => normaliseTerm(s.surface)!);
-  const personal = (): DescriptionRequest[] => items.slice(0, 10).map((item) => ({ item, focus: focusOf(item) }));
+    .slice(0, 12);
+  // The sample's tags after the category and the publisher are words of the description itself.
+  const focusOf = (item: ItemFacts) =>
+    itemTerms(prepare(item))
+      .filter((t) => item.tags.slice(2).some((tag) => tag === t))
+      .slice(0, 2);
+  const personal = (maxWords = 60): DescriptionRequest[] =>
+    items.slice(0, 10).map((item) => ({ item, focus: focusOf(item), maxWords }));
   const countSql = (pattern: RegExp) => db.queries.filter((q) => pattern.test(q)).length;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await db.dataSource.query(
-      `INSERT INTO items (id, title, description, brand, categories, tags) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, title, description, brand), LATERAL (SELECT '{}'::text[], '{}'::text[]) AS x(c, t)`,
-      [items.map((i) => i.id), items.map((i) => i.title), items.map((i) => i.description), items.map((i) => i.brand)],
+    await upsertItems(
+      db.dataSource,
+      items.map((i) => ({ ...i, attributes: {} })),
     );
-    model = trainTiny(1);
+    model = await trainTiny(1);
     service = await DescriptionService.create({ dataSource: db.dataSource, logger, pollIntervalMs: 0 });
   });
 
@@ -35,22 +47,31 @@ describe('DescriptionService on a real Postgres', () => {
     await db.close();
   });
 
-  it('without a model, and for a user without shared interests or who opted out, gives the generic description', async () => {
+  it('without any model version, the untrained policy writes personalised, traced copy and caches nothing', async () => {
     expect(service.modelVersion).toBeNull();
-    const [noModel] = await service.describe([{ item: items[0], focus: focusOf(items[0]) }]);
-    expect(noModel).toEqual({ text: items[0].description, highlights: [], personalised: false, modelVersion: null });
+    db.resetQueries();
+    const results = await service.describe(personal());
+    expect(countSql(/generated_descriptions/)).toBe(0);
+    results.forEach((r, i) => {
+      expect(r.personalised).toBe(true);
+      expect(r.modelVersion).toBeNull();
+      expect(r.claims.length).toBeGreaterThan(0);
+      for (const c of r.claims) expect(claimFound(items[i], c)).toBe(true);
+    });
+    results.forEach((r, i) => {
+      for (const h of r.highlights) expect(focusOf(items[i])).toContain(h);
+    });
+    expect(results.filter((r) => r.highlights.length > 0).length).toBeGreaterThanOrEqual(8);
+    // Generic copy: the description's own opening, whole sentences, within the budget.
+    const [generic] = await service.describe([{ item: items[0], focus: [], maxWords: 200 }]);
+    expect(generic.personalised).toBe(false);
+    expect(items[0].description!.startsWith(generic.text.slice(0, 40))).toBe(true);
+  });
+
+  it('switches to a stored version, and writes a request in one pass, one cache lookup and one insert', async () => {
     await saveVersion(db.dataSource, model);
     expect(await service.reload()).toBe(true);
     expect(service.modelVersion).toBe(model.version);
-    // The GraphQL layer passes no focus for an opted-out user or one without shared terms.
-    const [generic] = await service.describe([{ item: items[1], focus: [] }]);
-    expect(generic).toEqual({ text: items[1].description, highlights: [], personalised: false, modelVersion: null });
-    const bare = { ...items[2], description: null };
-    const [built] = await service.describe([{ item: bare, focus: [] }]);
-    expect(built.text).toMatch(/^.+ is a magazine.*\.$/);
-  });
-
-  it('writes every description of a request in one model call, one cache lookup and one insert', async () => {
     const before = service.modelCalls;
     db.resetQueries();
     const loader = service.createLoader();
@@ -58,27 +79,21 @@ describe('DescriptionService on a real Postgres', () => {
     expect(service.modelCalls).toBe(before + 1);
     expect(countSql(/FROM generated_descriptions/)).toBe(1);
     expect(countSql(/INSERT INTO generated_descriptions/)).toBe(1);
-    results.forEach((r, i) => {
-      expect(r.personalised).toBe(true);
-      expect(r.modelVersion).toBe(model.version);
-      const focus = focusOf(items[i]);
-      // Highlights come from the user's interests, and the text names them.
-      for (const h of r.highlights) {
-        expect(focus).toContain(h);
-        expect(mentions(r.text, h)).toBe(true);
-      }
-    });
-    expect(results.filter((r) => r.highlights.length > 0).length).toBeGreaterThanOrEqual(9);
+    for (const r of results) expect(r.modelVersion).toBe(model.version);
   });
 
-  it('answers a repeated request from the cache: one lookup, no model call', async () => {
+  it('answers a repeated request from the cache (one lookup, nothing written), and keys on the word budget', async () => {
     const first = await service.describe(personal());
     const before = service.modelCalls;
     db.resetQueries();
-    const again = await service.describe(personal());
+    expect(await service.describe(personal())).toEqual(first);
     expect(service.modelCalls).toBe(before);
     expect(db.queries.length).toBe(1);
-    expect(again).toEqual(first);
+    const short = await service.describe(personal(15));
+    expect(service.modelCalls).toBe(before + 1);
+    for (const r of short) expect(r.text.split(/\s+/).filter((w) => /\w/.test(w)).length).toBeLessThanOrEqual(15);
+    const rows = await db.dataSource.query(`SELECT DISTINCT max_words FROM generated_descriptions ORDER BY 1`);
+    expect(rows.map((r: { max_words: number }) => r.max_words)).toEqual([15, 60]);
   });
 
   it('writes an item again when it changed', async () => {
@@ -86,19 +101,20 @@ describe('DescriptionService on a real Postgres', () => {
     await service.describe([req]);
     const before = service.modelCalls;
     const changed = { ...req.item, title: `${req.item.title} Weekly` };
-    const [r] = await service.describe([{ item: changed, focus: req.focus }]);
+    expect(contentHash(changed)).not.toBe(contentHash(req.item));
+    await service.describe([{ ...req, item: changed }]);
     expect(service.modelCalls).toBe(before + 1);
-    expect(r.personalised).toBe(true);
   });
 
   it('switches to a new model version without a restart (polling)', async () => {
     const watcher = await DescriptionService.create({ dataSource: db.dataSource, logger, pollIntervalMs: 100 });
     try {
       expect(watcher.modelVersion).toBe(model.version);
-      const next: StoredVersion = { ...trainTiny(2), version: `tiny-next-${Date.now()}` };
+      const next: StoredVersion = { ...model, version: `tiny-next-${Date.now()}` };
       await saveVersion(db.dataSource, next);
       const deadline = Date.now() + 10_000;
-      while (watcher.modelVersion !== next.version && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (watcher.modelVersion !== next.version && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       expect(watcher.modelVersion).toBe(next.version);
       const [r] = await watcher.describe([personal()[0]]);
       expect(r.modelVersion).toBe(next.version);
@@ -109,5 +125,15 @@ describe('DescriptionService on a real Postgres', () => {
 
   it('installs the committed sample model only into a database that has none', async () => {
     expect(await installBundledModel(db.dataSource)).toBeNull();
+    const fresh = await createTestDatabase();
+    try {
+      const installed = await installBundledModel(fresh.dataSource);
+      expect(installed).toMatch(/^copy-/);
+      const s = await DescriptionService.create({ dataSource: fresh.dataSource, logger, pollIntervalMs: 0 });
+      expect(s.modelVersion).toBe(installed);
+      await s.close();
+    } finally {
+      await fresh.close();
+    }
   });
 });
