@@ -22,7 +22,7 @@ import { cases, coOccurrence, evaluateUsers, Split, UserResult } from '../evalua
 import { DEFAULT_COLLAB } from '../personalisation/collab';
 import { RecommendationEngine } from '../personalisation/engine';
 import { DAY_MS } from '../personalisation/interests';
-import { TermCounter } from '../personalisation/vocabulary';
+import { TermCounter } from '../personalisation/index/vocabulary';
 
 /** Published full-ranking figures on this protocol (S3-Rec paper, all-items table; SOURCE.md). */
 const PUBLISHED = [
