@@ -13,8 +13,10 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLFormattedError } from 'graphql';
 import type { Config } from './config';
-import { Authenticator } from './auth';
+import { Authenticator } from './auth/authenticator';
 import { Context, createContext } from './context';
+import { DomainError } from './domain/errors';
+import { extensionsOf, toGraphQLError } from './graphql/errors';
 import { armor, clientErrorsAre400, mutationRateLimit, RateLimiter } from './graphql/limits';
 import { buildSchema } from './graphql';
 import { demoRouter } from './demo/router';
@@ -46,6 +48,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
+    if (original instanceof DomainError) {
+      return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: extensionsOf(original) };
+    }
     const code = formatted.extensions?.code as string | undefined;
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     if (isDatabaseUnavailable(original)) {
@@ -66,6 +71,15 @@ export function formatError(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
     };
   };
+}
+
+/** Who asks; a refusal is answered as GraphQL errors are (Apollo takes a context function's GraphQLError as it is). */
+async function viewerOf(authenticator: Authenticator, headers: http.IncomingHttpHeaders) {
+  try {
+    return await authenticator.viewerFor(headers);
+  } catch (err) {
+    throw err instanceof DomainError ? toGraphQLError(err) : err;
+  }
 }
 
 export async function createHttpServer(services: Services, config: Config, logger: Logger): Promise<HttpServer> {
@@ -134,7 +148,7 @@ export async function createHttpServer(services: Services, config: Config, logge
       next();
     },
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(services, await authenticator.viewerFor(req.headers), req.ip ?? 'unknown'),
+      context: async ({ req }) => createContext(services, await viewerOf(authenticator, req.headers), req.ip ?? 'unknown'),
     }),
   );
   // Body-parser refusals (malformed JSON, oversized bodies) answer in GraphQL's shape, never

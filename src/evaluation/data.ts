@@ -1,7 +1,7 @@
 /** Reads tailor's JSON Lines import files (items, interactions) for offline evaluation. */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { InteractionKind } from '../personalisation/interests';
+import type { InteractionKind } from '../domain/interaction';
 
 export interface EvalItem {
   id: string;

@@ -1,5 +1,5 @@
 import type { CoPurchaseResolvers, ItemResolvers, RecommendationResolvers } from '../__generated__/resolvers-types';
-import { boundedInt } from './errors';
+import { bounded } from '../domain/arguments';
 
 export const Item: ItemResolvers = {
   // A representation without a usable id names nothing: null, as for an unknown id.
@@ -8,7 +8,7 @@ export const Item: ItemResolvers = {
   tags: (item) => item.tags ?? [],
   features: (item, _, { services }) => services.personalisation.features(item.id),
   similarItems: async (item, args, { loaders, services }) => {
-    const first = boundedInt(args.first, 10, 1, 100, 'first');
+    const first = bounded('Item.similarItems.first', args.first);
     const similarity = args.similarity ?? 'COSINE';
     const neighbours = similarity === 'HYBRID' ? await loaders.itemNeighbours.load(item.id) : undefined;
     return services.personalisation.similarItems(item.id, { similarity, first }, neighbours);

@@ -21,14 +21,15 @@ import { prunedJaccard } from './query/bitsliced-jaccard';
 import { exhaustiveBase } from './query/exhaustive';
 import { mmr, mmrPoolSize } from './query/mmr';
 import { prunedCosine } from './query/pruned-cosine';
-import { explain, WeightedTerm } from './query/reasons';
+import type { WeightedTerm } from '../domain/recommendation';
+import { explain } from './query/reasons';
 import { DenseVector, Scratch } from './query/scratch';
 import { idRanks, TopK } from './query/top-k';
 import { termWeight } from './similarity';
 import { l2Normalise } from './tfidf';
-import type { TermSource } from './tokenise';
+import { queryTerms, type TermSource } from './tokenise';
 
-export type { WeightedTerm } from './query/reasons';
+export type { WeightedTerm } from '../domain/recommendation';
 
 /** An item as the engine indexes it: its id and the labels its terms come from. */
 export interface CatalogueItem extends TermSource {
@@ -130,6 +131,11 @@ export class RecommendationEngine {
 
   isKnownTerm(term: string): boolean {
     return this.segments.vocab.isLive(term);
+  }
+
+  /** The known terms a search query names (tokenise.ts's queryTerms over this catalogue's terms). */
+  queryTerms(query: string): string[] {
+    return queryTerms(query, (t) => this.isKnownTerm(t));
   }
 
   /** The frozen IDF of a known term, or null. */

@@ -2,7 +2,7 @@
  * Personalised descriptions for the GraphQL layer: decides who the text is for (consent,
  * shared interests) and hands the batched, cached generation to the model service.
  */
-import type { Loaders } from '../context';
+import type { Loaders } from '../graphql/loaders';
 import type { ItemEntity } from '../db/entities';
 import type { DescriptionResult, DescriptionService } from '../generation/service';
 import type { PersonalisationService } from './personalisation';

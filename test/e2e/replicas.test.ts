@@ -13,7 +13,7 @@ import { testConfig } from '../support/config';
 import { saveVersion } from '../../src/generation/store';
 import { seedSample } from '../../src/ingest/seed';
 import { createLogger } from '../../src/logger';
-import { announce, changeChannel } from '../../src/services/change-feed';
+import { announce, changeChannel } from '../../src/db/change-feed';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { trainTiny } from '../unit/generation/fixtures';
 

@@ -1,4 +1,4 @@
-import { announce } from '../../src/services/change-feed';
+import { announce } from '../../src/db/change-feed';
 import { upsertItems } from '../../src/db/repositories/items';
 import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';

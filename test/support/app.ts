@@ -5,7 +5,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../../src/config';
 import { testConfig } from './config';
-import { createContext, makeViewer } from '../../src/context';
+import { makeViewer } from '../../src/auth/viewer';
+import { createContext } from '../../src/context';
 import { createLogger } from '../../src/logger';
 import { createHttpServer, HttpServer } from '../../src/server';
 import { buildServices, Services } from '../../src/services';

@@ -1,17 +1,10 @@
 /** Catalogue reads and writes. */
 import { DataSource, EntityManager } from 'typeorm';
+import type { Item } from '../../domain/catalogue';
 import { ItemEntity } from '../entities';
 
-export interface ItemInput {
-  id: string;
-  title: string;
-  description: string | null;
-  brand: string | null;
-  categories: string[];
-  tags: string[];
-  price: number | null;
-  attributes: Record<string, unknown>;
-}
+/** An item as written: everything but the times Postgres keeps. */
+export type ItemInput = Omit<Item, 'createdAt' | 'updatedAt'>;
 
 /** Postgres text cannot hold a NUL byte, so no stored id has one; asking with one finds nothing. */
 export function storableIds(ids: readonly unknown[]): string[] {

@@ -25,6 +25,14 @@ export async function lockUser(db: EntityManager, id: string): Promise<{ consent
   return (await lock())[0];
 }
 
+/**
+ * Locks existing users' rows for the rest of the transaction, in id order: every path that
+ * locks several users takes the same order, so two of them wait for each other, never deadlock.
+ */
+export async function lockUsers(db: EntityManager, ids: readonly string[]): Promise<void> {
+  await db.query(`SELECT 1 FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [ids]);
+}
+
 export async function ensureUsers(db: DataSource | EntityManager, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.query(`INSERT INTO users (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING`, [ids]);

@@ -1,12 +1,7 @@
 /** Reasons: the shared terms that explain a score, the strongest first. */
+import type { WeightedTerm } from '../../domain/recommendation';
 import type { ForwardStore } from '../index/forward-store';
 import { termWeight } from '../similarity';
-
-/** A term and its weight: a feature, an interest, or a reason's contribution to a score. */
-export interface WeightedTerm {
-  term: string;
-  weight: number;
-}
 
 /** How many reasons a result carries. */
 export const REASONS = 5;
