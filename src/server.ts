@@ -15,6 +15,7 @@ import { GraphQLFormattedError } from 'graphql';
 import type { Config } from './config';
 import { Authenticator } from './auth/authenticator';
 import { Context, createContext } from './context';
+import { ping } from './db/repositories/database';
 import { DomainError } from './domain/errors';
 import { extensionsOf, toGraphQLError } from './graphql/errors';
 import { armor, clientErrorsAre400, mutationRateLimit, RateLimiter } from './graphql/limits';
@@ -124,7 +125,7 @@ export async function createHttpServer(services: Services, config: Config, logge
   app.get('/ready', async (_req, res) => {
     try {
       await Promise.race([
-        services.db.query('SELECT 1'),
+        ping(services.db),
         new Promise((_, reject) => setTimeout(() => reject(new Error('readiness check timed out')), 2_000).unref()),
       ]);
       res.json({ status: 'ready', items: services.catalogue.engine.size, modelVersion: services.descriptions.model.modelVersion });
