@@ -1,4 +1,5 @@
-import type { CoPurchaseResolvers, ItemResolvers, RecommendationResolvers } from '../__generated__/resolvers-types';
+import type { CoPurchaseResolvers, ItemResolvers, ReasonResolvers, RecommendationResolvers } from '../__generated__/resolvers-types';
+import type { Reason as ReasonValue } from '../domain/recommendation';
 import { bounded } from '../domain/arguments';
 
 export const Item: ItemResolvers = {
@@ -28,17 +29,24 @@ export const Recommendation: RecommendationResolvers = {
     if (!item) throw new Error(`item ${rec.itemId} is in the index but no longer in the catalogue`);
     return item;
   },
-  // Shared terms, and for HYBRID the co-purchase evidence in words, largest contribution first.
+  // Shared terms, and for HYBRID the co-purchase evidence (labelled in words), largest contribution first.
   reasons: async (rec, _, { loaders }) => {
-    if (rec.boughtTogether.length === 0) return rec.reasons;
+    const terms = rec.reasons.map((r): ReasonValue => ({ label: r.term, weight: r.weight, kind: 'TERM', itemId: null }));
+    if (rec.boughtTogether.length === 0) return terms;
     const items = await loaders.item.loadMany(rec.boughtTogether.map((b) => b.itemId));
-    const together = rec.boughtTogether.map((b, i) => {
+    const together = rec.boughtTogether.map((b, i): ReasonValue => {
       const found = items[i];
       const title = found && !(found instanceof Error) ? found.title : b.itemId;
-      return { term: `bought together with “${title}”`, weight: b.weight };
+      return { label: `bought together with “${title}”`, weight: b.weight, kind: 'BOUGHT_TOGETHER', itemId: b.itemId };
     });
-    return [...rec.reasons, ...together].sort((a, b) => b.weight - a.weight);
+    return [...terms, ...together].sort((a, b) => b.weight - a.weight);
   },
+};
+
+export const Reason: ReasonResolvers = {
+  item: (reason, _, { loaders }) => (reason.itemId === null ? null : loaders.item.load(reason.itemId)),
+  // Deprecated alias, kept while clients move to `label`.
+  term: (reason) => reason.label,
 };
 
 export const CoPurchase: CoPurchaseResolvers = {

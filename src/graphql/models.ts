@@ -1,7 +1,7 @@
 /** What resolvers pass between each other: codegen maps the schema's types onto these domain types. */
 import type { Item } from '../domain/catalogue';
 import type { Interaction } from '../domain/interaction';
-import type { CoPurchase, Recommendation } from '../domain/recommendation';
+import type { CoPurchase, Reason, Recommendation } from '../domain/recommendation';
 
 export interface UserModel {
   id: string;
@@ -12,5 +12,7 @@ export type ItemModel = Item;
 export type RecommendationModel = Recommendation;
 
 export type CoPurchaseModel = CoPurchase;
+
+export type ReasonModel = Reason;
 
 export type InteractionModel = Interaction;

@@ -211,6 +211,19 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
     expect(calls.slice(0, 3)).toEqual(['accounts', 'tailor', 'inventory']);
   });
 
+  it('serves typed reasons through the gateway, the deprecated `term` beside `label`', async () => {
+    const res = await viaGateway(`{ me { recommendations(first: 3) { reasons { label term kind weight item { id inStock } } } } }`, ALICE);
+    expect(res.errors).toBeUndefined();
+    const reasons = res.data.me.recommendations.flatMap((r: any) => r.reasons);
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const r of reasons) {
+      expect(r.term).toBe(r.label);
+      expect(['TERM', 'BOUGHT_TOGETHER']).toContain(r.kind);
+      if (r.kind === 'TERM') expect(r.item).toBeNull();
+      else expect(typeof r.item.inStock).toBe('boolean');
+    }
+  });
+
   it('starts at inventory\'s root field, crosses into tailor and back out to inventory and accounts', async () => {
     const res = await viaGateway(
       `{ featuredItems {

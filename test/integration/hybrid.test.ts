@@ -141,6 +141,33 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
     }
   });
 
+  it('types each reason, so a client tells a shared term from a co-purchase without reading the label', async () => {
+    const [{ user_id: user }] = await db.dataSource.query(
+      `SELECT user_id FROM interactions WHERE counted AND item_id IS NOT NULL GROUP BY user_id ORDER BY count(DISTINCT item_id) DESC, user_id LIMIT 1`,
+    );
+    const res = await app.run(
+      `query ($u: ID!) { user(id: $u) { recommendations(similarity: HYBRID, first: 10) {
+        reasons { label weight kind term item { id title } } boughtTogether { item { id title } weight } } } }`,
+      { u: user },
+    );
+    expect(res.errors).toBeUndefined();
+    const recs = res.data!.user.recommendations;
+    const reasons = recs.flatMap((r: any) => r.reasons);
+    expect(reasons.some((r: any) => r.kind === 'TERM')).toBe(true);
+    expect(reasons.some((r: any) => r.kind === 'BOUGHT_TOGETHER')).toBe(true);
+    for (const r of reasons) {
+      // The deprecated `term` is `label`, for every kind.
+      expect(r.term).toBe(r.label);
+      if (r.kind === 'TERM') expect(r.item).toBeNull();
+      else expect(r.label).toBe(`bought together with “${r.item.title}”`);
+    }
+    for (const rec of recs) {
+      const together = rec.reasons.filter((r: any) => r.kind === 'BOUGHT_TOGETHER').map((r: any) => ({ item: r.item, weight: r.weight }));
+      expect(together).toEqual(expect.arrayContaining(rec.boughtTogether));
+      expect(together).toHaveLength(rec.boughtTogether.length);
+    }
+  });
+
   it('an event recorded on one process changes HYBRID on another at the next request', async () => {
     const [{ item_id: seed }] = await db.dataSource.query(`SELECT item_id FROM item_pair_users ORDER BY users DESC, item_id LIMIT 1`);
     await db.dataSource.query(`INSERT INTO users (id) VALUES ('hybrid-new')`);
