@@ -11,6 +11,7 @@ import { CoOccurrence, DEFAULT_COLLAB, itemCollab, userCollab } from '../../src/
 import { hybridRank } from '../../src/personalisation/hybrid';
 import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
+import { insertUsers } from '../support/factories';
 
 const RECORD = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed interaction { counted } } }`;
 const HYBRID = `query ($u: ID!, $f: Int) { user(id: $u) { recommendations(similarity: HYBRID, first: $f) {
@@ -170,7 +171,7 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
 
   it('an event recorded on one process changes HYBRID on another at the next request', async () => {
     const [{ item_id: seed }] = await db.dataSource.query(`SELECT item_id FROM item_pair_users ORDER BY users DESC, item_id LIMIT 1`);
-    await db.dataSource.query(`INSERT INTO users (id) VALUES ('hybrid-new')`);
+    await insertUsers(db.dataSource, ['hybrid-new']);
     const cold = await app.run(HYBRID, { u: 'hybrid-new', f: 5 });
     expect(cold.data!.user.recommendations[0].strategy).toBe('POPULAR');
     await other.run(RECORD, { input: { userId: 'hybrid-new', itemId: seed, kind: 'PURCHASE' } });

@@ -1,7 +1,7 @@
 import { createTestApp, TestApp } from '../support/app';
 import { clock, daysAgo } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/db';
-import { insertItems, item } from '../support/factories';
+import { insertItems, insertUsers, item } from '../support/factories';
 
 describe('the subgraph on a real Postgres', () => {
   let db: TestDatabase;
@@ -19,8 +19,8 @@ describe('the subgraph on a real Postgres', () => {
       }),
     );
     await insertItems(db.dataSource, items);
-    await db.dataSource.query(`INSERT INTO users (id) VALUES ('alice'), ('bob'), ('carol')`);
-    await db.dataSource.query(`INSERT INTO users (id) SELECT 'many-' || i FROM generate_series(1, 600) i`);
+    await insertUsers(db.dataSource, ['alice', 'bob', 'carol']);
+    await insertUsers(db.dataSource, Array.from({ length: 600 }, (_, i) => `many-${i + 1}`));
     app = await createTestApp(db);
   });
   afterAll(async () => {
@@ -197,7 +197,7 @@ describe('the subgraph on a real Postgres', () => {
   });
 
   it('refuses an event for an item deleted after this process last showed it, and records nothing', async () => {
-    await db.dataSource.query(`INSERT INTO items (id, title) VALUES ('doomed', 'Doomed Monthly')`);
+    await insertItems(db.dataSource, [item('doomed', { title: 'Doomed Monthly', description: null })]);
     await app.services.catalogue.refresh();
     expect((await app.run(`{ item(id: "doomed") { title } }`)).data!.item.title).toBe('Doomed Monthly');
     await db.dataSource.query(`DELETE FROM items WHERE id = 'doomed'`);
