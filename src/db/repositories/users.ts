@@ -188,3 +188,23 @@ export async function deleteUser(db: EntityManager, userId: string): Promise<{ e
   const deleted = await db.query(`DELETE FROM users WHERE id = $1 RETURNING id`, [userId]);
   return { existed: deleted[0].length > 0, interactions: n };
 }
+
+/**
+ * Renames every stored interest term to `normalise(term)` (migrations use it when the
+ * normal form of a term changes), adding the weights of a user's terms that meet; returns how
+ * many distinct terms changed.
+ */
+export async function renameInterestTerms(db: DataSource | EntityManager, normalise: (term: string) => string | null): Promise<number> {
+  const rows: { term: string }[] = await db.query(`SELECT DISTINCT term FROM user_interests`);
+  const renames = rows.map(({ term }) => [term, normalise(term)] as const).filter(([from, to]) => to !== null && to !== from);
+  if (renames.length === 0) return 0;
+  await db.query(
+    `WITH renames AS (SELECT * FROM unnest($1::text[], $2::text[]) AS r(old, new)),
+          moved AS (DELETE FROM user_interests ui USING renames r WHERE ui.term = r.old RETURNING ui.user_id, r.new AS term, ui.weight)
+     INSERT INTO user_interests (user_id, term, weight)
+     SELECT user_id, term, sum(weight) FROM moved GROUP BY user_id, term
+     ON CONFLICT (user_id, term) DO UPDATE SET weight = user_interests.weight + excluded.weight`,
+    [renames.map(([from]) => from), renames.map(([, to]) => to)],
+  );
+  return renames.length;
+}
