@@ -12,8 +12,8 @@ import { hybridRank } from '../../src/personalisation/hybrid';
 import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { insertUsers } from '../support/factories';
+import { RECORD_COUNTED as RECORD } from '../support/documents';
 
-const RECORD = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed interaction { counted } } }`;
 const HYBRID = `query ($u: ID!, $f: Int) { user(id: $u) { recommendations(similarity: HYBRID, first: $f) {
   score strategy item { id title } reasons { term weight } boughtTogether { item { id title } weight } } } }`;
 

@@ -10,8 +10,8 @@ import { createTestApp, TestApp } from '../support/app';
 import { daysAgo } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { insertItems, insertUsers, item } from '../support/factories';
+import { RECORD_INTERACTION as RECORD } from '../support/documents';
 
-const RECORD = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed interaction { id kind item { id } } } }`;
 
 describe('deleting an item that has a history', () => {
   let db: TestDatabase;

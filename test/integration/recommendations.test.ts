@@ -4,8 +4,8 @@ import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { daysAgo } from '../support/config';
 import { insertInteractions, insertItems, item } from '../support/factories';
+import { RECORD } from '../support/documents';
 
-const RECORD = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`;
 const RECS = `query ($u: ID!, $s: Similarity, $f: Int, $x: Boolean, $d: Float) {
   user(id: $u) { recommendations(similarity: $s, first: $f, excludeInteracted: $x, diversity: $d) {
     score strategy item { id } reasons { term weight } } } }`;

@@ -2,6 +2,7 @@ import { createTestApp, TestApp } from '../support/app';
 import { clock, daysAgo } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { insertItems, insertUsers, item } from '../support/factories';
+import { RECORD, RECORD_COUNTED, RECORD_INTERACTION } from '../support/documents';
 
 describe('the subgraph on a real Postgres', () => {
   let db: TestDatabase;
@@ -138,8 +139,7 @@ describe('the subgraph on a real Postgres', () => {
   });
 
   it('records an interaction once per idempotency key and answers a retry as the first time', async () => {
-    const mutation = `mutation ($input: RecordInteractionInput!) {
-      recordInteraction(input: $input) { replayed interaction { id kind counted occurredAt user { id } item { id } } } }`;
+    const mutation = RECORD_INTERACTION;
     const input = { userId: 'dora', itemId: 'm003', kind: 'PURCHASE', idempotencyKey: 'order-77', occurredAt: daysAgo(3) };
     const first = await app.run(mutation, { input });
     expect(first.errors).toBeUndefined();
@@ -165,7 +165,7 @@ describe('the subgraph on a real Postgres', () => {
   });
 
   it('rejects bad interactions with BAD_USER_INPUT and stores nothing', async () => {
-    const mutation = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`;
+    const mutation = RECORD;
     const cases: [Record<string, unknown>, string][] = [
       [{ userId: 'erin', itemId: 'no-such-item', kind: 'VIEW' }, 'itemId'],
       [{ userId: 'erin', kind: 'VIEW' }, 'itemId'],
@@ -188,7 +188,7 @@ describe('the subgraph on a real Postgres', () => {
   });
 
   it('counts an identical event inside the de-duplication window once', async () => {
-    const mutation = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { interaction { counted } } }`;
+    const mutation = RECORD_COUNTED;
     const view = { userId: 'frank', itemId: 'm010', kind: 'VIEW' };
     const a = await app.run(mutation, { input: { ...view, occurredAt: daysAgo(3) } });
     const b = await app.run(mutation, { input: { ...view, occurredAt: daysAgo(3, 2 * 60_000) } });
