@@ -4,7 +4,7 @@
  * only, a plain x-user-id header. The one place identity is decided.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, JWTPayload, JWTVerifyGetKey, KeyLike } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, JSONWebKeySet, JWTPayload, JWTVerifyGetKey, KeyLike } from 'jose';
 import type { Config } from '../config';
 import { Unauthenticated } from '../domain/errors';
 import { makeViewer, Viewer } from './viewer';
@@ -45,7 +45,7 @@ export class Authenticator {
   constructor(private readonly options: AuthOptions) {
     if (options.jwtSecret) this.key = Promise.resolve(new TextEncoder().encode(options.jwtSecret));
     else if (options.jwtPublicKey) this.key = importSPKI(options.jwtPublicKey, detectAlgorithm(options.jwtPublicKey));
-    else if (options.jwks) this.key = Promise.resolve(createLocalJWKSet(JSON.parse(options.jwks)));
+    else if (options.jwks) this.key = Promise.resolve(createLocalJWKSet(JSON.parse(options.jwks) as JSONWebKeySet));
     else if (options.jwksUrl) this.key = Promise.resolve(createRemoteJWKSet(new URL(options.jwksUrl)));
   }
 

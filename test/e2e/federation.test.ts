@@ -48,7 +48,7 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
     tailorUrl = await app.listen();
     const inv = await startInventory(inventory);
     const acc = await startAccounts(sampleAccounts([NEWCOMER]));
-    stops = [inv.stop, acc.stop];
+    stops = [() => inv.stop(), () => acc.stop()];
 
     // Tailor's SDL is taken the way Rover and IntrospectAndCompose take it: from _service over HTTP.
     const sdl = await serviceSdl(tailorUrl);

@@ -115,7 +115,7 @@ describe('replaceTableContents: build a table bare, index it, swap it in', () =>
     expect(await shape()).toEqual(shapeBefore);
 
     const logged = await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions`);
-    await expect(db.dataSource.transaction((tx) => replaceTableContents(tx, 'interactions', async () => undefined))).rejects.toThrow(/owns a sequence/);
+    await expect(db.dataSource.transaction((tx) => replaceTableContents(tx, 'interactions', () => Promise.resolve()))).rejects.toThrow(/owns a sequence/);
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions`)).toEqual(logged);
   });
 

@@ -9,7 +9,7 @@ const COLUMNS = `id::text AS id, user_id AS "userId", item_id AS "itemId", kind,
   recorded_at AS "recordedAt", idempotency_key AS "idempotencyKey", counted`;
 
 export async function findByIdempotencyKey(db: EntityManager, userId: string, key: string): Promise<InteractionEntity | null> {
-  const rows = await db.query(`SELECT ${COLUMNS} FROM interactions WHERE user_id = $1 AND idempotency_key = $2`, [userId, key]);
+  const rows: InteractionEntity[] = await db.query(`SELECT ${COLUMNS} FROM interactions WHERE user_id = $1 AND idempotency_key = $2`, [userId, key]);
   return rows[0] ?? null;
 }
 
@@ -28,7 +28,7 @@ export async function insertInteraction(
   row: Omit<NewInteraction, 'counted'> & { counted: boolean },
   dedupeWindowMs: number,
 ): Promise<InteractionEntity | null> {
-  const rows = await db.query(
+  const rows: InteractionEntity[] = await db.query(
     `WITH item AS (SELECT 1 FROM items WHERE id = $2::text FOR KEY SHARE)
      INSERT INTO interactions (user_id, item_id, kind, query, occurred_at, idempotency_key, counted)
      SELECT $1, $2, $3, $4, $5, $6, $7::boolean AND NOT ($8::float8 > 0 AND EXISTS (

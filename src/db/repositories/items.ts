@@ -80,7 +80,7 @@ export async function findItemsChangedSince(
 }
 
 export async function countItems(db: DataSource): Promise<number> {
-  const [row] = await db.query(`SELECT count(*)::int AS n FROM items`);
+  const [row]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM items`);
   return row.n;
 }
 

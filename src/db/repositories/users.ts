@@ -18,7 +18,8 @@ export async function findUsersByIds(db: DataSource | EntityManager, ids: readon
  * what recording an event needs: one statement for a known user.
  */
 export async function lockUser(db: EntityManager, id: string): Promise<{ consent: boolean; profile_ref_time: Date | null }> {
-  const lock = () => db.query(`SELECT consent, profile_ref_time FROM users WHERE id = $1 FOR UPDATE`, [id]);
+  const lock = (): Promise<{ consent: boolean; profile_ref_time: Date | null }[]> =>
+    db.query(`SELECT consent, profile_ref_time FROM users WHERE id = $1 FOR UPDATE`, [id]);
   const [user] = await lock();
   if (user) return user;
   await ensureUsers(db, [id]);
@@ -54,7 +55,7 @@ interface ProfileRow {
 /** Users without a profile, and users who turned personalisation off, get an empty one: every personal output then falls back to generic. */
 function toProfile(row: ProfileRow | undefined): StoredProfile {
   return {
-    weights: row?.weights ? new Map(Object.entries(row.weights)) : new Map(),
+    weights: new Map(row?.weights ? Object.entries(row.weights) : []),
     refMs: row?.ref ? row.ref.getTime() : -Infinity,
   };
 }
@@ -184,8 +185,9 @@ export async function setConsent(db: DataSource | EntityManager, userId: string,
 
 /** Deletes a user and, by cascade, their interactions and profile; returns what was there. */
 export async function deleteUser(db: EntityManager, userId: string): Promise<{ existed: boolean; interactions: number }> {
-  const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = $1`, [userId]);
-  const deleted = await db.query(`DELETE FROM users WHERE id = $1 RETURNING id`, [userId]);
+  const [{ n }]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = $1`, [userId]);
+  // TypeORM answers a DELETE ... RETURNING on Postgres with [rows, affected].
+  const deleted: [unknown[], number] = await db.query(`DELETE FROM users WHERE id = $1 RETURNING id`, [userId]);
   return { existed: deleted[0].length > 0, interactions: n };
 }
 

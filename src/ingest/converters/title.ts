@@ -124,8 +124,8 @@ const SHORT_WORDS = new Set(['NEW', 'OLD', 'BIG', 'TOP', 'OUR', 'ALL', 'OUT', 'O
 function normaliseCase(name: string): string {
   const wholeCaps = isAllCaps(name);
   let first = true;
-  return name.replace(/[\p{L}'’\-]+/gu, (w) => {
-    const letters = w.replace(/['’\-]/g, '');
+  return name.replace(/[\p{L}'’-]+/gu, (w) => {
+    const letters = w.replace(/['’-]/g, '');
     const wasFirst = first;
     first = false;
     if (wholeCaps && !wasFirst && CONNECTORS.has(w.toLowerCase())) return w.toLowerCase();
