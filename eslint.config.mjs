@@ -50,7 +50,10 @@ export default tseslint.config(
     },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -59,25 +62,42 @@ export default tseslint.config(
   },
   {
     files: ['src/domain/**/*.ts'],
-    rules: forbid([[['../*', '!../util/*', '!../domain/*'], 'domain/ sits below everything but util/: the rules every door shares depend on no door, engine or table.']]),
+    rules: forbid([
+      [
+        ['../*', '!../util/*', '!../domain/*'],
+        'domain/ sits below everything but util/: the rules every door shares depend on no door, engine or table.',
+      ],
+    ]),
   },
   {
     files: ['src/personalisation/**/*.ts'],
     rules: forbid([
-      [[...SERVICES, ...rel('db', 'generation'), ...ABOVE_SERVICES], 'The engine is pure maths: it may import domain/ and util/, nothing with I/O or above it.'],
+      [
+        [...SERVICES, ...rel('db', 'generation'), ...ABOVE_SERVICES],
+        'The engine is pure maths: it may import domain/ and util/, nothing with I/O or above it.',
+      ],
     ]),
   },
   {
     files: ['src/db/**/*.ts'],
     rules: forbid([
-      [[...SERVICES, ...rel('generation'), ...ABOVE_SERVICES], 'db/ is below the services: repositories never call up.'],
-      [ENGINE_INTERNALS, 'The engine is used through personalisation/engine.ts and its pure modules, never its internals.'],
+      [
+        [...SERVICES, ...rel('generation'), ...ABOVE_SERVICES],
+        'db/ is below the services: repositories never call up.',
+      ],
+      [
+        ENGINE_INTERNALS,
+        'The engine is used through personalisation/engine.ts and its pure modules, never its internals.',
+      ],
     ]),
   },
   {
     files: ['src/services/**/*.ts'],
     rules: forbid([
-      [ABOVE_SERVICES, 'Services know nothing of GraphQL or of the doors that call them: throw domain errors, return domain types.'],
+      [
+        ABOVE_SERVICES,
+        'Services know nothing of GraphQL or of the doors that call them: throw domain errors, return domain types.',
+      ],
       [ENGINE_INTERNALS, 'Services use the engine through personalisation/engine.ts, never its internals.'],
     ]),
   },
@@ -86,7 +106,10 @@ export default tseslint.config(
     rules: forbid([
       [rel('db/repositories'), 'Resolvers and loaders read through the services, which own the repositories.', true],
       [ENGINE_INTERNALS, 'The engine is reached through the services.'],
-      [rel('ingest', 'cli', 'server', 'app', 'main'), 'The GraphQL layer does not depend on the other doors or on the process assembly.'],
+      [
+        rel('ingest', 'cli', 'server', 'app', 'main'),
+        'The GraphQL layer does not depend on the other doors or on the process assembly.',
+      ],
     ]),
   },
   {
@@ -105,6 +128,8 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.js', 'jest.config.js'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { module: 'readonly', require: 'readonly', process: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: { module: 'readonly', require: 'readonly', process: 'readonly', __dirname: 'readonly' },
+    },
   },
 );

@@ -17,7 +17,8 @@ export function makeViewer(userId: string | null, isService: boolean): Viewer {
     userId,
     isService,
     assertCanReadPersonal(target) {
-      if (!allowed(target)) throw new Forbidden('you may only read your own interests, recommendations and descriptions');
+      if (!allowed(target))
+        throw new Forbidden('you may only read your own interests, recommendations and descriptions');
     },
     assertCanActFor(target) {
       if (!allowed(target)) throw new Forbidden('you may only record interactions for yourself');

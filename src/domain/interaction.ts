@@ -59,7 +59,11 @@ export const interactionSchema = z.object({
   itemId: id(INTERACTION_LIMITS.idLength).nullish(),
   kind: z.enum(INTERACTION_KINDS),
   occurredAt,
-  query: z.string().trim().max(INTERACTION_LIMITS.queryLength, `must be at most ${INTERACTION_LIMITS.queryLength} characters`).nullish(),
+  query: z
+    .string()
+    .trim()
+    .max(INTERACTION_LIMITS.queryLength, `must be at most ${INTERACTION_LIMITS.queryLength} characters`)
+    .nullish(),
   /** The API's retry key (the importer derives its own from a line's content and ignores this). */
   idempotencyKey: z
     .string()
@@ -102,7 +106,14 @@ export function parseInteraction(raw: unknown, nowMs: number): Parsed<ValidEvent
   if (v.kind !== 'SEARCH' && query) return refuse('query is only for SEARCH', 'query');
   return {
     ok: true,
-    value: { userId: v.userId, itemId: v.itemId ?? null, kind: v.kind, occurredAt: v.occurredAt, query, idempotencyKey: v.idempotencyKey ?? null },
+    value: {
+      userId: v.userId,
+      itemId: v.itemId ?? null,
+      kind: v.kind,
+      occurredAt: v.occurredAt,
+      query,
+      idempotencyKey: v.idempotencyKey ?? null,
+    },
   };
 }
 
@@ -141,7 +152,11 @@ export function badString(value: unknown, path = ''): Refusal | undefined {
   }
   for (const [key, v] of Object.entries(value)) {
     const keyProblem = stringProblem(key);
-    if (keyProblem) return { reason: at(path, `key ${JSON.stringify(key)} ${keyProblem}`), argument: path.split('.')[0] || undefined };
+    if (keyProblem)
+      return {
+        reason: at(path, `key ${JSON.stringify(key)} ${keyProblem}`),
+        argument: path.split('.')[0] || undefined,
+      };
     const bad = badString(v, path === '' ? key : `${path}.${key}`);
     if (bad) return bad;
   }

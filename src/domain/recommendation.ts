@@ -9,7 +9,10 @@ export interface WeightedTerm {
 /** What kind of evidence a reason is. */
 export type ReasonKind = 'TERM' | 'BOUGHT_TOGETHER';
 
-/** One piece of evidence as a client sees it: what a person reads, its weight, its kind and, for BOUGHT_TOGETHER, the item. */
+/**
+ * One piece of evidence as a client sees it: what a person reads, its weight, its kind and,
+ * for BOUGHT_TOGETHER, the item.
+ */
 export interface Reason {
   label: string;
   weight: number;
@@ -17,7 +20,10 @@ export interface Reason {
   itemId: string | null;
 }
 
-/** HYBRID's co-occurrence evidence: an item (from the user's history, or the item itself) and its share of the score. */
+/**
+ * HYBRID's co-occurrence evidence: an item (from the user's history, or the item itself) and
+ * its share of the score.
+ */
 export interface CoPurchase {
   itemId: string;
   weight: number;

@@ -172,7 +172,11 @@ export class RecommendationEngine {
    * HYBRID, for candidates the inverted index did not rank. Unknown or removed items are left
    * out; the order follows `itemIds`. `reasons: false` skips the reasons (empty) for speed.
    */
-  scoreItems(raw: ReadonlyMap<string, number>, itemIds: Iterable<string>, options: { reasons?: boolean } = {}): Scored[] {
+  scoreItems(
+    raw: ReadonlyMap<string, number>,
+    itemIds: Iterable<string>,
+    options: { reasons?: boolean } = {},
+  ): Scored[] {
     return this.scoreHandles(this.queryFromRaw(raw), itemIds, options.reasons ?? true);
   }
 
@@ -205,10 +209,31 @@ export class RecommendationEngine {
   stats(): { items: number; postings: number; postingBytes: number; totalBytes: number } {
     const { base, inv, baseDead, vocab } = this.segments;
     const postingArrays = [base.termIds, base.tfs, inv.docs, inv.weights];
-    const other = [base.offsets, base.norms, inv.starts, inv.maxWeight, inv.maxTf, baseDead, this.baseRank, vocab.idf, vocab.liveDf];
+    const other = [
+      base.offsets,
+      base.norms,
+      inv.starts,
+      inv.maxWeight,
+      inv.maxTf,
+      baseDead,
+      this.baseRank,
+      vocab.idf,
+      vocab.liveDf,
+    ];
     const s = this.scratch;
     const { from, to } = s;
-    const scratch = [s.skip, s.member, s.done, from.docs, from.acc, from.inverseNorm, to.docs, to.acc, to.inverseNorm, ...s.levels];
+    const scratch = [
+      s.skip,
+      s.member,
+      s.done,
+      from.docs,
+      from.acc,
+      from.inverseNorm,
+      to.docs,
+      to.acc,
+      to.inverseNorm,
+      ...s.levels,
+    ];
     const bytes = (arrays: ArrayBufferView[]) => arrays.reduce((sum, a) => sum + a.byteLength, 0);
     // Bitsets of common terms count with the postings they mirror.
     const postingBytes = bytes(postingArrays) + inv.bitsetBytes;
@@ -301,7 +326,11 @@ export class RecommendationEngine {
         const picks = mmr(relevance, k, diversity, (i, j) => this.itemCosine(ranked[i].handle, ranked[j].handle));
         ranked = picks.map((i) => ranked[i]);
       }
-      return ranked.map(({ handle, score }) => ({ itemId: segments.idOf(handle), score, reasons: this.reasons(handle, cosine, n) }));
+      return ranked.map(({ handle, score }) => ({
+        itemId: segments.idOf(handle),
+        score,
+        reasons: this.reasons(handle, cosine, n),
+      }));
     } finally {
       this.dense.clear(v.ids, n);
       this.unloadOther();

@@ -37,7 +37,11 @@ describe('both doors into the interaction log', () => {
     const line = { occurredAt: at, ...event };
     const api = await app.run(RECORD_INTERACTION, { input: line });
     expect(api.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: argument });
-    const report = await importFiles(db.dataSource, { interactions: jsonlFile([line]), profile: { halfLifeMs: 30 * 86_400_000, dedupeWindowMs: 600_000 }, clock });
+    const report = await importFiles(db.dataSource, {
+      interactions: jsonlFile([line]),
+      profile: { halfLifeMs: 30 * 86_400_000, dedupeWindowMs: 600_000 },
+      clock,
+    });
     expect(report.interactions.rejected).toBe(1);
     expect(report.rejections[0].reason).toBe(api.errors?.[0].message);
   });
@@ -46,9 +50,15 @@ describe('both doors into the interaction log', () => {
     const line = { userId: 'd2', kind: 'SEARCH', query: ' astronomy ', occurredAt: at };
     const api = await app.run(RECORD_INTERACTION, { input: line });
     expect(api.errors).toBeUndefined();
-    const report = await importFiles(db.dataSource, { interactions: jsonlFile([{ ...line, userId: 'd3' }]), profile: { halfLifeMs: 30 * 86_400_000, dedupeWindowMs: 600_000 }, clock });
+    const report = await importFiles(db.dataSource, {
+      interactions: jsonlFile([{ ...line, userId: 'd3' }]),
+      profile: { halfLifeMs: 30 * 86_400_000, dedupeWindowMs: 600_000 },
+      clock,
+    });
     expect(report.interactions).toMatchObject({ inserted: 1, rejected: 0 });
-    const rows = await db.dataSource.query(`SELECT user_id, kind, query FROM interactions WHERE user_id IN ('d2', 'd3') ORDER BY user_id`);
+    const rows = await db.dataSource.query(
+      `SELECT user_id, kind, query FROM interactions WHERE user_id IN ('d2', 'd3') ORDER BY user_id`,
+    );
     expect(rows).toEqual([
       { user_id: 'd2', kind: 'SEARCH', query: 'astronomy' },
       { user_id: 'd3', kind: 'SEARCH', query: 'astronomy' },

@@ -20,12 +20,18 @@ describe('the mutation rate limit', () => {
 
   it('answers a client over its budget with 429 RATE_LIMITED, and still answers its queries', async () => {
     const post = (body: object) =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user-id': 'busy' }, body: JSON.stringify(body) });
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-user-id': 'busy' },
+        body: JSON.stringify(body),
+      });
     const input = { userId: 'busy', itemId: 'r1', kind: 'VIEW' };
     expect((await post({ query: RECORD, variables: { input } })).status).toBe(200);
     const refused = await post({ query: RECORD, variables: { input } });
     expect(refused.status).toBe(429);
-    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe(
+      'RATE_LIMITED',
+    );
     expect((await post({ query: '{ item(id: "r1") { id } }' })).status).toBe(200);
   });
 });

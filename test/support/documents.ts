@@ -8,4 +8,5 @@ export const RECORD_INTERACTION = `mutation ($input: RecordInteractionInput!) {
 export const RECORD = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`;
 
 /** Records one interaction; answers whether it was a replay and whether it counted. */
-export const RECORD_COUNTED = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed interaction { counted } } }`;
+export const RECORD_COUNTED = `mutation ($input: RecordInteractionInput!) {
+  recordInteraction(input: $input) { replayed interaction { counted } } }`;

@@ -32,9 +32,15 @@ export async function insertUsers(db: DataSource, ids: string[], options: { cons
 }
 
 /** Stored profiles (raw weights at a reference time, or none: null), replacing what the users had. */
-export async function insertProfiles(db: DataSource, profiles: Record<string, { refTime: string | null; weights: [string, number][] }>): Promise<void> {
+export async function insertProfiles(
+  db: DataSource,
+  profiles: Record<string, { refTime: string | null; weights: [string, number][] }>,
+): Promise<void> {
   const byUser = new Map(
-    Object.entries(profiles).map(([id, p]) => [id, { weights: new Map(p.weights), refMs: p.refTime === null ? -Infinity : Date.parse(p.refTime) }]),
+    Object.entries(profiles).map(([id, p]) => [
+      id,
+      { weights: new Map(p.weights), refMs: p.refTime === null ? -Infinity : Date.parse(p.refTime) },
+    ]),
   );
   await db.transaction((tx) => replaceProfiles(tx, byUser));
 }
@@ -57,7 +63,13 @@ export async function insertInteractions(db: DataSource, rows: LoggedInteraction
     await ensureUsers(tx, [...new Set(rows.map((r) => r.userId))]);
     await insertInteractionsBulk(
       tx,
-      rows.map((r) => ({ ...r, query: r.query ?? null, occurredAt: new Date(r.occurredAt), idempotencyKey: null, counted: true })),
+      rows.map((r) => ({
+        ...r,
+        query: r.query ?? null,
+        occurredAt: new Date(r.occurredAt),
+        idempotencyKey: null,
+        counted: true,
+      })),
     );
   });
 }

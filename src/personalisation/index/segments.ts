@@ -118,7 +118,8 @@ export class Segments {
     const docs: TermCounts[] = [];
     const collect = (fwd: ForwardStore, d: number, id: string) => {
       const terms: [string, number][] = [];
-      for (let p = fwd.offsets[d]; p < fwd.offsets[d + 1]; p++) terms.push([this.vocab.terms[fwd.termIds[p]], fwd.tfs[p]]);
+      for (let p = fwd.offsets[d]; p < fwd.offsets[d + 1]; p++)
+        terms.push([this.vocab.terms[fwd.termIds[p]], fwd.tfs[p]]);
       docs.push([id, terms]);
     };
     for (let d = 0; d < this.base.count; d++) if (this.baseDead[d] === 0) collect(this.base, d, this.baseIds[d]);

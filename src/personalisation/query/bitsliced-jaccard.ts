@@ -118,7 +118,13 @@ export function prunedJaccard(q: BaseQuery, top: TopK): void {
       lanes &= lanes - 1;
       const d = (w << 5) + lane;
       if (d >= itemCount) continue;
-      let c = ((c0 >>> lane) & 1) + 2 * ((c1 >>> lane) & 1) + 4 * ((c2 >>> lane) & 1) + 8 * ((c3 >>> lane) & 1) + 16 * ((c4 >>> lane) & 1) + 32 * ((c5 >>> lane) & 1);
+      let c =
+        ((c0 >>> lane) & 1) +
+        2 * ((c1 >>> lane) & 1) +
+        4 * ((c2 >>> lane) & 1) +
+        8 * ((c3 >>> lane) & 1) +
+        16 * ((c4 >>> lane) & 1) +
+        32 * ((c5 >>> lane) & 1);
       for (let j = 0; j < hits; j++) c += (rare[j] >>> lane) & 1;
       const score = jaccardFromCounts(c, size, offsets[d + 1] - offsets[d]);
       if (score >= top.threshold && skip[d] !== stamp && dead[d] === 0) top.offer(score, d);

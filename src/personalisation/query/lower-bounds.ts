@@ -19,7 +19,11 @@ export class LowerBounds {
     return this.size;
   }
 
-  constructor(private readonly k: number, private readonly member: Uint32Array, private readonly stamp: number) {
+  constructor(
+    private readonly k: number,
+    private readonly member: Uint32Array,
+    private readonly stamp: number,
+  ) {
     this.values = new Float64Array(Math.max(1, k));
     this.docs = new Int32Array(Math.max(1, k));
   }

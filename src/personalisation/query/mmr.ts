@@ -10,7 +10,12 @@ export function mmrPoolSize(k: number): number {
  * greedily picks argmax (1 - d) * rel - d * max sim to the picks so far, ties to the earlier
  * pool entry, so d = 0 returns the pool's own order. Returns pool indices.
  */
-export function mmr(relevance: readonly number[], k: number, diversity: number, similarity: (i: number, j: number) => number): number[] {
+export function mmr(
+  relevance: readonly number[],
+  k: number,
+  diversity: number,
+  similarity: (i: number, j: number) => number,
+): number[] {
   const n = relevance.length;
   const take = Math.min(k, n);
   if (!(diversity > 0)) return Array.from({ length: take }, (_, i) => i);

@@ -95,7 +95,9 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
         let last = i + 1;
         while (last < m && rest[last] + margin >= bar) last++;
         to.reserve(n + inv.postingsOf(lists, i, last));
-        to.count = windows(q, lists.slice(i, last), from, to, rest[last], normRest[last], margin, bounds, () => settle(bounds, top, exact, done, settled));
+        to.count = windows(q, lists.slice(i, last), from, to, rest[last], normRest[last], margin, bounds, () =>
+          settle(bounds, top, exact, done, settled),
+        );
         i = last - 1;
       } else {
         // Steps 1 and 3: one list.
@@ -155,7 +157,9 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
     settle(bounds, top, exact, done, settled);
     // What lists i.. can add to each candidate: only the terms it has (all of them have a
     // bitset), each at most min(max w_t, maxTf_t * idf_t / ||d||).
-    const tail = lists.slice(i).map((t) => ({ bits: inv.bitsets.get(t)!, q: query[t], max: inv.maxWeight[t], perNorm: inv.maxTf[t] * idf[t] }));
+    const tail = lists
+      .slice(i)
+      .map((t) => ({ bits: inv.bitsets.get(t)!, q: query[t], max: inv.maxWeight[t], perNorm: inv.maxTf[t] * idf[t] }));
     const { docs: candidates, acc, inverseNorm } = from;
     // Scored in document order, so the forward index is read front to back; a document
     // settled already was offered once.
@@ -163,8 +167,10 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
       const d = candidates[a];
       const x = inverseNorm[a];
       let upper = acc[a] + margin;
-      for (const { bits, q: qt, max, perNorm } of tail) if ((bits[d >>> 5] >>> (d & 31)) & 1) upper += qt * Math.min(max, perNorm * x);
-      if (upper < Math.max(bounds.bar, top.threshold) || ((done[d >>> 5] >>> (d & 31)) & 1) === 1 || excluded(d)) continue;
+      for (const { bits, q: qt, max, perNorm } of tail)
+        if ((bits[d >>> 5] >>> (d & 31)) & 1) upper += qt * Math.min(max, perNorm * x);
+      if (upper < Math.max(bounds.bar, top.threshold) || ((done[d >>> 5] >>> (d & 31)) & 1) === 1 || excluded(d))
+        continue;
       top.offer(exact(d), d);
     }
   } finally {
@@ -181,7 +187,17 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
  * group can add (at most `later`, and at most `perNorm` / ||d||), reaches the bar. 1 / ||d|| is
  * bounded from the item's own postings, since reading the norms would cost a cache miss each.
  */
-function windows(q: BaseQuery, group: number[], from: Candidates, to: Candidates, later: number, perNorm: number, margin: number, bounds: LowerBounds, settle: () => number): number {
+function windows(
+  q: BaseQuery,
+  group: number[],
+  from: Candidates,
+  to: Candidates,
+  later: number,
+  perNorm: number,
+  margin: number,
+  bounds: LowerBounds,
+  settle: () => number,
+): number {
   const { inv, query, fwd, dead, scratch, stamp } = q;
   const { skip, windowAcc: acc, windowInverseNorm: inverseNorm, windowBits: bits } = scratch;
   const { starts, docs, weights } = inv;
@@ -257,7 +273,15 @@ function windows(q: BaseQuery, group: number[], from: Candidates, to: Candidates
  * Moves the lists from i on that have a bitset after those that have none (each part still in
  * bound order) and recomputes the suffix sums of their bounds for the new order.
  */
-function orderBitsetsLast(lists: number[], i: number, rest: Float64Array, normRest: Float64Array, bound: (t: number) => number, perNorm: (t: number) => number, inv: InvertedIndex): void {
+function orderBitsetsLast(
+  lists: number[],
+  i: number,
+  rest: Float64Array,
+  normRest: Float64Array,
+  bound: (t: number) => number,
+  perNorm: (t: number) => number,
+  inv: InvertedIndex,
+): void {
   const tail = lists.slice(i);
   const reordered = [...tail.filter((t) => !inv.bitsets.has(t)), ...tail.filter((t) => inv.bitsets.has(t))];
   for (let j = 0; j < reordered.length; j++) lists[i + j] = reordered[j];
@@ -294,7 +318,13 @@ function seek(docs: Int32Array, p: number, end: number, d: number): number {
  * Exact scores of the leading documents rise far above their partial sums while the long
  * common lists are still unread, which is what lets the search stop before reading them.
  */
-function settle(bounds: LowerBounds, top: TopK, exact: (d: number) => number, done: Uint32Array, settled: number[]): number {
+function settle(
+  bounds: LowerBounds,
+  top: TopK,
+  exact: (d: number) => number,
+  done: Uint32Array,
+  settled: number[],
+): number {
   const docs = bounds.members;
   for (let i = 0; i < bounds.count; i++) {
     const d = docs[i];

@@ -11,7 +11,8 @@ function schemaArguments(): Map<string, InputValueDefinitionNode> {
   const out = new Map<string, InputValueDefinitionNode>();
   for (const def of document.definitions) {
     if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
-    for (const field of def.fields ?? []) for (const arg of field.arguments ?? []) out.set(`${def.name.value}.${field.name.value}.${arg.name.value}`, arg);
+    for (const field of def.fields ?? [])
+      for (const arg of field.arguments ?? []) out.set(`${def.name.value}.${field.name.value}.${arg.name.value}`, arg);
   }
   return out;
 }
@@ -23,8 +24,15 @@ describe('the argument bounds table', () => {
     for (const [name, bounds] of Object.entries(ARGUMENT_BOUNDS)) {
       const arg = args.get(name);
       expect({ name, found: arg !== undefined }).toEqual({ name, found: true });
-      expect({ name, default: arg!.defaultValue && print(arg!.defaultValue) }).toEqual({ name, default: String(bounds.default) });
-      if (bounds.integer) expect({ name, description: arg!.description?.value }).toEqual({ name, description: expect.stringContaining(`${bounds.min} to ${bounds.max}`) });
+      expect({ name, default: arg!.defaultValue && print(arg!.defaultValue) }).toEqual({
+        name,
+        default: String(bounds.default),
+      });
+      if (bounds.integer)
+        expect({ name, description: arg!.description?.value }).toEqual({
+          name,
+          description: expect.stringContaining(`${bounds.min} to ${bounds.max}`),
+        });
     }
   });
 
@@ -48,4 +56,3 @@ describe('the argument bounds table', () => {
     expect(refusal).toMatchObject({ argument: 'diversity', message: 'diversity must be a number from 0 to 1 (got 2)' });
   });
 });
-

@@ -1,4 +1,7 @@
-/** Random catalogues and profiles for the engine's property tests: a skewed vocabulary, so some posting lists are long and pruning has work to do. */
+/**
+ * Random catalogues and profiles for the engine's property tests: a skewed vocabulary, so some
+ * posting lists are long and pruning has work to do.
+ */
 import fc from 'fast-check';
 
 export const TERMS = Array.from({ length: 14 }, (_, i) => `t${i}`);
@@ -10,9 +13,14 @@ export const itemArb = (id: string) =>
     categories: fc.option(fc.array(termArb, { maxLength: 2 }), { nil: null }),
     brand: fc.option(termArb, { nil: null }),
   });
-export const catalogueArb = fc.integer({ min: 0, max: 40 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => itemArb(`i${i}`))));
+export const catalogueArb = fc
+  .integer({ min: 0, max: 40 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => itemArb(`i${i}`))));
 export const rawArb = fc
-  .array(fc.tuple(fc.oneof(termArb, fc.constant('unknown')), fc.double({ min: 0.01, max: 10, noNaN: true })), { minLength: 1, maxLength: 9 })
+  .array(fc.tuple(fc.oneof(termArb, fc.constant('unknown')), fc.double({ min: 0.01, max: 10, noNaN: true })), {
+    minLength: 1,
+    maxLength: 9,
+  })
   .map((entries) => new Map(entries));
 export const queryArb = fc.record({
   k: fc.integer({ min: 1, max: 12 }),

@@ -4,10 +4,14 @@ import { mmr } from '../../../../src/personalisation/query/mmr';
 describe('MMR', () => {
   it('with diversity 0 keeps the relevance order', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 30 }), fc.integer({ min: 0, max: 40 }), (rel, k) => {
-        const sorted = [...rel].sort((a, b) => b - a);
-        expect(mmr(sorted, k, 0, () => 1)).toEqual(sorted.slice(0, k).map((_, i) => i));
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 30 }),
+        fc.integer({ min: 0, max: 40 }),
+        (rel, k) => {
+          const sorted = [...rel].sort((a, b) => b - a);
+          expect(mmr(sorted, k, 0, () => 1)).toEqual(sorted.slice(0, k).map((_, i) => i));
+        },
+      ),
     );
   });
 

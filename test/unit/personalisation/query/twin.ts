@@ -1,4 +1,7 @@
-/** Runs one base-segment search and its exhaustive twin on the same segment and query, for the per-algorithm property tests. */
+/**
+ * Runs one base-segment search and its exhaustive twin on the same segment and query, for the
+ * per-algorithm property tests.
+ */
 import { Segments } from '../../../../src/personalisation/index/segments';
 import { SMOOTH_IDF, TermCounter } from '../../../../src/personalisation/index/vocabulary';
 import type { BaseQuery } from '../../../../src/personalisation/query/base-query';
@@ -9,11 +12,25 @@ import type { CatalogueItem } from '../../../../src/personalisation/engine';
 
 export type Search = (q: BaseQuery, top: TopK) => void;
 
-/** The top k of `search` and of the exhaustive scan, for a query of (term, weight) pairs with items at `excluded` positions left out. */
-export function runTwins(items: CatalogueItem[], query: [string, number][], k: number, excluded: boolean[], kind: 'COSINE' | 'JACCARD', search: Search) {
+/**
+ * The top k of `search` and of the exhaustive scan, for a query of (term, weight) pairs with the
+ * items at `excluded` positions left out.
+ */
+export function runTwins(
+  items: CatalogueItem[],
+  query: [string, number][],
+  k: number,
+  excluded: boolean[],
+  kind: 'COSINE' | 'JACCARD',
+  search: Search,
+) {
   const counter = new TermCounter();
   const latest = new Map(items.map((i) => [i.id, i]));
-  const segments = new Segments(latest.size, [...latest.values()].map((i) => [i.id, counter.counts(i)] as const), SMOOTH_IDF);
+  const segments = new Segments(
+    latest.size,
+    [...latest.values()].map((i) => [i.id, counter.counts(i)] as const),
+    SMOOTH_IDF,
+  );
   const rank = idRanks(segments.baseIds, segments.baseOf);
   const scratch = new Scratch(segments.baseIds.length);
   const terms = query.map(([t]) => segments.vocab.id(t)).filter((t): t is number => t !== undefined);
@@ -24,7 +41,17 @@ export function runTwins(items: CatalogueItem[], query: [string, number][], k: n
   const answer = (run: Search) => {
     const stamp = scratch.next();
     segments.baseIds.forEach((_, d) => excluded[d] && (scratch.skip[d] = stamp));
-    const q: BaseQuery = { fwd: segments.base, inv: segments.inv, dead: segments.baseDead, idf: segments.vocab.idf, scratch, stamp, query: dense.values, inQuery: dense.bits, terms };
+    const q: BaseQuery = {
+      fwd: segments.base,
+      inv: segments.inv,
+      dead: segments.baseDead,
+      idf: segments.vocab.idf,
+      scratch,
+      stamp,
+      query: dense.values,
+      inQuery: dense.bits,
+      terms,
+    };
     const top = new TopK(k, segments.idOf, rank);
     run(q, top);
     return top.sorted();
