@@ -26,7 +26,7 @@ import { explain } from './query/reasons';
 import { DenseVector, Scratch } from './query/scratch';
 import { idRanks, TopK } from './query/top-k';
 import { termWeight } from './similarity';
-import { l2Normalise } from './tfidf';
+import { scaleToUnit } from './tfidf';
 import { queryTerms, type TermSource } from './tokenise';
 
 export type { WeightedTerm } from '../domain/recommendation';
@@ -96,7 +96,7 @@ export class RecommendationEngine {
   private readonly dense = new DenseVector();
   /** MMR's other item, loaded while a diversified query compares items with it. */
   private readonly other = new DenseVector();
-  private otherLoaded: { handle: number; ids: number[] } | undefined;
+  private otherLoaded = -1;
 
   private constructor(options: EngineOptions) {
     this.jaccardTopN = options.jaccardTopN ?? DEFAULT_JACCARD_TOP_N;
@@ -146,8 +146,8 @@ export class RecommendationEngine {
   }
 
   features(itemId: string): WeightedTerm[] | null {
-    const v = this.itemVector(itemId);
-    return v && v.terms.map((term, i) => ({ term, weight: v.weights[i] }));
+    const entries = this.itemEntries(itemId);
+    return entries && entries.map(({ term, weight }) => ({ term, weight }));
   }
 
   interestVector(raw: ReadonlyMap<string, number>): WeightedTerm[] {
@@ -252,30 +252,37 @@ export class RecommendationEngine {
     if (changed > Math.max(this.minDelta, this.rebuildShare * base.count)) this.rebuild();
   }
 
-  /** An item's feature vector (its unit TF-IDF weights) as a query, or null if it is not live. */
-  private itemVector(itemId: string): QueryVector | null {
+  /** An item's feature vector (its unit TF-IDF weights), heaviest first, or null if it is not live. */
+  private itemEntries(itemId: string): VectorEntry[] | null {
     const handle = this.segments.handleOf(itemId);
     if (handle === undefined) return null;
     const { vocab } = this.segments;
     const { fwd, d } = this.segments.locate(handle);
-    const entries: { id: number; term: string; weight: number }[] = [];
+    const entries: VectorEntry[] = [];
     for (let p = fwd.offsets[d]; p < fwd.offsets[d + 1]; p++) {
       const id = fwd.termIds[p];
       entries.push({ id, term: vocab.terms[id], weight: termWeight(fwd.tfs[p], vocab.idf[id], fwd.norms[d]) });
     }
-    return toQueryVector(entries);
+    return byWeight(entries);
+  }
+
+  /** The same as a query. */
+  private itemVector(itemId: string): QueryVector | null {
+    const entries = this.itemEntries(itemId);
+    return entries && toQueryVector(entries);
   }
 
   /** Known terms only, raw * idf, L2-normalised. */
   private queryFromRaw(raw: ReadonlyMap<string, number>): QueryVector {
     const { vocab } = this.segments;
-    const weighted: [string, number][] = [];
+    const entries: VectorEntry[] = [];
     for (const [term, w] of raw) {
       const id = vocab.id(term);
-      if (id !== undefined && vocab.liveDf[id] > 0) weighted.push([term, w * vocab.idf[id]]);
+      if (id === undefined || vocab.liveDf[id] <= 0) continue;
+      const weight = w * vocab.idf[id];
+      if (weight > 0 && Number.isFinite(weight)) entries.push({ id, term, weight });
     }
-    const unit = l2Normalise(weighted);
-    return toQueryVector([...unit].map(([term, weight]) => ({ id: vocab.id(term)!, term, weight })));
+    return toQueryVector(byWeight(scaleToUnit(entries)));
   }
 
   private query(v: QueryVector, opts: QueryOptions, exclude: ReadonlySet<string>): Scored[] {
@@ -366,27 +373,37 @@ export class RecommendationEngine {
   /** Cosine of two items' feature vectors (MMR's similarity); the last `b` stays loaded. */
   private itemCosine(a: number, b: number): number {
     const { segments } = this;
-    if (this.otherLoaded?.handle !== b) {
+    if (this.otherLoaded !== b) {
       this.unloadOther();
       const { fwd, d } = segments.locate(b);
-      const ids = Array.from(fwd.termIds.subarray(fwd.offsets[d], fwd.offsets[d + 1]));
-      const weights = ids.map((t, i) => termWeight(fwd.tfs[fwd.offsets[d] + i], segments.vocab.idf[t], fwd.norms[d]));
       this.other.reserve(segments.vocab.size);
-      this.other.load(ids, weights);
-      this.otherLoaded = { handle: b, ids };
+      this.other.loadItem(fwd, d, segments.vocab.idf);
+      this.otherLoaded = b;
     }
     const { fwd, d } = segments.locate(a);
     return fwd.cosine(d, segments.vocab.idf, this.other.values, this.other.bits);
   }
 
   private unloadOther(): void {
-    if (this.otherLoaded) this.other.clear(this.otherLoaded.ids);
-    this.otherLoaded = undefined;
+    if (this.otherLoaded >= 0) {
+      const { fwd, d } = this.segments.locate(this.otherLoaded);
+      this.other.clearItem(fwd, d);
+    }
+    this.otherLoaded = -1;
   }
 }
 
-/** Entries sorted by weight descending, then term, as a query vector. */
-function toQueryVector(entries: { id: number; term: string; weight: number }[]): QueryVector {
-  entries.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+interface VectorEntry {
+  id: number;
+  term: string;
+  weight: number;
+}
+
+/** Sorted in place by weight descending, then term: the order of features, interests and queries. */
+function byWeight(entries: VectorEntry[]): VectorEntry[] {
+  return entries.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+}
+
+function toQueryVector(entries: VectorEntry[]): QueryVector {
   return { ids: entries.map((e) => e.id), terms: entries.map((e) => e.term), weights: entries.map((e) => e.weight) };
 }

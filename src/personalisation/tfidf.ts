@@ -13,6 +13,18 @@ export function l2Norm(weights: ArrayLike<number>): number {
   return Math.sqrt(sum);
 }
 
+/**
+ * Scales the entries' weights in place to unit length (the one L2 normalisation: the sum of
+ * squares in the entries' order, as l2Norm sums). The caller keeps only positive, finite weights.
+ */
+export function scaleToUnit<T extends { weight: number }>(entries: T[]): T[] {
+  let sum = 0;
+  for (const e of entries) sum += e.weight * e.weight;
+  const norm = Math.sqrt(sum);
+  for (const e of entries) e.weight /= norm;
+  return entries;
+}
+
 /** sqrt(sum (tf * idf)^2): the norm of a TF-IDF vector (ForwardStore.setNorm computes it in place). */
 export function tfidfNorm(tfs: ArrayLike<number>, idfs: ArrayLike<number>): number {
   return l2Norm(Array.from(tfs, (tf, i) => tf * idfs[i]));
@@ -27,13 +39,9 @@ export function tfidfVector(counts: ReadonlyMap<string, number>, idf: (term: str
   return new Map(terms.map((t, i) => [t, termWeight(tfs[i], idfs[i], norm)]));
 }
 
-/**
- * Scales positive, finite weights to unit length, dropping the rest: the one L2 normalisation
- * (the engine normalises interest vectors with it).
- */
+/** Scales positive, finite weights to unit length, dropping the rest. */
 export function l2Normalise(weights: Iterable<[string, number]>): Map<string, number> {
-  const kept: [string, number][] = [];
-  for (const [t, w] of weights) if (w > 0 && Number.isFinite(w)) kept.push([t, w]);
-  const norm = l2Norm(kept.map(([, w]) => w));
-  return new Map(kept.map(([t, w]) => [t, w / norm]));
+  const kept: { term: string; weight: number }[] = [];
+  for (const [term, weight] of weights) if (weight > 0 && Number.isFinite(weight)) kept.push({ term, weight });
+  return new Map(scaleToUnit(kept).map((e) => [e.term, e.weight]));
 }

@@ -3,6 +3,8 @@
  * runs one at a time): stamps instead of clearing, COSINE's candidate buffers and window,
  * JACCARD's rare-term levels, and the dense query vector every scoring function reads.
  */
+import type { ForwardStore } from '../index/forward-store';
+import { termWeight } from '../similarity';
 
 /**
  * Documents per window of the grouped pass: their partial sums (32 KB) stay in the L1 cache.
@@ -94,6 +96,24 @@ export class DenseVector {
       const t = ids[i];
       this.values[t] = weights[i];
       this.bits[t >>> 5] |= 1 << (t & 31);
+    }
+  }
+
+  /** Sets item d's unit TF-IDF vector (MMR compares the other items with it). */
+  loadItem(fwd: ForwardStore, d: number, idf: Float64Array): void {
+    for (let p = fwd.offsets[d]; p < fwd.offsets[d + 1]; p++) {
+      const t = fwd.termIds[p];
+      this.values[t] = termWeight(fwd.tfs[p], idf[t], fwd.norms[d]);
+      this.bits[t >>> 5] |= 1 << (t & 31);
+    }
+  }
+
+  /** Zeroes what loadItem(fwd, d) set. */
+  clearItem(fwd: ForwardStore, d: number): void {
+    for (let p = fwd.offsets[d]; p < fwd.offsets[d + 1]; p++) {
+      const t = fwd.termIds[p];
+      this.values[t] = 0;
+      this.bits[t >>> 5] = 0;
     }
   }
 
