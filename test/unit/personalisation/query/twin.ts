@@ -2,6 +2,7 @@
  * Runs one base-segment search and its exhaustive twin on the same segment and query, for the
  * per-algorithm property tests.
  */
+import fc from 'fast-check';
 import { Segments } from '../../../../src/personalisation/index/segments';
 import { SMOOTH_IDF, TermCounter } from '../../../../src/personalisation/index/vocabulary';
 import type { BaseQuery } from '../../../../src/personalisation/query/base-query';
@@ -9,6 +10,7 @@ import { exhaustiveBase } from '../../../../src/personalisation/query/exhaustive
 import { DenseVector, Scratch } from '../../../../src/personalisation/query/scratch';
 import { idRanks, TopK } from '../../../../src/personalisation/query/top-k';
 import type { CatalogueItem } from '../../../../src/personalisation/engine';
+import { catalogueArb, termArb } from '../arbitraries';
 
 export type Search = (q: BaseQuery, top: TopK) => void;
 
@@ -57,4 +59,26 @@ export function runTwins(
     return top.sorted();
   };
   return { fast: answer(search), slow: answer((q, top) => exhaustiveBase(q, kind, top)) };
+}
+
+/** The property each pruned search is held to: exactly the top K of scoring every item, with exclusions. */
+export function expectTwinsAgree(kind: 'COSINE' | 'JACCARD', search: Search): void {
+  const queryArb = fc.uniqueArray(fc.tuple(termArb, fc.double({ min: 0.01, max: 1, noNaN: true })), {
+    selector: ([t]) => t,
+    minLength: 1,
+    maxLength: 8,
+  });
+  fc.assert(
+    fc.property(
+      catalogueArb,
+      queryArb,
+      fc.integer({ min: 1, max: 12 }),
+      fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+      (items, query, k, excluded) => {
+        const { fast, slow } = runTwins(items, query, k, excluded, kind, search);
+        expect(fast).toEqual(slow);
+      },
+    ),
+    { numRuns: 300 },
+  );
 }
