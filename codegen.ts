@@ -18,6 +18,7 @@ const config: CodegenConfig = {
           Item: '../graphql/models#ItemModel',
           Recommendation: '../graphql/models#RecommendationModel',
           CoPurchase: '../graphql/models#CoPurchaseModel',
+          Reason: '../graphql/models#ReasonModel',
           Interaction: '../graphql/models#InteractionModel',
         },
       },

@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { loadConfig } from '../src/config';
-import { createContext, makeViewer } from '../src/context';
+import { makeViewer } from '../src/auth/viewer';
+import { createContext } from '../src/context';
 import { openDatabase } from '../src/db/data-source';
 import { createLogger } from '../src/logger';
 import { createHttpServer } from '../src/server';
@@ -75,7 +76,7 @@ function run(url: string, title: string, body: (i: number) => object): Promise<a
         headers: SERVICE_HEADERS,
         requests: [{ setupRequest: (req: any) => ({ ...req, body: JSON.stringify(body(i++)) }) }],
       },
-      (err, result) => (err ? reject(err) : resolve(result)),
+      (err, result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result)),
     );
   });
 }
@@ -90,6 +91,7 @@ function run(url: string, title: string, body: (i: number) => object): Promise<a
  */
 async function sqlPerRequest(url: string): Promise<Record<string, number>> {
   const scope = new AsyncLocalStorage<{ statements: string[] }>();
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with .apply(this) below
   const clientQuery = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const first = args[0] as string | { text?: string } | undefined;

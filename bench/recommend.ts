@@ -8,7 +8,8 @@
  *
  *   node --max-old-space-size=8192 node_modules/.bin/tsx bench/recommend.ts [--sizes 10000,100000,1000000] [--queries 200] [--cbr-size 2000]
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
@@ -19,6 +20,10 @@ import { DEFAULT_SYNTHETIC, syntheticCatalogue, syntheticProfiles } from './supp
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ContentBasedRecommender = require('content-based-recommender');
+
+/** The installed content-based-recommender's version, for the table. */
+const cbrVersion = (): string =>
+  (JSON.parse(readFileSync(require.resolve('content-based-recommender/package.json'), 'utf8')) as { version: string }).version;
 
 const K = 20;
 /** The service's default blend weight. */
@@ -40,12 +45,12 @@ function main(): void {
   const { values } = parseArgs({
     options: { sizes: { type: 'string', default: '10000,100000,1000000' }, queries: { type: 'string', default: '200' }, 'cbr-size': { type: 'string', default: '2000' } },
   });
-  const sizes = values.sizes!.split(',').map(Number);
+  const sizes = values.sizes.split(',').map(Number);
   const queries = Number(values.queries);
   const profiles = syntheticProfiles(queries, 30, DEFAULT_SYNTHETIC);
   const lines: string[] = [
     `Command: \`node --max-old-space-size=8192 node_modules/.bin/tsx bench/recommend.ts --sizes ${values.sizes} --queries ${queries} --cbr-size ${values['cbr-size']}\``,
-    `Machine: ${require('node:os').cpus().length} CPUs (${require('node:os').cpus()[0]?.model ?? '?'}), Node ${process.version}.`,
+    `Machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}.`,
     `Data: Zipf (s = ${DEFAULT_SYNTHETIC.exponent}) over ${DEFAULT_SYNTHETIC.vocabulary} terms, ${DEFAULT_SYNTHETIC.termsPerItem} distinct terms per item, seed ${DEFAULT_SYNTHETIC.seed}; users: 30 distinct Zipf terms, raw weights in [1, 5); top-${K}, no exclusions.`,
     `Exhaustive = the same engine scoring every item with the same canonical function (exhaustive: true), on a sample of the queries; speed-up = exhaustive p50 / pruned p50 on that sample. Every sampled pruned answer is checked equal to the exhaustive one.`,
     '',
@@ -108,7 +113,7 @@ function compareWithContentBasedRecommender(size: number, queries: number, print
   const [, theirQuery] = time(() => ids.forEach((id) => recommender.getSimilarDocuments(id, 0, K)));
   const [engine, ourBuild] = time(() => RecommendationEngine.build(items));
   const [, ourQuery] = time(() => ids.forEach((id) => engine.similarItems(id, { similarity: 'COSINE', k: K })));
-  print(`content-based-recommender ${require('content-based-recommender/package.json').version} on the first ${size.toLocaleString('en')} items of the same synthetic catalogue (its training is all-pairs, O(n^2)), item-to-item top-${K} for ${ids.length} items:`);
+  print(`content-based-recommender ${cbrVersion()} on the first ${size.toLocaleString('en')} items of the same synthetic catalogue (its training is all-pairs, O(n^2)), item-to-item top-${K} for ${ids.length} items:`);
   print('');
   print('| | training / build ms | ${ids.length} queries ms | total ms | ratio |'.replace('${ids.length}', String(ids.length)));
   print('|---|---|---|---|---|');

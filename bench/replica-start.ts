@@ -71,7 +71,7 @@ export async function spawnReplica(options: ReplicaOptions): Promise<Replica> {
   let stderr = '';
   let buffered = '';
   const listening = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       let nl: number;
       while ((nl = buffered.indexOf('\n')) >= 0) {
@@ -86,7 +86,7 @@ export async function spawnReplica(options: ReplicaOptions): Promise<Replica> {
         }
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-4000);
     });
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before serving: ${stderr}`)));
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = { items: n };
   const started: Replica[] = [];
   try {
-    let t = performance.now();
+    const t = performance.now();
     await insertSyntheticItems(db, n);
     result.insertMs = Math.round(performance.now() - t);
     // The bundled description model, so model loading is part of the start as in production.

@@ -42,7 +42,7 @@ async function main() {
           headers: SERVICE_HEADERS,
           requests: [{ setupRequest: (req: any) => ({ ...req, body: JSON.stringify(bodies[i++ % bodies.length]()) }) }],
         },
-        (err, r) => (err ? reject(err) : resolve(r)),
+        (err, r) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(r)),
       ),
     );
     clearInterval(sampler);

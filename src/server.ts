@@ -13,8 +13,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLFormattedError } from 'graphql';
 import type { Config } from './config';
-import { Authenticator } from './auth';
+import { Authenticator } from './auth/authenticator';
 import { Context, createContext } from './context';
+import { ping } from './db/repositories/database';
+import { DomainError } from './domain/errors';
+import { extensionsOf, toGraphQLError } from './graphql/errors';
 import { armor, clientErrorsAre400, mutationRateLimit, RateLimiter } from './graphql/limits';
 import { buildSchema } from './graphql';
 import { demoRouter } from './demo/router';
@@ -46,6 +49,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
+    if (original instanceof DomainError) {
+      return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: extensionsOf(original) };
+    }
     const code = formatted.extensions?.code as string | undefined;
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     if (isDatabaseUnavailable(original)) {
@@ -66,6 +72,15 @@ export function formatError(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
     };
   };
+}
+
+/** Who asks; a refusal is answered as GraphQL errors are (Apollo takes a context function's GraphQLError as it is). */
+async function viewerOf(authenticator: Authenticator, headers: http.IncomingHttpHeaders) {
+  try {
+    return await authenticator.viewerFor(headers);
+  } catch (err) {
+    throw err instanceof DomainError ? toGraphQLError(err) : err;
+  }
 }
 
 export async function createHttpServer(services: Services, config: Config, logger: Logger): Promise<HttpServer> {
@@ -110,7 +125,7 @@ export async function createHttpServer(services: Services, config: Config, logge
   app.get('/ready', async (_req, res) => {
     try {
       await Promise.race([
-        services.db.query('SELECT 1'),
+        ping(services.db),
         new Promise((_, reject) => setTimeout(() => reject(new Error('readiness check timed out')), 2_000).unref()),
       ]);
       res.json({ status: 'ready', items: services.catalogue.engine.size, modelVersion: services.descriptions.model.modelVersion });
@@ -134,7 +149,7 @@ export async function createHttpServer(services: Services, config: Config, logge
       next();
     },
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(services, await authenticator.viewerFor(req.headers), req.ip ?? 'unknown'),
+      context: async ({ req }) => createContext(services, await viewerOf(authenticator, req.headers), req.ip ?? 'unknown'),
     }),
   );
   // Body-parser refusals (malformed JSON, oversized bodies) answer in GraphQL's shape, never

@@ -27,7 +27,7 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
   }
 
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
-    const userId = context?.userId;
+    const userId = (context as GatewayContext | undefined)?.userId;
     if (!userId || !request.http) return;
     if (this.gatewaySecret) {
       request.http.headers.set('x-tailor-gateway-secret', this.gatewaySecret);
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const server = new ApolloServer<GatewayContext>({ gateway });
   const { url } = await startStandaloneServer(server, {
     listen: { port: Number(process.env.PORT ?? 4000) },
-    context: async ({ req }) => ({ userId: typeof req.headers['x-user-id'] === 'string' ? req.headers['x-user-id'] : null }),
+    context: ({ req }) => Promise.resolve({ userId: typeof req.headers['x-user-id'] === 'string' ? req.headers['x-user-id'] : null }),
   });
   console.log(`gateway at ${url}`);
 }

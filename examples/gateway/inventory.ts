@@ -71,5 +71,11 @@ export function sampleInventory(itemsFile = join(__dirname, '..', '..', 'data', 
 if (require.main === module) {
   const port = Number(process.env.INVENTORY_PORT ?? 4002);
   const server = new ApolloServer({ schema: inventorySchema(sampleInventory()) });
-  startStandaloneServer(server, { listen: { port } }).then(({ url }) => console.log(`inventory subgraph at ${url}`));
+  startStandaloneServer(server, { listen: { port } }).then(
+    ({ url }) => console.log(`inventory subgraph at ${url}`),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

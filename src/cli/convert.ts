@@ -83,7 +83,7 @@ async function sample(input: string, out: string, size: number, users: number, s
   console.log(JSON.stringify(report, null, 2));
 }
 
-function sampleSource(input: string, report: Record<string, unknown>): string {
+function sampleSource(input: string, report: { items: number; users: number; seed: number; period: string }): string {
   return `# Sample data: real magazines, simulated users
 
 Built by \`npm run convert -- sample --out data/sample\` (deterministic: same input and seed, same files).

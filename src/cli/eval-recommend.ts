@@ -22,7 +22,7 @@ import { cases, coOccurrence, evaluateUsers, Split, UserResult } from '../evalua
 import { DEFAULT_COLLAB } from '../personalisation/collab';
 import { RecommendationEngine } from '../personalisation/engine';
 import { DAY_MS } from '../personalisation/interests';
-import { TermCounter } from '../personalisation/vocabulary';
+import { TermCounter } from '../personalisation/index/vocabulary';
 
 /** Published full-ranking figures on this protocol (S3-Rec paper, all-items table; SOURCE.md). */
 const PUBLISHED = [
@@ -88,7 +88,7 @@ function main(): void {
 
   // HYBRID's alpha, chosen on the validation split (its own co-occurrence: histories before the
   // second-to-last item), never on the test item.
-  const alphas = values.alphas!.split(',').map(Number);
+  const alphas = values.alphas.split(',').map(Number);
   const valid = cases(users, 'valid');
   const validCo = coOccurrence(valid);
   const tuning = alphas.map((alpha) => ({ alpha, result: evaluateUsers(engine, valid, termsOf, settings, ['HYBRID'], 10, { co: validCo, alpha })[0] }));
@@ -138,7 +138,7 @@ function main(): void {
   }
   log('');
   log(`Evaluation time: ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-  writeFileSync(values.out!, `# Offline evaluation of recommendations\n\n${lines.join('\n')}\n`);
+  writeFileSync(values.out, `# Offline evaluation of recommendations\n\n${lines.join('\n')}\n`);
 }
 
 function userRow(r: UserResult, pop: UserResult): string {

@@ -2,7 +2,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { importFiles } from '../ingest/import';
 import { fileSize } from '../ingest/lines';
-import { announce, changeChannel } from '../services/change-feed';
+import { announce, changeChannel } from '../db/change-feed';
 import { flags, withDatabase } from './database';
 
 async function main() {

@@ -21,7 +21,7 @@ import {
   StoredVersion,
 } from '../generation/versions';
 import { streamItemCopyFields } from '../db/repositories/items';
-import { announce, changeChannel } from '../services/change-feed';
+import { announce, changeChannel } from '../db/change-feed';
 import { flags, withDatabase } from './database';
 
 const log = (m: string) => process.stderr.write(`${m}\n`);

@@ -8,7 +8,7 @@ const SAMPLE_USERS = Array.from({ length: 60 }, (_, i) => `sim-user-${String(i +
 // Selections are spelled out rather than put in fragments: the server's depth limit counts a
 // fragment spread as a level.
 const SHOWN = 'id title brand personalisedDescription { text claims { text source ref } personalised highlights modelVersion }';
-const REC = `score strategy reasons { term weight } item { ${SHOWN} }`;
+const REC = `score strategy reasons { label weight kind } item { ${SHOWN} }`;
 const STOREFRONT = `
   query Storefront($id: ID!) {
     user(id: $id) {
@@ -93,7 +93,8 @@ function renderRecs(listId, recs) {
     const reasons = li.querySelector('.reasons');
     for (const r of rec.reasons) {
       const chip = document.createElement('li');
-      chip.textContent = `${r.term} ${r.weight.toFixed(3)}`;
+      chip.textContent = `${r.label} ${r.weight.toFixed(3)}`;
+      chip.classList.toggle('bought-together', r.kind === 'BOUGHT_TOGETHER');
       reasons.append(chip);
     }
     const d = item.personalisedDescription;

@@ -1,7 +1,7 @@
 /** Reads tailor's JSON Lines import files (items, interactions) for offline evaluation. */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { InteractionKind } from '../personalisation/interests';
+import type { InteractionKind } from '../domain/interaction';
 
 export interface EvalItem {
   id: string;
@@ -27,14 +27,14 @@ function lines(file: string): string[] {
 
 export function readItems(file: string): EvalItem[] {
   return lines(file).map((l) => {
-    const r = JSON.parse(l);
+    const r = JSON.parse(l) as { id: unknown; tags?: string[]; categories?: string[]; brand?: string | null; attributes?: Record<string, unknown> };
     return { id: String(r.id), tags: r.tags ?? [], categories: r.categories ?? [], brand: r.brand ?? null, attributes: r.attributes ?? {} };
   });
 }
 
 export function readInteractions(file: string): EvalInteraction[] {
   return lines(file).map((l) => {
-    const r = JSON.parse(l);
+    const r = JSON.parse(l) as { userId: unknown; itemId?: string | null; kind: EvalInteraction['kind']; occurredAt: string; query?: string | null };
     return { userId: String(r.userId), itemId: r.itemId ?? null, kind: r.kind, occurredAtMs: Date.parse(r.occurredAt), query: r.query ?? null };
   });
 }

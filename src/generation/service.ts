@@ -16,9 +16,6 @@ import { Claim, contentHash, ItemFacts } from './facts';
 import { installBundledModel, loadVersion, newestVersion, toCopyModel } from './versions';
 import { CopyModel, UNTRAINED, write } from './writer';
 
-/** The word budget of a text: the default, and the bounds the API enforces. */
-export const MAX_WORDS = { fallback: 60, min: 15, max: 200 } as const;
-
 export interface DescriptionRequest {
   item: ItemFacts;
   /** Normalised terms the reader shares with the item, strongest first; [] for generic copy. */

@@ -1,5 +1,5 @@
 /** Opaque page cursors: base64url of "item:<id>", so clients cannot depend on their shape. */
-import { badUserInput } from './errors';
+import { InvalidInput } from '../domain/errors';
 
 const PREFIX = 'item:';
 
@@ -10,7 +10,7 @@ export function encodeCursor(itemId: string): string {
 export function decodeCursor(cursor: string): string {
   const decoded = /^[A-Za-z0-9_-]*$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   if (!decoded.startsWith(PREFIX) || decoded.length === PREFIX.length || decoded.includes('\u0000')) {
-    throw badUserInput('after is not a cursor this API gave out', 'after');
+    throw new InvalidInput('after is not a cursor this API gave out', 'after');
   }
   return decoded.slice(PREFIX.length);
 }

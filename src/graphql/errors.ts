@@ -1,31 +1,31 @@
-/** The errors a client can act on, each with its extensions.code. */
+/**
+ * The one place domain errors become GraphQL errors a client can act on: each kind of error
+ * has its extensions.code (and InvalidInput its argumentName), and Unauthenticated its HTTP
+ * status. server.ts's formatError calls it for every error a resolver threw; the context
+ * function for the authenticator's.
+ */
 import { GraphQLError } from 'graphql';
+import { DomainError, Forbidden, InvalidInput, NotFound, Unauthenticated, Unavailable } from '../domain/errors';
 
-export function badUserInput(message: string, argumentName?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argumentName ? { argumentName } : {}) } });
+const CODES = new Map<abstract new (...args: never[]) => DomainError, string>([
+  [InvalidInput, 'BAD_USER_INPUT'],
+  [NotFound, 'NOT_FOUND'],
+  [Forbidden, 'FORBIDDEN'],
+  [Unauthenticated, 'UNAUTHENTICATED'],
+  [Unavailable, 'SERVICE_UNAVAILABLE'],
+]);
+
+/** The extensions a domain error answers with. */
+export function extensionsOf(error: DomainError): Record<string, unknown> {
+  const code = [...CODES].find(([kind]) => error instanceof kind)?.[1] ?? 'INTERNAL_SERVER_ERROR';
+  return {
+    code,
+    ...(error instanceof InvalidInput && error.argument ? { argumentName: error.argument } : {}),
+    ...(error instanceof Unauthenticated ? { http: { status: 401 } } : {}),
+  };
 }
 
-export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
-}
-
-export function serviceUnavailable(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
-}
-
-/** An integer argument that must lie in [min, max]: outside it is the client's mistake, said plainly. */
-export function boundedInt(value: number | null | undefined, fallback: number, min: number, max: number, name: string): number {
-  const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < min || v > max) {
-    throw badUserInput(`${name} must be an integer from ${min} to ${max} (got ${v})`, name);
-  }
-  return v;
-}
-
-export function boundedFloat(value: number | null | undefined, fallback: number, min: number, max: number, name: string): number {
-  const v = value ?? fallback;
-  if (!Number.isFinite(v) || v < min || v > max) {
-    throw badUserInput(`${name} must be a number from ${min} to ${max} (got ${v})`, name);
-  }
-  return v;
+/** A domain error as a GraphQLError (thrown where Apollo takes GraphQLErrors as they are: the context function). */
+export function toGraphQLError(error: DomainError): GraphQLError {
+  return new GraphQLError(error.message, { extensions: extensionsOf(error), originalError: error });
 }

@@ -1,6 +1,6 @@
-import type { CoPurchaseResolvers, ItemResolvers, RecommendationResolvers } from '../__generated__/resolvers-types';
-import { MAX_WORDS } from '../generation/service';
-import { boundedInt } from './errors';
+import type { CoPurchaseResolvers, ItemResolvers, ReasonResolvers, RecommendationResolvers } from '../__generated__/resolvers-types';
+import type { Reason as ReasonValue } from '../domain/recommendation';
+import { bounded } from '../domain/arguments';
 
 export const Item: ItemResolvers = {
   // A representation without a usable id names nothing: null, as for an unknown id.
@@ -9,13 +9,13 @@ export const Item: ItemResolvers = {
   tags: (item) => item.tags ?? [],
   features: (item, _, { services }) => services.personalisation.features(item.id),
   similarItems: async (item, args, { loaders, services }) => {
-    const first = boundedInt(args.first, 10, 1, 100, 'first');
+    const first = bounded('Item.similarItems.first', args.first);
     const similarity = args.similarity ?? 'COSINE';
     const neighbours = similarity === 'HYBRID' ? await loaders.itemNeighbours.load(item.id) : undefined;
     return services.personalisation.similarItems(item.id, { similarity, first }, neighbours);
   },
   personalisedDescription: async (item, { userId, maxWords }, { loaders, services, viewer }) => {
-    const budget = boundedInt(maxWords, MAX_WORDS.fallback, MAX_WORDS.min, MAX_WORDS.max, 'maxWords');
+    const budget = bounded('Item.personalisedDescription.maxWords', maxWords);
     const forUser = userId ?? viewer.userId;
     if (forUser != null) viewer.assertCanReadPersonal(forUser);
     const user = forUser == null ? null : await loaders.user.load(forUser);
@@ -32,17 +32,24 @@ export const Recommendation: RecommendationResolvers = {
     if (!item) throw new Error(`item ${rec.itemId} is in the index but no longer in the catalogue`);
     return item;
   },
-  // Shared terms, and for HYBRID the co-purchase evidence in words, largest contribution first.
+  // Shared terms, and for HYBRID the co-purchase evidence (labelled in words), largest contribution first.
   reasons: async (rec, _, { loaders }) => {
-    if (rec.boughtTogether.length === 0) return rec.reasons;
+    const terms = rec.reasons.map((r): ReasonValue => ({ label: r.term, weight: r.weight, kind: 'TERM', itemId: null }));
+    if (rec.boughtTogether.length === 0) return terms;
     const items = await loaders.item.loadMany(rec.boughtTogether.map((b) => b.itemId));
-    const together = rec.boughtTogether.map((b, i) => {
+    const together = rec.boughtTogether.map((b, i): ReasonValue => {
       const found = items[i];
       const title = found && !(found instanceof Error) ? found.title : b.itemId;
-      return { term: `bought together with “${title}”`, weight: b.weight };
+      return { label: `bought together with “${title}”`, weight: b.weight, kind: 'BOUGHT_TOGETHER', itemId: b.itemId };
     });
-    return [...rec.reasons, ...together].sort((a, b) => b.weight - a.weight);
+    return [...terms, ...together].sort((a, b) => b.weight - a.weight);
   },
+};
+
+export const Reason: ReasonResolvers = {
+  item: (reason, _, { loaders }) => (reason.itemId === null ? null : loaders.item.load(reason.itemId)),
+  // Deprecated alias, kept while clients move to `label`.
+  term: (reason) => reason.label,
 };
 
 export const CoPurchase: CoPurchaseResolvers = {

@@ -5,7 +5,7 @@
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, OperationTypeNode } from 'graphql';
 import type { NextFunction, Request, Response } from 'express';
 import type { Context } from '../context';
 
@@ -57,17 +57,17 @@ export class RateLimiter {
 
 export function mutationRateLimit(limiter: RateLimiter): ApolloServerPlugin<Context> {
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, contextValue }) {
-          if (operation?.operation !== 'mutation') return;
-          if (!limiter.take(contextValue.clientKey)) {
-            throw new GraphQLError('Too many writes from this client; slow down and retry shortly.', {
-              extensions: { code: 'RATE_LIMITED', http: { status: 429 } },
-            });
-          }
+    // Apollo's hooks return promises; these have nothing to wait for.
+    requestDidStart() {
+      return Promise.resolve({
+        didResolveOperation({ operation, contextValue }) {
+          if (operation?.operation !== OperationTypeNode.MUTATION || limiter.take(contextValue.clientKey)) return Promise.resolve();
+          const refusal = new GraphQLError('Too many writes from this client; slow down and retry shortly.', {
+            extensions: { code: 'RATE_LIMITED', http: { status: 429 } },
+          });
+          return Promise.reject(refusal);
         },
-      };
+      });
     },
   };
 }

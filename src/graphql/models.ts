@@ -1,26 +1,18 @@
-/** What resolvers pass between each other (codegen maps the schema's types onto these). */
-import type { InteractionEntity, ItemEntity } from '../db/entities';
-import type { WeightedTerm } from '../personalisation/engine';
+/** What resolvers pass between each other: codegen maps the schema's types onto these domain types. */
+import type { Item } from '../domain/catalogue';
+import type { Interaction } from '../domain/interaction';
+import type { CoPurchase, Reason, Recommendation } from '../domain/recommendation';
 
 export interface UserModel {
   id: string;
 }
 
-export type ItemModel = ItemEntity;
+export type ItemModel = Item;
 
-export interface RecommendationModel {
-  itemId: string;
-  score: number;
-  /** The shared terms behind the content part of the score. */
-  reasons: WeightedTerm[];
-  strategy: 'PERSONALISED' | 'POPULAR';
-  /** HYBRID's co-occurrence evidence: an item (from the user's history, or the item itself) and its share of the score. */
-  boughtTogether: CoPurchaseModel[];
-}
+export type RecommendationModel = Recommendation;
 
-export interface CoPurchaseModel {
-  itemId: string;
-  weight: number;
-}
+export type CoPurchaseModel = CoPurchase;
 
-export type InteractionModel = InteractionEntity;
+export type ReasonModel = Reason;
+
+export type InteractionModel = Interaction;

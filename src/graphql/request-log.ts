@@ -11,25 +11,27 @@ import { hashId, Logger } from '../logger';
 
 export function requestLog(logger: Logger, slowMs: number): ApolloServerPlugin<Context> {
   return {
-    async requestDidStart({ contextValue }) {
+    // Apollo's hooks return promises; these have nothing to wait for.
+    requestDidStart({ contextValue }) {
       const started = performance.now();
-      return {
-        async willSendResponse({ response, operationName }) {
+      return Promise.resolve({
+        willSendResponse({ response, operationName }) {
           const ms = performance.now() - started;
           const slow = ms >= slowMs;
-          if (!logger.isLevelEnabled(slow ? 'warn' : 'debug')) return;
+          if (!logger.isLevelEnabled(slow ? 'warn' : 'debug')) return Promise.resolve();
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
           const line = {
             operation: operationName ?? null,
             ms: Math.round(ms * 10) / 10,
             status: response.http.status ?? 200,
-            errors: errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
+            errors: errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR')),
             viewer: contextValue.viewer?.userId ? hashId(contextValue.viewer.userId) : null,
           };
           if (slow) logger.warn(line, 'slow GraphQL request');
           else logger.debug(line, 'GraphQL request');
+          return Promise.resolve();
         },
-      };
+      });
     },
   };
 }

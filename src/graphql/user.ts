@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { UserResolvers } from '../__generated__/resolvers-types';
-import { loadUser, UserNeeds } from '../context';
-import { boundedFloat, boundedInt } from './errors';
+import { bounded } from '../domain/arguments';
+import { loadUser, UserNeeds } from './loaders';
 import { selectedFields } from './lookahead';
 
 /** What the fields asked of a user will read beside the user row (recommendations exclude what the user has seen). */
@@ -17,13 +17,13 @@ export const User: UserResolvers = {
   __resolveReference: ({ id }, { loaders }, info) => (id == null || typeof id === 'object' ? null : loadUser(loaders, String(id), userNeeds(info))),
   interests: async (user, { first }, { loaders, services, viewer }) => {
     viewer.assertCanReadPersonal(user.id);
-    const n = boundedInt(first, 20, 1, 100, 'first');
+    const n = bounded('User.interests.first', first);
     return services.personalisation.interests(await loaders.profile.load(user.id), n);
   },
   recommendations: async (user, args, { loaders, services, viewer }) => {
     viewer.assertCanReadPersonal(user.id);
-    const first = boundedInt(args.first, 10, 1, 100, 'first');
-    const diversity = boundedFloat(args.diversity, 0, 0, 1, 'diversity');
+    const first = bounded('User.recommendations.first', args.first);
+    const diversity = bounded('User.recommendations.diversity', args.diversity);
     const excludeInteracted = args.excludeInteracted ?? true;
     const similarity = args.similarity ?? 'COSINE';
     const [profile, interacted, coSignal] = await Promise.all([

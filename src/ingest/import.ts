@@ -15,7 +15,7 @@ import { rebuildCoOccurrence } from '../db/repositories/pairs';
 import { ensureUsers } from '../db/repositories/users';
 import { DEFAULT_COLLAB } from '../personalisation/collab';
 import { DEFAULT_KIND_WEIGHTS, ProfileOptions } from '../personalisation/interests';
-import { itemTermCounts } from '../personalisation/tokenise';
+import { itemTermCounts, queryTerms } from '../personalisation/tokenise';
 import { rebuildProfiles } from '../services/profiles';
 import { type Clock, systemClock } from '../util/clock';
 import { Line, readLines } from './lines';
@@ -185,8 +185,10 @@ async function importInteractions(
     const rebuild = {
       ...options.profile,
       kindWeights: options.profile.kindWeights ?? DEFAULT_KIND_WEIGHTS,
-      itemTerms: (id: string) => itemTerms.get(id),
-      isKnownTerm: (t: string) => vocabulary.has(t),
+      terms: {
+        itemTerms: (id: string) => itemTerms.get(id),
+        queryTerms: (query: string) => queryTerms(query, (t) => vocabulary.has(t)),
+      },
     };
     // As many users per transaction as lines per statement: one knob for the size of a write.
     await rebuildProfiles(db, [...touchedUsers], rebuild, batchSize);

@@ -1,8 +1,10 @@
-/** The import line formats, validated: a bad line is rejected with a reason, never imported half-way. */
+/**
+ * The import line formats, validated: a bad line is rejected with a reason, never imported half-way.
+ * An interaction line is validated exactly as the API validates a recorded interaction (domain/interaction.ts).
+ */
 import { z } from 'zod';
 import type { ItemInput } from '../db/repositories/items';
-import type { NewInteraction } from '../db/repositories/interactions';
-import { eventTimeProblem, storableTimeProblem, stringProblem } from '../util/storable';
+import { badString, parseInteraction as parseEvent, reasonOf, type ValidEvent } from '../domain/interaction';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -29,63 +31,11 @@ export const itemLine = z.object({
   attributes: z.record(z.string(), z.unknown()).nullish(),
 });
 
-/** A time the log can hold (whether it is in the future depends on the clock: see parseInteraction). */
-const occurredAt = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const d = new Date(v);
-  const problem = storableTimeProblem(d.getTime());
-  if (problem) {
-    ctx.addIssue({ code: 'custom', message: problem });
-    return z.NEVER;
-  }
-  return d;
-});
-
-export const interactionLine = z.object({
-  userId: text(200),
-  itemId: text(200).nullish(),
-  kind: z.enum(['VIEW', 'SEARCH', 'ADD_TO_CART', 'PURCHASE']),
-  occurredAt,
-  query: z.string().trim().max(500).nullish(),
-});
-
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-function reasonOf(error: z.ZodError): string {
-  return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-}
-
-const at = (path: string, problem: string) => (path === '' ? problem : `${path}: ${problem}`);
-
-/**
- * The first string of a line, value or object key at any depth, that cannot be stored, named by
- * its path as zod names fields ("title", "categories.2", "attributes.colour"). Checked on the raw
- * line so a field the schema lets through untyped (attribute values) is covered too.
- */
-function badString(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') {
-    const problem = stringProblem(value);
-    return problem && at(path, problem);
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const bad = badString(value[i], path === '' ? String(i) : `${path}.${i}`);
-      if (bad) return bad;
-    }
-    return undefined;
-  }
-  for (const [key, v] of Object.entries(value)) {
-    const keyProblem = stringProblem(key);
-    if (keyProblem) return at(path, `key ${JSON.stringify(key)} ${keyProblem}`);
-    const bad = badString(v, path === '' ? key : `${path}.${key}`);
-    if (bad) return bad;
-  }
-  return undefined;
-}
 
 export function parseItem(raw: unknown): Parsed<ItemInput> {
   const bad = badString(raw);
-  if (bad) return { ok: false, reason: bad };
+  if (bad) return { ok: false, reason: bad.reason };
   const r = itemLine.safeParse(raw);
   if (!r.success) return { ok: false, reason: reasonOf(r.error) };
   const v = r.data;
@@ -106,15 +56,9 @@ export function parseItem(raw: unknown): Parsed<ItemInput> {
 }
 
 /** One interaction line, as the API would have taken it at `nowMs` (the importer's clock). */
-export function parseInteraction(raw: unknown, nowMs: number): Parsed<Omit<NewInteraction, 'idempotencyKey' | 'counted'>> {
-  const bad = badString(raw);
-  if (bad) return { ok: false, reason: bad };
-  const r = interactionLine.safeParse(raw);
-  if (!r.success) return { ok: false, reason: reasonOf(r.error) };
-  const v = r.data;
-  const future = eventTimeProblem(v.occurredAt.getTime(), nowMs);
-  if (future) return { ok: false, reason: `occurredAt: ${future}` };
-  if (v.kind === 'SEARCH' && !v.query) return { ok: false, reason: 'a SEARCH needs a query' };
-  if (v.kind !== 'SEARCH' && !v.itemId) return { ok: false, reason: `a ${v.kind} needs an itemId` };
-  return { ok: true, value: { userId: v.userId, itemId: v.itemId ?? null, kind: v.kind, occurredAt: v.occurredAt, query: v.kind === 'SEARCH' ? v.query! : null } };
+export function parseInteraction(raw: unknown, nowMs: number): Parsed<ValidEvent> {
+  const parsed = parseEvent(raw, nowMs);
+  if (!parsed.ok) return { ok: false, reason: parsed.refusal.reason };
+  const { idempotencyKey: _ignored, ...event } = parsed.value;
+  return { ok: true, value: event };
 }

@@ -72,7 +72,7 @@ export function pairsOfHistory(oldestFirst: readonly string[], options: Pick<Col
   const sums = new Map<string, Map<string, number>>();
   const add = (a: string, b: string, w: number) => {
     let row = sums.get(a);
-    if (!row) sums.set(a, (row = new Map()));
+    if (!row) sums.set(a, (row = new Map<string, number>()));
     row.set(b, (row.get(b) ?? 0) + w);
   };
   for (let j = 0; j < sequence.length; j++) {
@@ -165,7 +165,7 @@ export class CoOccurrence {
     for (const id of new Set(oldestFirst)) this.users.set(id, (this.users.get(id) ?? 0) + 1);
     for (const { a, b, weight } of pairsOfHistory(oldestFirst, this.options)) {
       let row = this.weights.get(a);
-      if (!row) this.weights.set(a, (row = new Map()));
+      if (!row) this.weights.set(a, (row = new Map<string, number>()));
       row.set(b, (row.get(b) ?? 0) + weight);
     }
     this.cache.clear();

@@ -1,33 +1,39 @@
 /**
- * The recommendation engine the service and the offline evaluation share: TF-IDF item
- * features, idf-weighted interest vectors, exact top-K by COSINE or JACCARD over an inverted
- * index, reasons, MMR diversification, and cheap incremental updates.
+ * The recommendation engine's one public face, shared by the services and the offline
+ * evaluation: TF-IDF item features, idf-weighted interest vectors, exact top-K by COSINE or
+ * JACCARD, reasons, MMR diversification, and cheap incremental updates. What is stored lives in
+ * index/, how a query is answered in query/ (one algorithm per file); this file routes.
  *
- * Updates. The catalogue is an immutable base segment (typed arrays, see index.ts) plus a small
- * delta of items added or changed since the last full build, scored exhaustively, with
- * replaced or removed base items marked dead. IDF is frozen at the last full build: N and df
- * of that build, and a term first seen afterwards gets the IDF of df = 1 under that N. So an
- * update never changes another item's weights. Guarantee (tested): at every moment, every
- * query returns exactly what `RecommendationEngine.build(liveItems, { idf: (t) => engine.idf(t) })`
+ * Updates. The catalogue is an immutable base segment plus a small delta of items added or
+ * changed since the last full build, scored exhaustively, with replaced or removed base items
+ * marked dead (index/segments.ts). IDF is frozen at the last full build: N and df of that
+ * build, and a term first seen afterwards gets the IDF of df = 1 under that N. So an update
+ * never changes another item's weights. Guarantee (tested): at every moment, every query
+ * returns exactly what `RecommendationEngine.build(liveItems, { idf: (t) => engine.idf(t) })`
  * returns, i.e. an engine built from scratch on the current items with the frozen IDF. When
  * the delta plus the dead items exceed `rebuildShare` of the base (and `minDelta`), the engine
  * rebuilds fully, after which it equals a plain `build(liveItems)` exactly.
  */
-import { ExhaustiveOption, ForwardStore, InvertedIndex, Scratch, exhaustiveBase, prunedCosine, prunedJaccard, BaseQuery } from './index';
-import { idRanks, mmr, topReasons, TopK, Reason } from './rank';
+import { Segments, TermCounts } from './index/segments';
+import { IdfRule, SMOOTH_IDF, TermCounter } from './index/vocabulary';
+import type { BaseQuery, ExhaustiveOption } from './query/base-query';
+import { prunedJaccard } from './query/bitsliced-jaccard';
+import { exhaustiveBase } from './query/exhaustive';
+import { mmr, mmrPoolSize } from './query/mmr';
+import { prunedCosine } from './query/pruned-cosine';
+import type { WeightedTerm } from '../domain/recommendation';
+import { explain } from './query/reasons';
+import { DenseVector, Scratch } from './query/scratch';
+import { idRanks, TopK } from './query/top-k';
 import { termWeight } from './similarity';
-import { IdfRule, SMOOTH_IDF, TermCounter, Vocabulary } from './vocabulary';
+import { scaleToUnit } from './tfidf';
+import { queryTerms, type TermSource } from './tokenise';
 
-export interface CatalogueItem {
+export type { WeightedTerm } from '../domain/recommendation';
+
+/** An item as the engine indexes it: its id and the labels its terms come from. */
+export interface CatalogueItem extends TermSource {
   id: string;
-  tags?: readonly string[] | null;
-  categories?: readonly string[] | null;
-  brand?: string | null;
-}
-
-export interface WeightedTerm {
-  term: string;
-  weight: number;
 }
 
 export interface Scored {
@@ -59,7 +65,6 @@ export interface QueryOptions extends ExhaustiveOption {
 }
 
 export const DEFAULT_JACCARD_TOP_N = 50;
-const REASONS = 5;
 /**
  * COSINE scores every item when the catalogue has at most this many items per query term:
  * pruning's set-up per term (ordering the lists, their bounds, windows) then costs more than
@@ -68,9 +73,8 @@ const REASONS = 5;
  * same top K.
  */
 const SCAN_ITEMS_PER_TERM = 10;
-/** MMR re-ranks the best max(50, 5k) by relevance: enough room to diversify, bounded cost. */
-const poolSize = (k: number) => Math.max(50, 5 * k);
 
+/** A unit query vector by term id, heaviest first (ties by term): JACCARD's U is a prefix. */
 interface QueryVector {
   ids: number[];
   terms: string[];
@@ -84,24 +88,15 @@ export class RecommendationEngine {
   private readonly minDelta: number;
   private readonly rule: IdfRule;
 
-  private vocab!: Vocabulary;
-  private base!: ForwardStore;
-  private inv!: InvertedIndex;
-  private baseIds: string[] = [];
-  private baseOf = new Map<string, number>();
+  private segments!: Segments;
   /** Each base item's position in id order: ties in the top K settled without comparing strings. */
   private baseRank: Int32Array = new Int32Array(0);
-  private baseDead = new Uint8Array(0);
-  private baseDeadCount = 0;
-  private delta = new ForwardStore();
-  private deltaIds: string[] = [];
-  private deltaDead: number[] = [];
-  private deltaOf = new Map<string, number>();
-  private live = 0;
   private scratch!: Scratch;
-  private dense = new Float64Array(0);
-  private inQuery = new Uint32Array(0);
-  private other = new Float64Array(0);
+  /** The query being answered. */
+  private readonly dense = new DenseVector();
+  /** MMR's other item, loaded while a diversified query compares items with it. */
+  private readonly other = new DenseVector();
+  private otherLoaded = -1;
 
   private constructor(options: EngineOptions) {
     this.jaccardTopN = options.jaccardTopN ?? DEFAULT_JACCARD_TOP_N;
@@ -117,39 +112,42 @@ export class RecommendationEngine {
     const latest = new Map<string, CatalogueItem>();
     for (const item of items) latest.set(item.id, item);
     const counter = engine.counter;
-    engine.load(latest.size, (function* () {
-      for (const item of latest.values()) yield [item.id, counter.counts(item)] as const;
-    })());
+    engine.load(
+      latest.size,
+      (function* () {
+        for (const item of latest.values()) yield [item.id, counter.counts(item)] as const;
+      })(),
+    );
     return engine;
   }
 
   get size(): number {
-    return this.live;
+    return this.segments.live;
   }
 
   has(itemId: string): boolean {
-    return this.deltaOf.has(itemId) || this.liveBase(itemId) !== undefined;
+    return this.segments.handleOf(itemId) !== undefined;
   }
 
   isKnownTerm(term: string): boolean {
-    return this.vocab.isLive(term);
+    return this.segments.vocab.isLive(term);
+  }
+
+  /** The known terms a search query names (tokenise.ts's queryTerms over this catalogue's terms). */
+  queryTerms(query: string): string[] {
+    return queryTerms(query, (t) => this.isKnownTerm(t));
   }
 
   /** The frozen IDF of a known term, or null. */
   idf(term: string): number | null {
-    const id = this.vocab.id(term);
-    return id === undefined ? null : this.vocab.idf[id];
+    const { vocab } = this.segments;
+    const id = vocab.id(term);
+    return id === undefined ? null : vocab.idf[id];
   }
 
   features(itemId: string): WeightedTerm[] | null {
-    const handle = this.handleOf(itemId);
-    if (handle === undefined) return null;
-    const { fwd, d } = this.locate(handle);
-    const out: WeightedTerm[] = [];
-    for (let p = fwd.offsets[d]; p < fwd.offsets[d + 1]; p++) {
-      out.push({ term: this.vocab.terms[fwd.termIds[p]], weight: termWeight(fwd.tfs[p], this.vocab.idf[fwd.termIds[p]], fwd.norms[d]) });
-    }
-    return sortWeighted(out);
+    const entries = this.itemEntries(itemId);
+    return entries && entries.map(({ term, weight }) => ({ term, weight }));
   }
 
   interestVector(raw: ReadonlyMap<string, number>): WeightedTerm[] {
@@ -162,9 +160,8 @@ export class RecommendationEngine {
   }
 
   similarItems(itemId: string, opts: QueryOptions): Scored[] {
-    const features = this.features(itemId);
-    if (!features) return [];
-    const v: QueryVector = { ids: features.map((f) => this.vocab.id(f.term)!), terms: features.map((f) => f.term), weights: features.map((f) => f.weight) };
+    const v = this.itemVector(itemId);
+    if (!v) return [];
     const exclude = new Set(opts.exclude ?? []);
     exclude.add(itemId);
     return this.query(v, opts, exclude);
@@ -175,181 +172,117 @@ export class RecommendationEngine {
    * HYBRID, for candidates the inverted index did not rank. Unknown or removed items are left
    * out; the order follows `itemIds`. `reasons: false` skips the reasons (empty) for speed.
    */
-  scoreItems(raw: ReadonlyMap<string, number>, itemIds: Iterable<string>, options: { reasons?: boolean } = {}): Scored[] {
+  scoreItems(
+    raw: ReadonlyMap<string, number>,
+    itemIds: Iterable<string>,
+    options: { reasons?: boolean } = {},
+  ): Scored[] {
     return this.scoreHandles(this.queryFromRaw(raw), itemIds, options.reasons ?? true);
   }
 
   /** The same for an item's own feature vector (item-to-item HYBRID). */
   scoreItemsForItem(itemId: string, itemIds: Iterable<string>, options: { reasons?: boolean } = {}): Scored[] {
-    const features = this.features(itemId);
-    if (!features) return [];
-    const v = { ids: features.map((f) => this.vocab.id(f.term)!), terms: features.map((f) => f.term), weights: features.map((f) => f.weight) };
-    return this.scoreHandles(v, itemIds, options.reasons ?? true);
+    const v = this.itemVector(itemId);
+    return v ? this.scoreHandles(v, itemIds, options.reasons ?? true) : [];
   }
 
   upsert(items: CatalogueItem[]): void {
     for (const item of items) {
-      this.removeOne(item.id);
-      const counts = this.counter.counts(item);
-      const ids: number[] = [];
-      const tfs: number[] = [];
-      for (const [term, tf] of counts) {
-        const id = this.vocab.intern(term, 1);
-        this.vocab.liveDf[id]++;
-        ids.push(id);
-        tfs.push(tf);
-      }
-      const j = this.delta.append(ids, tfs, ids.length);
-      this.delta.setNorm(j, this.vocab.idf);
-      this.deltaIds.push(item.id);
-      this.deltaDead.push(0);
-      this.deltaOf.set(item.id, j);
-      this.live++;
+      this.segments.remove(item.id);
+      this.segments.append(item.id, this.counter.counts(item));
     }
     this.maybeRebuild();
   }
 
   remove(itemIds: string[]): void {
-    for (const id of itemIds) this.removeOne(id);
+    for (const id of itemIds) this.segments.remove(id);
     this.maybeRebuild();
   }
 
   /** Merges base and delta into a new base, recomputing IDF over the live items. */
   rebuild(): void {
-    const docs: (readonly [string, [string, number][]])[] = [];
-    const collect = (fwd: ForwardStore, d: number, id: string) => {
-      const terms: [string, number][] = [];
-      for (let p = fwd.offsets[d]; p < fwd.offsets[d + 1]; p++) terms.push([this.vocab.terms[fwd.termIds[p]], fwd.tfs[p]]);
-      docs.push([id, terms]);
-    };
-    for (let d = 0; d < this.base.count; d++) if (this.baseDead[d] === 0) collect(this.base, d, this.baseIds[d]);
-    for (let j = 0; j < this.delta.count; j++) if (this.deltaDead[j] === 0) collect(this.delta, j, this.deltaIds[j]);
+    const docs = this.segments.liveDocs();
     this.load(docs.length, docs);
   }
 
   /** Sizes for the benchmark: postings, and bytes of the posting-proportional and all typed arrays. */
   stats(): { items: number; postings: number; postingBytes: number; totalBytes: number } {
-    const postingArrays = [this.base.termIds, this.base.tfs, this.inv.docs, this.inv.weights];
-    const other = [this.base.offsets, this.base.norms, this.inv.starts, this.inv.maxWeight, this.inv.maxTf, this.baseDead, this.baseRank, this.vocab.idf, this.vocab.liveDf];
+    const { base, inv, baseDead, vocab } = this.segments;
+    const postingArrays = [base.termIds, base.tfs, inv.docs, inv.weights];
+    const other = [
+      base.offsets,
+      base.norms,
+      inv.starts,
+      inv.maxWeight,
+      inv.maxTf,
+      baseDead,
+      this.baseRank,
+      vocab.idf,
+      vocab.liveDf,
+    ];
     const s = this.scratch;
-    const scratch = [s.skip, s.member, s.done, s.from.docs, s.from.acc, s.from.inverseNorm, s.to.docs, s.to.acc, s.to.inverseNorm, ...s.levels];
-    const bytes = (arrays: ArrayBufferView[]) => arrays.reduce((s, a) => s + a.byteLength, 0);
+    const { from, to } = s;
+    const scratch = [
+      s.skip,
+      s.member,
+      s.done,
+      from.docs,
+      from.acc,
+      from.inverseNorm,
+      to.docs,
+      to.acc,
+      to.inverseNorm,
+      ...s.levels,
+    ];
+    const bytes = (arrays: ArrayBufferView[]) => arrays.reduce((sum, a) => sum + a.byteLength, 0);
     // Bitsets of common terms count with the postings they mirror.
-    const postingBytes = bytes(postingArrays) + this.inv.bitsetBytes;
-    return { items: this.live, postings: this.base.postings, postingBytes, totalBytes: postingBytes + bytes(other) + bytes(scratch) };
+    const postingBytes = bytes(postingArrays) + inv.bitsetBytes;
+    const totalBytes = postingBytes + bytes(other) + bytes(scratch);
+    return { items: this.segments.live, postings: base.postings, postingBytes, totalBytes };
   }
 
-  private load(n: number, docs: Iterable<readonly [string, Iterable<[string, number]>]>): void {
-    const tmp = new Map<string, number>();
-    const terms: string[] = [];
-    let df = new Int32Array(1024);
-    const fwd = new ForwardStore(n, n * 16);
-    const ids: string[] = [];
-    const termBuf: number[] = [];
-    const tfBuf: number[] = [];
-    for (const [id, counts] of docs) {
-      termBuf.length = 0;
-      tfBuf.length = 0;
-      for (const [term, tf] of counts) {
-        let t = tmp.get(term);
-        if (t === undefined) {
-          t = terms.length;
-          tmp.set(term, t);
-          terms.push(term);
-          if (t >= df.length) {
-            const next = new Int32Array(df.length * 2);
-            next.set(df);
-            df = next;
-          }
-        }
-        df[t]++;
-        termBuf.push(t);
-        tfBuf.push(tf);
-      }
-      fwd.append(termBuf, tfBuf, termBuf.length);
-      ids.push(id);
-    }
-    const vocab = new Vocabulary(ids.length, this.rule);
-    for (let t = 0; t < terms.length; t++) {
-      vocab.intern(terms[t], df[t]);
-      vocab.liveDf[t] = df[t];
-    }
-    fwd.trim();
-    for (let d = 0; d < fwd.count; d++) fwd.setNorm(d, vocab.idf);
-    this.vocab = vocab;
-    this.base = fwd;
-    this.inv = new InvertedIndex(fwd, vocab.idf, vocab.size);
-    this.baseIds = ids;
-    this.baseOf = new Map(ids.map((id, d) => [id, d]));
-    this.baseRank = idRanks(ids, this.baseOf);
-    this.baseDead = new Uint8Array(ids.length);
-    this.baseDeadCount = 0;
-    this.delta = new ForwardStore();
-    this.deltaIds = [];
-    this.deltaDead = [];
-    this.deltaOf = new Map();
-    this.live = ids.length;
-    this.scratch = new Scratch(ids.length);
+  private load(n: number, docs: Iterable<TermCounts>): void {
+    this.segments = new Segments(n, docs, this.rule);
+    this.baseRank = idRanks(this.segments.baseIds, this.segments.baseOf);
+    this.scratch = new Scratch(this.segments.baseIds.length);
   }
 
   private maybeRebuild(): void {
-    const changed = this.delta.count + this.baseDeadCount;
-    if (changed > Math.max(this.minDelta, this.rebuildShare * this.base.count)) this.rebuild();
+    const { changed, base } = this.segments;
+    if (changed > Math.max(this.minDelta, this.rebuildShare * base.count)) this.rebuild();
   }
 
-  private removeOne(id: string): void {
-    const j = this.deltaOf.get(id);
-    if (j !== undefined) {
-      this.deltaDead[j] = 1;
-      this.deltaOf.delete(id);
-      this.forget(this.delta, j);
-      return;
+  /** An item's feature vector (its unit TF-IDF weights), heaviest first, or null if it is not live. */
+  private itemEntries(itemId: string): VectorEntry[] | null {
+    const handle = this.segments.handleOf(itemId);
+    if (handle === undefined) return null;
+    const { vocab } = this.segments;
+    const { fwd, d } = this.segments.locate(handle);
+    const entries: VectorEntry[] = [];
+    for (let p = fwd.offsets[d]; p < fwd.offsets[d + 1]; p++) {
+      const id = fwd.termIds[p];
+      entries.push({ id, term: vocab.terms[id], weight: termWeight(fwd.tfs[p], vocab.idf[id], fwd.norms[d]) });
     }
-    const d = this.liveBase(id);
-    if (d !== undefined) {
-      this.baseDead[d] = 1;
-      this.baseDeadCount++;
-      this.forget(this.base, d);
-    }
+    return byWeight(entries);
   }
 
-  private forget(fwd: ForwardStore, d: number): void {
-    for (let p = fwd.offsets[d]; p < fwd.offsets[d + 1]; p++) this.vocab.liveDf[fwd.termIds[p]]--;
-    this.live--;
+  /** The same as a query. */
+  private itemVector(itemId: string): QueryVector | null {
+    const entries = this.itemEntries(itemId);
+    return entries && toQueryVector(entries);
   }
 
-  private liveBase(id: string): number | undefined {
-    const d = this.baseOf.get(id);
-    return d !== undefined && this.baseDead[d] === 0 ? d : undefined;
-  }
-
-  private handleOf(id: string): number | undefined {
-    const j = this.deltaOf.get(id);
-    return j !== undefined ? this.base.count + j : this.liveBase(id);
-  }
-
-  private locate(handle: number): { fwd: ForwardStore; d: number } {
-    return handle < this.base.count ? { fwd: this.base, d: handle } : { fwd: this.delta, d: handle - this.base.count };
-  }
-
-  private readonly idOf = (handle: number): string => (handle < this.base.count ? this.baseIds[handle] : this.deltaIds[handle - this.base.count]);
-
-  /** Known terms only, raw * idf, L2-normalised, by weight descending then term. */
+  /** Known terms only, raw * idf, L2-normalised. */
   private queryFromRaw(raw: ReadonlyMap<string, number>): QueryVector {
-    const entries: { id: number; term: string; weight: number }[] = [];
-    let sum = 0;
+    const { vocab } = this.segments;
+    const entries: VectorEntry[] = [];
     for (const [term, w] of raw) {
-      const id = this.vocab.id(term);
-      if (id === undefined || this.vocab.liveDf[id] <= 0) continue;
-      const v = w * this.vocab.idf[id];
-      if (!(v > 0) || !Number.isFinite(v)) continue;
-      entries.push({ id, term, weight: v });
-      sum += v * v;
+      const id = vocab.id(term);
+      if (id === undefined || vocab.liveDf[id] <= 0) continue;
+      const weight = w * vocab.idf[id];
+      if (weight > 0 && Number.isFinite(weight)) entries.push({ id, term, weight });
     }
-    const norm = Math.sqrt(sum);
-    for (const e of entries) e.weight /= norm;
-    sortWeighted(entries);
-    return { ids: entries.map((e) => e.id), terms: entries.map((e) => e.term), weights: entries.map((e) => e.weight) };
+    return toQueryVector(byWeight(scaleToUnit(entries)));
   }
 
   private query(v: QueryVector, opts: QueryOptions, exclude: ReadonlySet<string>): Scored[] {
@@ -357,128 +290,120 @@ export class RecommendationEngine {
     if (k === 0 || v.ids.length === 0) return [];
     const diversity = Math.min(1, Math.max(0, opts.diversity ?? 0));
     const cosine = opts.similarity === 'COSINE';
+    const { segments, scratch } = this;
+    const { base, delta, vocab } = segments;
     // JACCARD's U: the top N terms by weight (the vector is already in that order).
     const n = cosine ? v.ids.length : Math.min(this.jaccardTopN, v.ids.length);
-    if (this.dense.length < this.vocab.size) {
-      this.dense = new Float64Array(this.vocab.size * 2);
-      this.inQuery = new Uint32Array(Math.ceil(this.dense.length / 32));
-    }
-    const dense = this.dense;
-    const inQuery = this.inQuery;
-    for (let i = 0; i < n; i++) {
-      dense[v.ids[i]] = v.weights[i];
-      inQuery[v.ids[i] >>> 5] |= 1 << (v.ids[i] & 31);
-    }
+    this.dense.reserve(vocab.size);
+    this.dense.load(v.ids, v.weights, n);
+    const { values: dense, bits: inQuery } = this.dense;
     try {
-      const top = new TopK(diversity > 0 ? poolSize(k) : k, this.idOf, this.baseRank);
-      const stamp = this.scratch.next();
+      const top = new TopK(diversity > 0 ? mmrPoolSize(k) : k, segments.idOf, this.baseRank);
+      const stamp = scratch.next();
       const skippedDelta = new Set<number>();
       for (const id of exclude) {
-        const d = this.baseOf.get(id);
-        if (d !== undefined) this.scratch.skip[d] = stamp;
-        const j = this.deltaOf.get(id);
+        const d = segments.baseOf.get(id);
+        if (d !== undefined) scratch.skip[d] = stamp;
+        const j = segments.deltaOf.get(id);
         if (j !== undefined) skippedDelta.add(j);
       }
-      const q: BaseQuery = { fwd: this.base, inv: this.inv, dead: this.baseDead, idf: this.vocab.idf, scratch: this.scratch, stamp, query: dense, inQuery, terms: v.ids.slice(0, n) };
-      if (opts.exhaustive || (cosine && !opts.pruned && this.base.count <= SCAN_ITEMS_PER_TERM * n)) exhaustiveBase(q, opts.similarity, top);
+      const q: BaseQuery = {
+        fwd: base,
+        inv: segments.inv,
+        dead: segments.baseDead,
+        idf: vocab.idf,
+        scratch,
+        stamp,
+        query: dense,
+        inQuery,
+        terms: v.ids.slice(0, n),
+      };
+      const scanAll = cosine && !opts.pruned && base.count <= SCAN_ITEMS_PER_TERM * n;
+      if (opts.exhaustive || scanAll) exhaustiveBase(q, opts.similarity, top);
       else if (cosine) prunedCosine(q, top);
       else prunedJaccard(q, top);
-      const offset = this.base.count;
-      for (let j = 0; j < this.delta.count; j++) {
-        if (this.deltaDead[j] === 1 || skippedDelta.has(j)) continue;
-        top.offer(cosine ? this.delta.cosine(j, this.vocab.idf, dense, inQuery) : this.delta.jaccard(j, inQuery, n), offset + j);
+      const offset = base.count;
+      for (let j = 0; j < delta.count; j++) {
+        if (segments.deltaDead[j] === 1 || skippedDelta.has(j)) continue;
+        top.offer(cosine ? delta.cosine(j, vocab.idf, dense, inQuery) : delta.jaccard(j, inQuery, n), offset + j);
       }
       let ranked = top.sorted();
       if (diversity > 0) {
-        const picks = mmr(ranked.map((r) => r.score), k, diversity, (i, j) => this.itemCosine(ranked[i].handle, ranked[j].handle));
+        const relevance = ranked.map((r) => r.score);
+        const picks = mmr(relevance, k, diversity, (i, j) => this.itemCosine(ranked[i].handle, ranked[j].handle));
         ranked = picks.map((i) => ranked[i]);
       }
-      return ranked.map(({ handle, score }) => ({ itemId: this.idOf(handle), score, reasons: this.reasons(handle, cosine, n) }));
+      return ranked.map(({ handle, score }) => ({
+        itemId: segments.idOf(handle),
+        score,
+        reasons: this.reasons(handle, cosine, n),
+      }));
     } finally {
-      for (let i = 0; i < n; i++) {
-        dense[v.ids[i]] = 0;
-        inQuery[v.ids[i] >>> 5] = 0;
-      }
-      if (this.otherLoaded >= 0) this.loadDense(this.otherLoaded, 0);
-      this.otherLoaded = -1;
+      this.dense.clear(v.ids, n);
+      this.unloadOther();
     }
   }
 
   private scoreHandles(v: QueryVector, itemIds: Iterable<string>, withReasons: boolean): Scored[] {
     const n = v.ids.length;
-    if (this.dense.length < this.vocab.size) {
-      this.dense = new Float64Array(this.vocab.size * 2);
-      this.inQuery = new Uint32Array(Math.ceil(this.dense.length / 32));
-    }
-    for (let i = 0; i < n; i++) {
-      this.dense[v.ids[i]] = v.weights[i];
-      this.inQuery[v.ids[i] >>> 5] |= 1 << (v.ids[i] & 31);
-    }
+    const { segments } = this;
+    this.dense.reserve(segments.vocab.size);
+    this.dense.load(v.ids, v.weights);
     try {
       const out: Scored[] = [];
       for (const itemId of itemIds) {
-        const handle = this.handleOf(itemId);
+        const handle = segments.handleOf(itemId);
         if (handle === undefined) continue;
-        const { fwd, d } = this.locate(handle);
-        const score = n === 0 ? 0 : fwd.cosine(d, this.vocab.idf, this.dense, this.inQuery);
+        const { fwd, d } = segments.locate(handle);
+        const score = n === 0 ? 0 : fwd.cosine(d, segments.vocab.idf, this.dense.values, this.dense.bits);
         out.push({ itemId, score, reasons: n === 0 || !withReasons ? [] : this.reasons(handle, true, n) });
       }
       return out;
     } finally {
-      for (let i = 0; i < n; i++) {
-        this.dense[v.ids[i]] = 0;
-        this.inQuery[v.ids[i] >>> 5] = 0;
-      }
+      this.dense.clear(v.ids);
     }
   }
 
-  /** The shared terms that contribute most: q_t * w_t for COSINE; 1 / |U ∪ I| each for JACCARD, by the user's weight. */
   private reasons(handle: number, cosine: boolean, querySize: number): WeightedTerm[] {
-    const { fwd, d } = this.locate(handle);
-    const shared: Reason[] = [];
-    for (let p = fwd.offsets[d]; p < fwd.offsets[d + 1]; p++) {
-      const t = fwd.termIds[p];
-      const q = this.dense[t];
-      if (q > 0) shared.push({ term: this.vocab.terms[t], weight: cosine ? q * termWeight(fwd.tfs[p], this.vocab.idf[t], fwd.norms[d]) : 0, order: q });
-    }
-    if (cosine) for (const r of shared) r.order = r.weight;
-    else {
-      const each = 1 / (querySize + (fwd.offsets[d + 1] - fwd.offsets[d]) - shared.length);
-      for (const r of shared) r.weight = each;
-    }
-    return topReasons(shared, REASONS);
+    const { vocab } = this.segments;
+    const { fwd, d } = this.segments.locate(handle);
+    return explain(fwd, d, vocab.terms, vocab.idf, this.dense.values, cosine, querySize);
   }
 
-  private otherLoaded = -1;
-  private otherBits = new Uint32Array(0);
-
-  /** Cosine of two items' feature vectors (MMR's similarity); the last `a` stays loaded densely. */
+  /** Cosine of two items' feature vectors (MMR's similarity); the last `b` stays loaded. */
   private itemCosine(a: number, b: number): number {
-    if (this.other.length < this.vocab.size) {
-      this.other = new Float64Array(this.vocab.size * 2);
-      this.otherBits = new Uint32Array(Math.ceil(this.other.length / 32));
-      this.otherLoaded = -1;
-    }
+    const { segments } = this;
     if (this.otherLoaded !== b) {
-      if (this.otherLoaded >= 0) this.loadDense(this.otherLoaded, 0);
-      this.loadDense(b, 1);
+      this.unloadOther();
+      const { fwd, d } = segments.locate(b);
+      this.other.reserve(segments.vocab.size);
+      this.other.loadItem(fwd, d, segments.vocab.idf);
       this.otherLoaded = b;
     }
-    const { fwd, d } = this.locate(a);
-    return fwd.cosine(d, this.vocab.idf, this.other, this.otherBits);
+    const { fwd, d } = segments.locate(a);
+    return fwd.cosine(d, segments.vocab.idf, this.other.values, this.other.bits);
   }
 
-  private loadDense(handle: number, scale: number): void {
-    const { fwd, d } = this.locate(handle);
-    for (let p = fwd.offsets[d]; p < fwd.offsets[d + 1]; p++) {
-      const t = fwd.termIds[p];
-      this.other[t] = scale === 0 ? 0 : termWeight(fwd.tfs[p], this.vocab.idf[t], fwd.norms[d]);
-      if (scale === 0) this.otherBits[t >>> 5] = 0;
-      else this.otherBits[t >>> 5] |= 1 << (t & 31);
+  private unloadOther(): void {
+    if (this.otherLoaded >= 0) {
+      const { fwd, d } = this.segments.locate(this.otherLoaded);
+      this.other.clearItem(fwd, d);
     }
+    this.otherLoaded = -1;
   }
 }
 
-function sortWeighted<T extends { term: string; weight: number }>(list: T[]): T[] {
-  return list.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+interface VectorEntry {
+  id: number;
+  term: string;
+  weight: number;
+}
+
+/** Sorted in place by weight descending, then term: the order of features, interests and queries. */
+function byWeight(entries: VectorEntry[]): VectorEntry[] {
+  return entries.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+}
+
+function toQueryVector(entries: VectorEntry[]): QueryVector {
+  return { ids: entries.map((e) => e.id), terms: entries.map((e) => e.term), weights: entries.map((e) => e.weight) };
 }

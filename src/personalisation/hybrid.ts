@@ -14,7 +14,9 @@
  */
 import type { CoEvidence, CollabSignal } from './collab';
 import type { RecommendationEngine, Scored, WeightedTerm } from './engine';
-import { before, mmr } from './rank';
+import { mmr, mmrPoolSize } from './query/mmr';
+import { REASONS } from './query/reasons';
+import { before } from './query/top-k';
 
 export interface HybridOptions {
   /** Weight of the content half, in [0, 1]. */
@@ -36,9 +38,8 @@ export interface HybridScored extends Scored {
 /** What the content half is measured against: a user's raw profile, or an item's features. */
 export type ContentQuery = { profile: ReadonlyMap<string, number> } | { itemId: string };
 
-const REASONS = 5;
+/** How much co-occurrence evidence a result carries. */
 const EVIDENCE = 3;
-const poolSize = (k: number) => Math.max(50, 5 * k);
 
 export function hybridRank(engine: RecommendationEngine, query: ContentQuery, collab: CollabSignal, options: HybridOptions): HybridScored[] {
   const k = Math.max(0, Math.floor(options.k));
@@ -47,7 +48,7 @@ export function hybridRank(engine: RecommendationEngine, query: ContentQuery, co
   const diversity = Math.min(1, Math.max(0, options.diversity ?? 0));
   const exclude = new Set(options.exclude ?? []);
   if ('itemId' in query) exclude.add(query.itemId);
-  const pool = diversity > 0 ? poolSize(k) : k;
+  const pool = diversity > 0 ? mmrPoolSize(k) : k;
   const score = (items: Iterable<string>, reasons: boolean) =>
     'profile' in query ? engine.scoreItems(query.profile, items, { reasons }) : engine.scoreItemsForItem(query.itemId, items, { reasons });
 

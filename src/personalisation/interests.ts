@@ -7,8 +7,7 @@
  * Reading it at any `asOf >= ref` multiplies every weight by the same 2^(-(asOf - ref) / h),
  * which L2 normalisation removes, so stored weights never underflow however old the data is.
  */
-
-export type InteractionKind = 'VIEW' | 'SEARCH' | 'ADD_TO_CART' | 'PURCHASE';
+import type { InteractionKind } from '../domain/interaction';
 
 export type KindWeights = Readonly<Record<InteractionKind, number>>;
 

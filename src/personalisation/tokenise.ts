@@ -26,10 +26,23 @@ export function foldText(text: string): string {
     .trim();
 }
 
-/** Singular form of one folded word; numbers and very short words are left alone. */
+/** pluralize's singular rules can take two steps ("womens" -> "women" -> "woman"); none here takes more. */
+const MAX_SINGULAR_STEPS = 4;
+
+/**
+ * Singular form of one folded word; numbers and very short words are left alone. The singular of
+ * a singular is itself (the steps are followed to the end), so normalising a term again never
+ * changes it: "Women's Interest" and "Women" both become "woman ...".
+ */
 export function singularise(word: string): string {
-  if (word.length <= 3 || /\d/.test(word)) return word;
-  return pluralize.singular(word);
+  let w = word;
+  for (let step = 0; step < MAX_SINGULAR_STEPS; step++) {
+    if (w.length <= 3 || /\d/.test(w)) return w;
+    const next = pluralize.singular(w);
+    if (next === w) return w;
+    w = next;
+  }
+  return w;
 }
 
 /** The words of a text, folded and singularised, in order (stopwords kept: phrases need them). */

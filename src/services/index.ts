@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { DescriptionService } from '../generation/service';
 import { Catalogue } from './catalogue';
-import { ChangeFeed, changeChannel } from './change-feed';
+import { ChangeFeed, changeChannel } from '../db/change-feed';
 import { UserReads } from './user-reads';
 import { Descriptions } from './descriptions';
 import { InteractionService } from './interactions';
@@ -40,7 +40,11 @@ export async function buildServices({ db, url, schema, config, logger }: Service
   const channel = changeChannel(schema);
   const catalogue = await Catalogue.load({ db, logger, refreshMs: config.indexRefreshMs, jaccardTopN: p.jaccardTopN, itemCacheSize: config.itemCacheSize });
   catalogue.follow();
-  const personalisation = new PersonalisationService(db, catalogue, { popularityWindowMs: p.popularityWindowMs, hybridAlpha: p.hybridAlpha, clock: config.clock });
+  const personalisation = new PersonalisationService(db, catalogue, {
+    popularityWindowMs: p.popularityWindowMs,
+    hybridAlpha: p.hybridAlpha,
+    clock: config.clock,
+  });
   const feed = new ChangeFeed(url, channel, logger);
   feed.on('items', () => catalogue.refreshInBackground());
   feed.on('users', () => personalisation.forgetCaches());

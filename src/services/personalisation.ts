@@ -1,15 +1,15 @@
 /**
- * Interests, recommendations and similar items for the GraphQL layer: reads stored profiles
- * (already batched by the caller's loaders), asks the engine, and falls back to popularity
- * for users with no usable history.
+ * Interests, recommendations and similar items: reads stored profiles (already batched by the
+ * caller's loaders), asks the engine, and falls back to popularity for users with no usable
+ * history. HYBRID's co-occurrence reads are here too, with the blend's settings.
  */
 import type { DataSource } from 'typeorm';
 import { findPopularItems } from '../db/repositories/interactions';
-import type { UserCoSignal } from '../db/repositories/pairs';
+import { findItemNeighbours, findUserCoSignals, type UserCoSignal } from '../db/repositories/pairs';
 import type { StoredProfile } from '../db/repositories/users';
-import type { RecommendationModel } from '../graphql/models';
-import { DEFAULT_COLLAB, itemCollab, Neighbour, userCollab } from '../personalisation/collab';
-import type { Scored, SimilarityKind, WeightedTerm } from '../personalisation/engine';
+import type { Recommendation, WeightedTerm } from '../domain/recommendation';
+import { CollabOptions, DEFAULT_COLLAB, itemCollab, Neighbour, userCollab } from '../personalisation/collab';
+import type { Scored, SimilarityKind } from '../personalisation/engine';
 import { hybridRank, HybridScored } from '../personalisation/hybrid';
 import { DEFAULT_KIND_WEIGHTS } from '../personalisation/interests';
 import type { Clock } from '../util/clock';
@@ -24,6 +24,8 @@ export interface PersonalisationOptions {
   hybridAlpha: number;
   /** How long the popularity list is reused before it is recomputed. */
   popularityTtlMs?: number;
+  /** HYBRID's co-occurrence settings (the engine's tuned defaults unless given). */
+  collab?: CollabOptions;
   clock: Clock;
 }
 
@@ -38,6 +40,22 @@ export class PersonalisationService {
     private readonly catalogue: Catalogue,
     private readonly options: PersonalisationOptions,
   ) {}
+
+  private get collab(): CollabOptions {
+    return this.options.collab ?? DEFAULT_COLLAB;
+  }
+
+  /** HYBRID's evidence for users: their recent items with those items' strongest pairs, one statement for all. */
+  async coSignals(userIds: readonly string[]): Promise<UserCoSignal[]> {
+    const signals = await findUserCoSignals(this.db, userIds, this.collab.historyLength, this.collab.neighbours);
+    return userIds.map((id) => signals.get(id)!);
+  }
+
+  /** HYBRID's evidence for items (similarItems): each item's strongest pairs, one statement for all. */
+  async itemNeighbours(itemIds: readonly string[]): Promise<Neighbour[][]> {
+    const lists = await findItemNeighbours(this.db, itemIds, this.collab.neighbours);
+    return itemIds.map((id) => lists.get(id)!);
+  }
 
   interests(profile: StoredProfile, first: number): WeightedTerm[] {
     return this.catalogue.engine.interestVector(profile.weights).slice(0, first);
@@ -56,11 +74,11 @@ export class PersonalisationService {
     profile: StoredProfile,
     args: { similarity: Ranking; first: number; exclude: ReadonlySet<string>; diversity: number },
     coSignal?: UserCoSignal,
-  ): Promise<RecommendationModel[]> {
+  ): Promise<Recommendation[]> {
     const engine = this.catalogue.engine;
     if (args.similarity === 'HYBRID') {
       if (!coSignal) throw new Error('HYBRID needs the user\'s co-occurrence signal');
-      const collab = userCollab(coSignal.history, (id) => coSignal.neighbours.get(id), DEFAULT_COLLAB);
+      const collab = userCollab(coSignal.history, (id) => coSignal.neighbours.get(id), this.collab);
       const ranked = hybridRank(engine, { profile: profile.weights }, collab, { alpha: this.options.hybridAlpha, k: args.first, exclude: args.exclude, diversity: args.diversity });
       if (ranked.length > 0) return ranked.map(personalised);
     } else if (profile.weights.size > 0) {
@@ -71,11 +89,11 @@ export class PersonalisationService {
   }
 
   /** Items like this one; HYBRID blends content with the item's own co-occurrence pairs (cold items: content only). */
-  similarItems(itemId: string, args: { similarity: Ranking; first: number }, neighbours?: readonly Neighbour[]): RecommendationModel[] {
+  similarItems(itemId: string, args: { similarity: Ranking; first: number }, neighbours?: readonly Neighbour[]): Recommendation[] {
     const engine = this.catalogue.engine;
     if (!engine.has(itemId)) return [];
     if (args.similarity === 'HYBRID') {
-      const collab = itemCollab(itemId, neighbours ?? [], DEFAULT_COLLAB);
+      const collab = itemCollab(itemId, neighbours ?? [], this.collab);
       return hybridRank(engine, { itemId }, collab, { alpha: this.options.hybridAlpha, k: args.first }).map(personalised);
     }
     return engine.similarItems(itemId, { similarity: args.similarity, k: args.first }).map(personalised);
@@ -103,7 +121,7 @@ export class PersonalisationService {
     this.popular = undefined;
   }
 
-  private async popularItems(first: number, exclude: ReadonlySet<string>): Promise<RecommendationModel[]> {
+  private async popularItems(first: number, exclude: ReadonlySet<string>): Promise<Recommendation[]> {
     const ttl = this.options.popularityTtlMs ?? 30_000;
     const now = this.options.clock.now();
     if (!this.popular || now - this.popular.at > ttl) {
@@ -119,7 +137,7 @@ export class PersonalisationService {
 }
 
 /** A ranked item as the API shows it; only HYBRID carries co-purchase evidence. */
-function personalised(r: Scored & Partial<Pick<HybridScored, 'boughtTogether'>>): RecommendationModel {
+function personalised(r: Scored & Partial<Pick<HybridScored, 'boughtTogether'>>): Recommendation {
   return {
     itemId: r.itemId,
     score: r.score,

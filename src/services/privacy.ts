@@ -1,15 +1,17 @@
 /** A user's control over their data: consent to personalisation, and being forgotten. */
 import type { DataSource } from 'typeorm';
+import { announce } from '../db/change-feed';
 import { removeFromCoOccurrence } from '../db/repositories/pairs';
-import { deleteUser, setConsent } from '../db/repositories/users';
-import { badUserInput } from '../graphql/errors';
-import { announce } from './change-feed';
+import { deleteUser, lockUsers, setConsent } from '../db/repositories/users';
+import { InvalidInput } from '../domain/errors';
+import { parseUserId } from '../domain/interaction';
 import { DEFAULT_COLLAB } from '../personalisation/collab';
-import { stringProblem } from '../util/storable';
-import { LIMITS } from './interactions';
 
 export class PrivacyService {
-  constructor(private readonly db: DataSource, private readonly channel: string) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly channel: string,
+  ) {}
 
   async setConsent(userId: string, enabled: boolean): Promise<{ userId: string; enabled: boolean }> {
     const id = checkedUserId(userId);
@@ -25,7 +27,7 @@ export class PrivacyService {
   async forget(userId: string): Promise<{ userId: string; forgotten: boolean; interactionsDeleted: number }> {
     const id = checkedUserId(userId);
     const result = await this.db.transaction(async (tx) => {
-      await tx.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [id]);
+      await lockUsers(tx, [id]);
       await removeFromCoOccurrence(tx, id, DEFAULT_COLLAB);
       return deleteUser(tx, id);
     });
@@ -34,10 +36,9 @@ export class PrivacyService {
   }
 }
 
+/** A user id by the same rule as a recorded interaction's. */
 function checkedUserId(userId: string): string {
-  const id = userId.trim();
-  if (id === '' || id.length > LIMITS.idLength) throw badUserInput(`userId must be 1 to ${LIMITS.idLength} characters`, 'userId');
-  const problem = stringProblem(id);
-  if (problem) throw badUserInput(`userId ${problem}`, 'userId');
-  return id;
+  const parsed = parseUserId(userId);
+  if (!parsed.ok) throw new InvalidInput(parsed.refusal.reason, parsed.refusal.argument);
+  return parsed.value;
 }

@@ -4,15 +4,14 @@
  */
 import type { DataSource } from 'typeorm';
 import { findEventsOfUsers, LoggedEvent, setCounted } from '../db/repositories/interactions';
-import { replaceProfiles } from '../db/repositories/users';
+import { lockUsers, replaceProfiles } from '../db/repositories/users';
+import { eventTerms, type TermLookup } from '../domain/terms';
 import { applyEvent, isDuplicate, ProfileOptions, ProfileState } from '../personalisation/interests';
-import { queryTerms } from '../personalisation/tokenise';
 
 export interface RebuildOptions extends ProfileOptions {
   dedupeWindowMs: number;
-  /** Term counts of an item, or undefined when it is unknown. */
-  itemTerms: (itemId: string) => ReadonlyMap<string, number> | undefined;
-  isKnownTerm: (term: string) => boolean;
+  /** Where the events' terms come from (the importer's snapshot of the catalogue). */
+  terms: TermLookup;
 }
 
 /** Folds one user's time-ordered events into a profile; returns it and the events that count. */
@@ -27,12 +26,7 @@ export function profileFromEvents(events: readonly LoggedEvent[], options: Rebui
     lastSeen.set(key, at);
     if (isDuplicate(previous, at, options.dedupeWindowMs)) continue;
     counted.add(e.id);
-    const terms =
-      e.kind === 'SEARCH'
-        ? new Map(queryTerms(e.query ?? '', options.isKnownTerm).map((t) => [t, 1]))
-        : e.itemId !== null
-          ? options.itemTerms(e.itemId)
-          : undefined;
+    const terms = eventTerms(e, options.terms);
     if (terms && terms.size > 0) applyEvent(profile, { kind: e.kind, occurredAtMs: at, terms }, options);
   }
   return { profile, counted };
@@ -65,7 +59,7 @@ export async function rebuildProfiles(db: DataSource, userIds: readonly string[]
 async function rebuildBatch(db: DataSource, batch: readonly string[], options: RebuildOptions): Promise<void> {
   await db.transaction(async (tx) => {
     // Same lock order as the live path, so a concurrent recordInteraction waits rather than interleaves.
-    await tx.query(`SELECT 1 FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [batch]);
+    await lockUsers(tx, batch);
     const events = await findEventsOfUsers(tx, batch);
     const profiles = new Map<string, ProfileState>();
     const nowCounted: string[] = [];

@@ -9,14 +9,22 @@
  */
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { findUsersWithPersonalData, UserWithPersonalData } from '../db/repositories/users';
+import type { UserEntity } from '../db/entities';
+import {
+  findInteractedItems,
+  findProfiles,
+  findUsersByIds,
+  findUsersWithPersonalData,
+  type StoredProfile,
+  type UserWithPersonalData,
+} from '../db/repositories/users';
 import { perTurnLoader } from '../util/per-turn-loader';
 
 export class UserReads {
   private readonly withProfile: DataLoader<string, UserWithPersonalData | null>;
   private readonly withHistory: DataLoader<string, UserWithPersonalData | null>;
 
-  constructor(db: DataSource) {
+  constructor(private readonly db: DataSource) {
     const loader = (history: boolean) =>
       perTurnLoader<string, UserWithPersonalData | null>(async (ids) => {
         // The same id can come from several requests: read it once.
@@ -25,6 +33,24 @@ export class UserReads {
       });
     this.withProfile = loader(false);
     this.withHistory = loader(true);
+  }
+
+  /** Users by id, in the order asked (null for unknown ids): one statement, for one request's loader. */
+  async users(ids: readonly string[]): Promise<(UserEntity | null)[]> {
+    const byId = new Map((await findUsersByIds(this.db, ids)).map((u) => [u.id, u]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** Users' raw interest weights, in the order asked (empty without consent or history). */
+  async profiles(ids: readonly string[]): Promise<StoredProfile[]> {
+    const profiles = await findProfiles(this.db, ids);
+    return ids.map((id) => profiles.get(id)!);
+  }
+
+  /** The items each user has interacted with, in the order asked. */
+  async interacted(ids: readonly string[]): Promise<Set<string>[]> {
+    const sets = await findInteractedItems(this.db, ids);
+    return ids.map((id) => sets.get(id)!);
   }
 
   /** The user with their profile, and with `history` the items they have interacted with; null if unknown. */

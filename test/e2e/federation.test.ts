@@ -48,7 +48,7 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
     tailorUrl = await app.listen();
     const inv = await startInventory(inventory);
     const acc = await startAccounts(sampleAccounts([NEWCOMER]));
-    stops = [inv.stop, acc.stop];
+    stops = [() => inv.stop(), () => acc.stop()];
 
     // Tailor's SDL is taken the way Rover and IntrospectAndCompose take it: from _service over HTTP.
     const sdl = await serviceSdl(tailorUrl);
@@ -209,6 +209,19 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
     }
     // accounts (me) -> tailor (recommendations, descriptions) -> inventory (stock, reviews) -> accounts (authors' emails, if any review)
     expect(calls.slice(0, 3)).toEqual(['accounts', 'tailor', 'inventory']);
+  });
+
+  it('serves typed reasons through the gateway, the deprecated `term` beside `label`', async () => {
+    const res = await viaGateway(`{ me { recommendations(first: 3) { reasons { label term kind weight item { id inStock } } } } }`, ALICE);
+    expect(res.errors).toBeUndefined();
+    const reasons = res.data.me.recommendations.flatMap((r: any) => r.reasons);
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const r of reasons) {
+      expect(r.term).toBe(r.label);
+      expect(['TERM', 'BOUGHT_TOGETHER']).toContain(r.kind);
+      if (r.kind === 'TERM') expect(r.item).toBeNull();
+      else expect(typeof r.item.inStock).toBe('boolean');
+    }
   });
 
   it('starts at inventory\'s root field, crosses into tailor and back out to inventory and accounts', async () => {

@@ -13,9 +13,10 @@ import { testConfig } from '../support/config';
 import { saveVersion } from '../../src/generation/versions';
 import { seedSample } from '../../src/ingest/seed';
 import { createLogger } from '../../src/logger';
-import { announce, changeChannel } from '../../src/services/change-feed';
+import { announce, changeChannel } from '../../src/db/change-feed';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { trainTiny } from '../unit/generation/fixtures';
+import { RECORD, RECORD_COUNTED } from '../support/documents';
 
 const GATEWAY_SECRET = 'replicas-test-gateway-secret-0123456789';
 const SHOPPER = 'sim-user-011';
@@ -85,7 +86,7 @@ describe('two tailor processes on one Postgres behind a gateway', () => {
     const bought: string = before.user.recommendations[0].item.id;
     source.served.length = 0;
     const recorded = await viaGateway(
-      `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed interaction { counted } } }`,
+      RECORD_COUNTED,
       { input: { userId: SHOPPER, itemId: bought, kind: 'PURCHASE', idempotencyKey: 'replica-order-1' } },
     );
     expect(recorded.recordInteraction).toEqual({ replayed: false, interaction: { counted: true } });
@@ -101,7 +102,7 @@ describe('two tailor processes on one Postgres behind a gateway', () => {
     expect(b.data).toEqual(after);
     // A retry of the same order through the other replica records nothing twice.
     const retried = await viaGateway(
-      `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`,
+      RECORD,
       { input: { userId: SHOPPER, itemId: bought, kind: 'PURCHASE', idempotencyKey: 'replica-order-1' } },
     );
     expect(retried.recordInteraction.replayed).toBe(true);

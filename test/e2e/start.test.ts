@@ -48,7 +48,7 @@ describe('npm start on a fresh machine (embedded PostgreSQL, shipped sample)', (
     expect(errors).toBeUndefined();
     const interests = data.user.interests as { term: string; weight: number }[];
     expect(interests.length).toBeGreaterThan(0);
-    const recs = data.user.recommendations as { score: number; strategy: string; item: { id: string; title: string }; reasons: { term: string }[] }[];
+    const recs = data.user.recommendations as { score: number; strategy: string; item: { id: string; title: string }; reasons: { label?: string; term?: string }[] }[];
     expect(recs.length).toBeGreaterThan(0);
     expect(recs[0].strategy).toBe('PERSONALISED');
 
@@ -63,6 +63,7 @@ describe('npm start on a fresh machine (embedded PostgreSQL, shipped sample)', (
     for (const r of recs) expect(r.item.title).toBe(sample.get(r.item.id));
     // The reasons are the user's own interests, shared with the item.
     const terms = new Set(interests.map((i) => i.term));
-    expect(recs[0].reasons.some((reason) => terms.has(reason.term))).toBe(true);
+    // (The README selects `label`; `term` is its deprecated alias.)
+    expect(recs[0].reasons.some((reason) => terms.has(reason.label ?? reason.term ?? ''))).toBe(true);
   }, 240_000);
 });

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
-import { insertItems, item } from '../support/factories';
+import { insertItems, insertUsers, item } from '../support/factories';
 
 const nasty = fc.oneof(
   fc.string(),
@@ -44,7 +44,7 @@ describe('fuzzing the HTTP API', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertItems(db.dataSource, [item('a', { tags: ['x'] }), item('b', { tags: ['y'] })]);
-    await db.dataSource.query(`INSERT INTO users (id) VALUES ('u-1')`);
+    await insertUsers(db.dataSource, ['u-1']);
     app = await createTestApp(db, { env: { RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000' } });
     url = await app.listen();
   });

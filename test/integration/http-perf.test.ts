@@ -9,7 +9,7 @@ import { findItemsByIds } from '../../src/db/repositories/items';
 import { findProfiles, findUsersByIds } from '../../src/db/repositories/users';
 import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
-import { insertItems, item } from '../support/factories';
+import { insertItems, insertProfiles, insertUsers, item } from '../support/factories';
 
 describe('the request path after the speed-ups', () => {
   let db: TestDatabase;
@@ -21,12 +21,12 @@ describe('the request path after the speed-ups', () => {
       item('priced', { title: 'Priced', price: 12.99, categories: ['A "quoted", {odd} one', 'B'], tags: ['x', 'y\\z'], brand: 'Brand' }),
       item('free', { title: 'Free', price: null, categories: [], tags: [], brand: null }),
     ]);
-    await db.dataSource.query(
-      `INSERT INTO users (id, consent, profile_ref_time) VALUES ('fan', true, '2026-01-02T03:04:05.678Z'), ('quiet', false, '2026-01-02T03:04:05Z'), ('new', true, NULL)`,
-    );
-    await db.dataSource.query(
-      `INSERT INTO user_interests (user_id, term, weight) VALUES ('fan', 'astronomy', 0.1), ('fan', '2024', 1e-300), ('fan', '__proto__', 2.5), ('quiet', 'secret', 1)`,
-    );
+    await insertUsers(db.dataSource, ['fan', 'new']);
+    await insertUsers(db.dataSource, ['quiet'], { consent: false });
+    await insertProfiles(db.dataSource, {
+      fan: { refTime: '2026-01-02T03:04:05.678Z', weights: [['astronomy', 0.1], ['2024', 1e-300], ['__proto__', 2.5]] },
+      quiet: { refTime: '2026-01-02T03:04:05Z', weights: [['secret', 1]] },
+    });
     app = await createTestApp(db);
   });
   afterAll(async () => {

@@ -11,8 +11,9 @@ import { CoOccurrence, DEFAULT_COLLAB, itemCollab, userCollab } from '../../src/
 import { hybridRank } from '../../src/personalisation/hybrid';
 import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
+import { insertUsers } from '../support/factories';
+import { RECORD_COUNTED as RECORD } from '../support/documents';
 
-const RECORD = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed interaction { counted } } }`;
 const HYBRID = `query ($u: ID!, $f: Int) { user(id: $u) { recommendations(similarity: HYBRID, first: $f) {
   score strategy item { id title } reasons { term weight } boughtTogether { item { id title } weight } } } }`;
 
@@ -141,9 +142,36 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
     }
   });
 
+  it('types each reason, so a client tells a shared term from a co-purchase without reading the label', async () => {
+    const [{ user_id: user }] = await db.dataSource.query(
+      `SELECT user_id FROM interactions WHERE counted AND item_id IS NOT NULL GROUP BY user_id ORDER BY count(DISTINCT item_id) DESC, user_id LIMIT 1`,
+    );
+    const res = await app.run(
+      `query ($u: ID!) { user(id: $u) { recommendations(similarity: HYBRID, first: 10) {
+        reasons { label weight kind term item { id title } } boughtTogether { item { id title } weight } } } }`,
+      { u: user },
+    );
+    expect(res.errors).toBeUndefined();
+    const recs = res.data!.user.recommendations;
+    const reasons = recs.flatMap((r: any) => r.reasons);
+    expect(reasons.some((r: any) => r.kind === 'TERM')).toBe(true);
+    expect(reasons.some((r: any) => r.kind === 'BOUGHT_TOGETHER')).toBe(true);
+    for (const r of reasons) {
+      // The deprecated `term` is `label`, for every kind.
+      expect(r.term).toBe(r.label);
+      if (r.kind === 'TERM') expect(r.item).toBeNull();
+      else expect(r.label).toBe(`bought together with “${r.item.title}”`);
+    }
+    for (const rec of recs) {
+      const together = rec.reasons.filter((r: any) => r.kind === 'BOUGHT_TOGETHER').map((r: any) => ({ item: r.item, weight: r.weight }));
+      expect(together).toEqual(expect.arrayContaining(rec.boughtTogether));
+      expect(together).toHaveLength(rec.boughtTogether.length);
+    }
+  });
+
   it('an event recorded on one process changes HYBRID on another at the next request', async () => {
     const [{ item_id: seed }] = await db.dataSource.query(`SELECT item_id FROM item_pair_users ORDER BY users DESC, item_id LIMIT 1`);
-    await db.dataSource.query(`INSERT INTO users (id) VALUES ('hybrid-new')`);
+    await insertUsers(db.dataSource, ['hybrid-new']);
     const cold = await app.run(HYBRID, { u: 'hybrid-new', f: 5 });
     expect(cold.data!.user.recommendations[0].strategy).toBe('POPULAR');
     await other.run(RECORD, { input: { userId: 'hybrid-new', itemId: seed, kind: 'PURCHASE' } });

@@ -1,6 +1,6 @@
 import type { NewInteraction } from '../../src/db/repositories/interactions';
 import { importFiles, writeBatch, writeInteractions, writeItems } from '../../src/ingest/import';
-import { FUTURE_SKEW_MS } from '../../src/util/storable';
+import { FUTURE_SKEW_MS } from '../../src/domain/storable';
 import { clock, daysAgo } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { insertItems, item, jsonlFile } from '../support/factories';

@@ -9,9 +9,9 @@ import { rebuildCoOccurrence } from '../../src/db/repositories/pairs';
 import { createTestApp, TestApp } from '../support/app';
 import { daysAgo } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/db';
-import { insertItems, item } from '../support/factories';
+import { insertItems, insertUsers, item } from '../support/factories';
+import { RECORD_INTERACTION as RECORD } from '../support/documents';
 
-const RECORD = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed interaction { id kind item { id } } } }`;
 
 describe('deleting an item that has a history', () => {
   let db: TestDatabase;
@@ -82,7 +82,7 @@ describe('deleting an item that has a history', () => {
   });
 
   it('serves recommendations, the popular fallback and HYBRID without the deleted item', async () => {
-    await db.dataSource.query(`INSERT INTO users (id) VALUES ('nobody-yet')`);
+    await insertUsers(db.dataSource, ['nobody-yet']);
     const res = await app.run(`{
       known: user(id: "u2") { recommendations(similarity: HYBRID, excludeInteracted: false) { item { id } } }
       fresh: user(id: "nobody-yet") { recommendations { strategy item { id } } }

@@ -1,8 +1,8 @@
 import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { insertItems, item } from '../support/factories';
+import { RECORD_COUNTED as RECORD } from '../support/documents';
 
-const RECORD = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed interaction { counted } } }`;
 const PERSONAL = `query ($u: ID!) { user(id: $u) { interests { term } recommendations(first: 2) { strategy item { id } } } }`;
 
 describe('who may see what, consent and forgetting', () => {

@@ -1,11 +1,11 @@
-import { announce } from '../../src/services/change-feed';
+import { announce } from '../../src/db/change-feed';
 import { upsertItems } from '../../src/db/repositories/items';
 import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { daysAgo } from '../support/config';
-import { insertItems, item } from '../support/factories';
+import { insertInteractions, insertItems, item } from '../support/factories';
+import { RECORD } from '../support/documents';
 
-const RECORD = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`;
 const RECS = `query ($u: ID!, $s: Similarity, $f: Int, $x: Boolean, $d: Float) {
   user(id: $u) { recommendations(similarity: $s, first: $f, excludeInteracted: $x, diversity: $d) {
     score strategy item { id } reasons { term weight } } } }`;
@@ -39,10 +39,8 @@ describe('interests and recommendations', () => {
     ]);
     // Popularity for cold start: fashion-2 is the most bought recently.
     const t = daysAgo(14);
-    for (const [u, i, k] of [['p1', 'fashion-2', 'PURCHASE'], ['p2', 'fashion-2', 'PURCHASE'], ['p5', 'fashion-2', 'PURCHASE'], ['p3', 'cooking-1', 'PURCHASE'], ['p4', 'space-3', 'VIEW']]) {
-      await db.dataSource.query(`INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING`, [u]);
-      await db.dataSource.query(`INSERT INTO interactions (user_id, item_id, kind, occurred_at) VALUES ($1, $2, $3, $4)`, [u, i, k, t]);
-    }
+    const bought = (userId: string, itemId: string, kind: 'PURCHASE' | 'VIEW' = 'PURCHASE') => ({ userId, itemId, kind, occurredAt: t });
+    await insertInteractions(db.dataSource, [bought('p1', 'fashion-2'), bought('p2', 'fashion-2'), bought('p5', 'fashion-2'), bought('p3', 'cooking-1'), bought('p4', 'space-3', 'VIEW')]);
     app = await createTestApp(db);
     other = await createTestApp(db);
   });

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { replaceTableContents } from '../../src/db/replace-table';
 import { createTestDatabase, TestDatabase } from '../support/db';
+import { insertItems, item } from '../support/factories';
 
 describe('replaceTableContents: build a table bare, index it, swap it in', () => {
   let db: TestDatabase;
@@ -36,7 +37,7 @@ describe('replaceTableContents: build a table bare, index it, swap it in', () =>
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await db.dataSource.query(`INSERT INTO items (id, title) VALUES ('a', 'A'), ('b', 'B'), ('c', 'C')`);
+    await insertItems(db.dataSource, [item('a', { title: 'A' }), item('b', { title: 'B' }), item('c', { title: 'C' })]);
     await db.dataSource.query(`INSERT INTO item_pairs (item_a, item_b, weight) VALUES ('a', 'b', 1), ('b', 'a', 0.5)`);
     await db.dataSource.query(`CREATE ROLE ${role} NOLOGIN`);
     await db.dataSource.query(`GRANT SELECT, INSERT ON item_pairs TO ${role}`);
@@ -67,7 +68,7 @@ describe('replaceTableContents: build a table bare, index it, swap it in', () =>
     expect(await pairs()).toEqual(['b>c=1', 'c>b=1.5']);
     await expect(db.dataSource.query(`INSERT INTO item_pairs VALUES ('nope', 'b', 1)`)).rejects.toThrow(/foreign key/);
     await expect(db.dataSource.query(`INSERT INTO item_pairs VALUES ('b', 'c', 0)`)).rejects.toThrow(/check constraint/);
-    await db.dataSource.query(`INSERT INTO items (id, title) VALUES ('a', 'A')`);
+    await insertItems(db.dataSource, [item('a', { title: 'A' })]);
   });
 
   it('lets readers read the old rows while it fills, and a writer that waited lands in the new table', async () => {
@@ -114,7 +115,7 @@ describe('replaceTableContents: build a table bare, index it, swap it in', () =>
     expect(await shape()).toEqual(shapeBefore);
 
     const logged = await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions`);
-    await expect(db.dataSource.transaction((tx) => replaceTableContents(tx, 'interactions', async () => undefined))).rejects.toThrow(/owns a sequence/);
+    await expect(db.dataSource.transaction((tx) => replaceTableContents(tx, 'interactions', () => Promise.resolve()))).rejects.toThrow(/owns a sequence/);
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions`)).toEqual(logged);
   });
 

@@ -7,8 +7,8 @@ import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { insertItems, item } from '../support/factories';
 import { TcpProxy, viaProxy } from '../support/tcp-proxy';
+import { RECORD } from '../support/documents';
 
-const RECORD = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`;
 
 describe('when the database goes away', () => {
   let db: TestDatabase;

@@ -1,7 +1,8 @@
 import { createTestApp, TestApp } from '../support/app';
 import { clock, daysAgo } from '../support/config';
 import { createTestDatabase, TestDatabase } from '../support/db';
-import { insertItems, item } from '../support/factories';
+import { insertItems, insertUsers, item } from '../support/factories';
+import { RECORD, RECORD_COUNTED, RECORD_INTERACTION } from '../support/documents';
 
 describe('the subgraph on a real Postgres', () => {
   let db: TestDatabase;
@@ -19,8 +20,8 @@ describe('the subgraph on a real Postgres', () => {
       }),
     );
     await insertItems(db.dataSource, items);
-    await db.dataSource.query(`INSERT INTO users (id) VALUES ('alice'), ('bob'), ('carol')`);
-    await db.dataSource.query(`INSERT INTO users (id) SELECT 'many-' || i FROM generate_series(1, 600) i`);
+    await insertUsers(db.dataSource, ['alice', 'bob', 'carol']);
+    await insertUsers(db.dataSource, Array.from({ length: 600 }, (_, i) => `many-${i + 1}`));
     app = await createTestApp(db);
   });
   afterAll(async () => {
@@ -138,8 +139,7 @@ describe('the subgraph on a real Postgres', () => {
   });
 
   it('records an interaction once per idempotency key and answers a retry as the first time', async () => {
-    const mutation = `mutation ($input: RecordInteractionInput!) {
-      recordInteraction(input: $input) { replayed interaction { id kind counted occurredAt user { id } item { id } } } }`;
+    const mutation = RECORD_INTERACTION;
     const input = { userId: 'dora', itemId: 'm003', kind: 'PURCHASE', idempotencyKey: 'order-77', occurredAt: daysAgo(3) };
     const first = await app.run(mutation, { input });
     expect(first.errors).toBeUndefined();
@@ -165,7 +165,7 @@ describe('the subgraph on a real Postgres', () => {
   });
 
   it('rejects bad interactions with BAD_USER_INPUT and stores nothing', async () => {
-    const mutation = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`;
+    const mutation = RECORD;
     const cases: [Record<string, unknown>, string][] = [
       [{ userId: 'erin', itemId: 'no-such-item', kind: 'VIEW' }, 'itemId'],
       [{ userId: 'erin', kind: 'VIEW' }, 'itemId'],
@@ -188,7 +188,7 @@ describe('the subgraph on a real Postgres', () => {
   });
 
   it('counts an identical event inside the de-duplication window once', async () => {
-    const mutation = `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { interaction { counted } } }`;
+    const mutation = RECORD_COUNTED;
     const view = { userId: 'frank', itemId: 'm010', kind: 'VIEW' };
     const a = await app.run(mutation, { input: { ...view, occurredAt: daysAgo(3) } });
     const b = await app.run(mutation, { input: { ...view, occurredAt: daysAgo(3, 2 * 60_000) } });
@@ -197,7 +197,7 @@ describe('the subgraph on a real Postgres', () => {
   });
 
   it('refuses an event for an item deleted after this process last showed it, and records nothing', async () => {
-    await db.dataSource.query(`INSERT INTO items (id, title) VALUES ('doomed', 'Doomed Monthly')`);
+    await insertItems(db.dataSource, [item('doomed', { title: 'Doomed Monthly', description: null })]);
     await app.services.catalogue.refresh();
     expect((await app.run(`{ item(id: "doomed") { title } }`)).data!.item.title).toBe('Doomed Monthly');
     await db.dataSource.query(`DELETE FROM items WHERE id = 'doomed'`);

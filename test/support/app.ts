@@ -5,7 +5,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../../src/config';
 import { testConfig } from './config';
-import { createContext, makeViewer } from '../../src/context';
+import { makeViewer } from '../../src/auth/viewer';
+import { createContext } from '../../src/context';
 import { createLogger } from '../../src/logger';
 import { createHttpServer, HttpServer } from '../../src/server';
 import { buildServices, Services } from '../../src/services';
@@ -17,7 +18,7 @@ export interface TestApp {
   server: HttpServer;
   config: Config;
   /** Runs an operation in-process as `as`: a user id, 'service' (the default: may read anyone) or null (anonymous). */
-  run<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | 'service' | null): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown }[] }>;
+  run<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | null): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown }[] }>;
   /** Listens on a free port; returns the /graphql URL. */
   listen(): Promise<string>;
   close(): Promise<void>;

@@ -5,7 +5,6 @@
 import { startEmbeddedPostgres, EmbeddedDatabase } from '../../src/db/embedded';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __TAILOR_EMBEDDED_PG__: EmbeddedDatabase | undefined;
 }
 

@@ -1,5 +1,7 @@
 /** Table mappings. Columns say their SQL type explicitly: the schema is owned by migrations. */
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { Item } from '../../domain/catalogue';
+import { INTERACTION_KINDS, type Interaction, type InteractionKind } from '../../domain/interaction';
 
 const numeric = {
   to: (value: number | null | undefined) => value,
@@ -26,7 +28,7 @@ export class UserEntity {
 @Entity({ name: 'items' })
 @Index('items_updated_at_idx', ['updatedAt'])
 @Check('items_price_check', 'price IS NULL OR price >= 0')
-export class ItemEntity {
+export class ItemEntity implements Item {
   @PrimaryColumn({ type: 'text' })
   id!: string;
 
@@ -58,16 +60,14 @@ export class ItemEntity {
   updatedAt!: Date;
 }
 
-export type InteractionKindValue = 'VIEW' | 'SEARCH' | 'ADD_TO_CART' | 'PURCHASE';
-
 @Entity({ name: 'interactions' })
 @Index('interactions_user_time_idx', ['userId', 'occurredAt'])
 @Index('interactions_item_time_idx', ['itemId', 'occurredAt'])
 @Index('interactions_time_idx', ['occurredAt'])
 @Unique('interactions_user_id_idempotency_key_key', ['userId', 'idempotencyKey'])
-@Check('interactions_kind_check', "kind IN ('VIEW', 'SEARCH', 'ADD_TO_CART', 'PURCHASE')")
+@Check('interactions_kind_check', `kind IN (${INTERACTION_KINDS.map((k) => `'${k}'`).join(', ')})`)
 @Check('interactions_check', "item_id IS NOT NULL OR kind = 'SEARCH'")
-export class InteractionEntity {
+export class InteractionEntity implements Interaction {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
 
@@ -80,7 +80,7 @@ export class InteractionEntity {
   itemId!: string | null;
 
   @Column({ type: 'text' })
-  kind!: InteractionKindValue;
+  kind!: InteractionKind;
 
   @Column({ type: 'text', nullable: true })
   query!: string | null;

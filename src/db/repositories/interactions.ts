@@ -1,22 +1,15 @@
 /** The append-only interaction log. */
 import { DataSource, EntityManager } from 'typeorm';
-import { InteractionEntity, InteractionKindValue } from '../entities';
+import type { Interaction, InteractionKind, ValidEvent } from '../../domain/interaction';
+import type { InteractionEntity } from '../entities';
 
-export interface NewInteraction {
-  userId: string;
-  itemId: string | null;
-  kind: InteractionKindValue;
-  query: string | null;
-  occurredAt: Date;
-  idempotencyKey: string | null;
-  counted: boolean;
-}
+export type NewInteraction = ValidEvent & Pick<Interaction, 'idempotencyKey' | 'counted'>;
 
 const COLUMNS = `id::text AS id, user_id AS "userId", item_id AS "itemId", kind, query, occurred_at AS "occurredAt",
   recorded_at AS "recordedAt", idempotency_key AS "idempotencyKey", counted`;
 
 export async function findByIdempotencyKey(db: EntityManager, userId: string, key: string): Promise<InteractionEntity | null> {
-  const rows = await db.query(`SELECT ${COLUMNS} FROM interactions WHERE user_id = $1 AND idempotency_key = $2`, [userId, key]);
+  const rows: InteractionEntity[] = await db.query(`SELECT ${COLUMNS} FROM interactions WHERE user_id = $1 AND idempotency_key = $2`, [userId, key]);
   return rows[0] ?? null;
 }
 
@@ -35,7 +28,7 @@ export async function insertInteraction(
   row: Omit<NewInteraction, 'counted'> & { counted: boolean },
   dedupeWindowMs: number,
 ): Promise<InteractionEntity | null> {
-  const rows = await db.query(
+  const rows: InteractionEntity[] = await db.query(
     `WITH item AS (SELECT 1 FROM items WHERE id = $2::text FOR KEY SHARE)
      INSERT INTO interactions (user_id, item_id, kind, query, occurred_at, idempotency_key, counted)
      SELECT $1, $2, $3, $4, $5, $6, $7::boolean AND NOT ($8::float8 > 0 AND EXISTS (
@@ -78,15 +71,7 @@ export async function insertInteractionsBulk(db: DataSource | EntityManager, row
   return { inserted: result.length, users: [...new Set(result.map((r) => r.user_id))] };
 }
 
-export interface LoggedEvent {
-  id: string;
-  userId: string;
-  itemId: string | null;
-  kind: InteractionKindValue;
-  query: string | null;
-  occurredAt: Date;
-  counted: boolean;
-}
+export type LoggedEvent = Pick<Interaction, 'id' | 'userId' | 'itemId' | 'kind' | 'query' | 'occurredAt' | 'counted'>;
 
 /** Every event of the given users in time order (profile rebuilds). */
 export async function findEventsOfUsers(db: DataSource | EntityManager, userIds: readonly string[]): Promise<LoggedEvent[]> {
@@ -111,7 +96,7 @@ export async function findPopularItems(
   db: DataSource,
   windowMs: number,
   limit: number,
-  kindWeights: Readonly<Record<InteractionKindValue, number>>,
+  kindWeights: Readonly<Record<InteractionKind, number>>,
 ): Promise<{ itemId: string; score: number }[]> {
   const rows: { item_id: string; score: number }[] = await db.query(
     `WITH newest AS (SELECT max(occurred_at) AS t FROM interactions)

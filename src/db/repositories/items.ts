@@ -1,17 +1,10 @@
 /** Catalogue reads and writes. */
 import { DataSource, EntityManager } from 'typeorm';
+import type { Item } from '../../domain/catalogue';
 import { ItemEntity } from '../entities';
 
-export interface ItemInput {
-  id: string;
-  title: string;
-  description: string | null;
-  brand: string | null;
-  categories: string[];
-  tags: string[];
-  price: number | null;
-  attributes: Record<string, unknown>;
-}
+/** An item as written: everything but the times Postgres keeps. */
+export type ItemInput = Omit<Item, 'createdAt' | 'updatedAt'>;
 
 /** Postgres text cannot hold a NUL byte, so no stored id has one; asking with one finds nothing. */
 export function storableIds(ids: readonly unknown[]): string[] {
@@ -87,7 +80,7 @@ export async function findItemsChangedSince(
 }
 
 export async function countItems(db: DataSource): Promise<number> {
-  const [row] = await db.query(`SELECT count(*)::int AS n FROM items`);
+  const [row]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM items`);
   return row.n;
 }
 

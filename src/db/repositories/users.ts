@@ -18,11 +18,20 @@ export async function findUsersByIds(db: DataSource | EntityManager, ids: readon
  * what recording an event needs: one statement for a known user.
  */
 export async function lockUser(db: EntityManager, id: string): Promise<{ consent: boolean; profile_ref_time: Date | null }> {
-  const lock = () => db.query(`SELECT consent, profile_ref_time FROM users WHERE id = $1 FOR UPDATE`, [id]);
+  const lock = (): Promise<{ consent: boolean; profile_ref_time: Date | null }[]> =>
+    db.query(`SELECT consent, profile_ref_time FROM users WHERE id = $1 FOR UPDATE`, [id]);
   const [user] = await lock();
   if (user) return user;
   await ensureUsers(db, [id]);
   return (await lock())[0];
+}
+
+/**
+ * Locks existing users' rows for the rest of the transaction, in id order: every path that
+ * locks several users takes the same order, so two of them wait for each other, never deadlock.
+ */
+export async function lockUsers(db: EntityManager, ids: readonly string[]): Promise<void> {
+  await db.query(`SELECT 1 FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [ids]);
 }
 
 export async function ensureUsers(db: DataSource | EntityManager, ids: readonly string[]): Promise<void> {
@@ -46,7 +55,7 @@ interface ProfileRow {
 /** Users without a profile, and users who turned personalisation off, get an empty one: every personal output then falls back to generic. */
 function toProfile(row: ProfileRow | undefined): StoredProfile {
   return {
-    weights: row?.weights ? new Map(Object.entries(row.weights)) : new Map(),
+    weights: new Map(row?.weights ? Object.entries(row.weights) : []),
     refMs: row?.ref ? row.ref.getTime() : -Infinity,
   };
 }
@@ -176,7 +185,28 @@ export async function setConsent(db: DataSource | EntityManager, userId: string,
 
 /** Deletes a user and, by cascade, their interactions and profile; returns what was there. */
 export async function deleteUser(db: EntityManager, userId: string): Promise<{ existed: boolean; interactions: number }> {
-  const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = $1`, [userId]);
-  const deleted = await db.query(`DELETE FROM users WHERE id = $1 RETURNING id`, [userId]);
+  const [{ n }]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = $1`, [userId]);
+  // TypeORM answers a DELETE ... RETURNING on Postgres with [rows, affected].
+  const deleted: [unknown[], number] = await db.query(`DELETE FROM users WHERE id = $1 RETURNING id`, [userId]);
   return { existed: deleted[0].length > 0, interactions: n };
+}
+
+/**
+ * Renames every stored interest term to `normalise(term)` (migrations use it when the
+ * normal form of a term changes), adding the weights of a user's terms that meet; returns how
+ * many distinct terms changed.
+ */
+export async function renameInterestTerms(db: DataSource | EntityManager, normalise: (term: string) => string | null): Promise<number> {
+  const rows: { term: string }[] = await db.query(`SELECT DISTINCT term FROM user_interests`);
+  const renames = rows.map(({ term }) => [term, normalise(term)] as const).filter(([from, to]) => to !== null && to !== from);
+  if (renames.length === 0) return 0;
+  await db.query(
+    `WITH renames AS (SELECT * FROM unnest($1::text[], $2::text[]) AS r(old, new)),
+          moved AS (DELETE FROM user_interests ui USING renames r WHERE ui.term = r.old RETURNING ui.user_id, r.new AS term, ui.weight)
+     INSERT INTO user_interests (user_id, term, weight)
+     SELECT user_id, term, sum(weight) FROM moved GROUP BY user_id, term
+     ON CONFLICT (user_id, term) DO UPDATE SET weight = user_interests.weight + excluded.weight`,
+    [renames.map(([from]) => from), renames.map(([, to]) => to)],
+  );
+  return renames.length;
 }

@@ -1,8 +1,6 @@
 /** The JSON Lines shapes tailor's bulk import reads (see src/ingest/validate.ts), as the converters write them. */
-
-export type InteractionKind = 'VIEW' | 'SEARCH' | 'ADD_TO_CART' | 'PURCHASE';
-
 import type { ItemInput } from '../../db/repositories/items';
+import type { InteractionKind } from '../../domain/interaction';
 
 /** An item line: exactly what the importer stores. */
 export type ItemRecord = ItemInput;

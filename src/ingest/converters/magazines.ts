@@ -98,7 +98,7 @@ export function parseMagazine(raw: unknown): { ok: true; value: Parsed } | { ok:
   const id = typeof r.asin === 'string' ? r.asin.trim() : '';
   if (id === '') return { ok: false, reason: 'missing asin' };
   const details = typeof r.details === 'object' && r.details !== null ? (r.details as Record<string, unknown>) : {};
-  const detail = (key: string) => (typeof details[key] === 'string' ? cleanText(details[key] as string) : '');
+  const detail = (key: string) => (typeof details[key] === 'string' ? cleanText(details[key]) : '');
   const brand = cleanText(typeof r.brand === 'string' ? r.brand : '') || detail('Publisher:') || null;
   const rawDescription = strings(r.description).join('\n');
   const description = cleanText(rawDescription) || null;

@@ -2,7 +2,8 @@
  * Simulated shoppers: seeded random walks over the real also_buy / also_view graph, so sample
  * histories follow how real customers moved between these products, and repeat exactly.
  */
-import type { InteractionKind, InteractionRecord, ItemRecord } from './format';
+import type { InteractionKind } from '../../domain/interaction';
+import type { InteractionRecord, ItemRecord } from './format';
 import { randomInt, seededRandom } from '../../util/random';
 
 export interface SimulationOptions {

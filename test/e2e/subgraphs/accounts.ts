@@ -53,7 +53,7 @@ export async function startAccounts(accounts: Map<string, Account>): Promise<{ u
   });
   const { url } = await startStandaloneServer(server, {
     listen: { port: 0, host: '127.0.0.1' },
-    context: async ({ req }) => ({ userId: typeof req.headers['x-user-id'] === 'string' ? req.headers['x-user-id'] : null }),
+    context: ({ req }) => Promise.resolve({ userId: typeof req.headers['x-user-id'] === 'string' ? req.headers['x-user-id'] : null }),
   });
   return { url, stop: () => server.stop() };
 }

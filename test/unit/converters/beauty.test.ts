@@ -23,7 +23,7 @@ describe('the beauty converter', () => {
     writeFileSync(join(dir, 'Beauty.txt'), '1 1 2\n2 2\n3 1 3\n4\nx 1\n');
     const items: ItemRecord[] = [];
     const interactions: InteractionRecord[] = [];
-    const result = await convertBeautyDir(dir, async (i) => void items.push(i), async (e) => void interactions.push(e));
+    const result = await convertBeautyDir(dir, (i) => Promise.resolve(void items.push(i)), (e) => Promise.resolve(void interactions.push(e)));
     expect(items).toEqual([
       { id: 'i1', title: 'Beauty item 1', description: null, brand: null, categories: [], tags: ['a17'], price: null, attributes: {} },
       { id: 'i2', title: 'Beauty item 2', description: null, brand: null, categories: [], tags: ['a5', 'a17'], price: null, attributes: {} },

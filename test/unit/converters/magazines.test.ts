@@ -91,7 +91,7 @@ describe('the magazines catalogue', () => {
     ];
     writeFileSync(file, gzipSync(lines.join('\n') + '\n'));
     const out: InteractionRecord[] = [];
-    const tally = await convertReviewsFile(file, keptId, async (e) => void out.push(e));
+    const tally = await convertReviewsFile(file, keptId, (e) => Promise.resolve(void out.push(e)));
     expect(out).toEqual([
       { userId: 'R1', itemId: 'A2', kind: 'PURCHASE', occurredAt: '2018-01-01T00:00:00.000Z', query: null },
       { userId: 'R2', itemId: 'B1', kind: 'PURCHASE', occurredAt: '2018-01-02T00:00:00.000Z', query: null },
@@ -246,7 +246,7 @@ describeReal('the magazines converter on the real file', () => {
     expect(catalogue.stats.duplicatesByName).toBeGreaterThan(350);
     // No two written items share a name, publisher and format.
     const named = catalogue.items.filter((i) => i.attributes.title_from === undefined);
-    const keys = named.map((i) => `${i.title.toLowerCase()}|${publisherKey(i.brand)}|${String(i.attributes.format ?? '')}`);
+    const keys = named.map((i) => `${i.title.toLowerCase()}|${publisherKey(i.brand)}|${String((i.attributes.format as string | undefined) ?? '')}`);
     expect(new Set(keys).size).toBe(keys.length);
   });
 

@@ -75,7 +75,7 @@ describe('the shipped sample', () => {
     const ids = new Set(items.map((i) => i.id));
     // Popular Mechanics and Prevention were shipped twice (B00005N7SA + B00AHK8D02, B00005NIOO + B000OPOEEE).
     expect(ids.has('B00AHK8D02') || ids.has('B000OPOEEE')).toBe(false);
-    const keys = items.map((i) => `${i.title.toLowerCase()}|${publisherKey(i.brand)}|${String(i.attributes.format ?? '')}`);
+    const keys = items.map((i) => `${i.title.toLowerCase()}|${publisherKey(i.brand)}|${String((i.attributes.format as string | undefined) ?? '')}`);
     expect(new Set(keys).size).toBe(items.length);
     for (const i of items) {
       expect(i.title).not.toBe(i.brand);

@@ -1,5 +1,5 @@
 import { parseInteraction as parseAt, parseItem } from '../../../src/ingest/validate';
-import { EARLIEST_TIMESTAMPTZ_MS, FUTURE_SKEW_MS } from '../../../src/util/storable';
+import { EARLIEST_TIMESTAMPTZ_MS, FUTURE_SKEW_MS } from '../../../src/domain/storable';
 
 /** A pinned "now": the rules are pure functions of it, whatever day the test runs. */
 const NOW = Date.parse('2026-12-04T12:00:00Z');

@@ -4,10 +4,10 @@
  * only, a plain x-user-id header. The one place identity is decided.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { GraphQLError } from 'graphql';
-import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, JWTPayload, JWTVerifyGetKey, KeyLike } from 'jose';
-import type { Config } from './config';
-import { makeViewer, Viewer } from './context';
+import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, JSONWebKeySet, JWTPayload, JWTVerifyGetKey, KeyLike } from 'jose';
+import type { Config } from '../config';
+import { Unauthenticated } from '../domain/errors';
+import { makeViewer, Viewer } from './viewer';
 
 /** The verifier settings from config (see AUTH_* and GATEWAY_SECRET there), and the dev header switch. */
 export type AuthOptions = Config['auth'] & { allowDevUserHeader: boolean };
@@ -22,8 +22,8 @@ function header(headers: Headers, name: string): string | undefined {
   return s === undefined || s.trim() === '' ? undefined : s.trim();
 }
 
-function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+function unauthenticated(message: string): Unauthenticated {
+  return new Unauthenticated(message);
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -45,7 +45,7 @@ export class Authenticator {
   constructor(private readonly options: AuthOptions) {
     if (options.jwtSecret) this.key = Promise.resolve(new TextEncoder().encode(options.jwtSecret));
     else if (options.jwtPublicKey) this.key = importSPKI(options.jwtPublicKey, detectAlgorithm(options.jwtPublicKey));
-    else if (options.jwks) this.key = Promise.resolve(createLocalJWKSet(JSON.parse(options.jwks)));
+    else if (options.jwks) this.key = Promise.resolve(createLocalJWKSet(JSON.parse(options.jwks) as JSONWebKeySet));
     else if (options.jwksUrl) this.key = Promise.resolve(createRemoteJWKSet(new URL(options.jwksUrl)));
   }
 

@@ -2,8 +2,9 @@
  * Term ids and the IDF table frozen at the last full build, with live document frequencies
  * so the engine knows which terms some current item still has.
  */
-import { smoothIdf } from './tfidf';
-import { itemTermCounts, normaliseTerm, TermSource } from './tokenise';
+import { smoothIdf } from '../tfidf';
+import { itemTermCounts, normaliseTerm, TermSource } from '../tokenise';
+import { growTo } from './typed-arrays';
 
 /** IDF of a term: fixed for a term already seen, computed once for a term seen first. */
 export type IdfRule = (term: string, df: number, itemCount: number) => number;
@@ -40,8 +41,9 @@ export class Vocabulary {
       this.ids.set(term, id);
       this.terms.push(term);
       if (id >= this.idf.length) {
-        this.idf = grow(this.idf, id + 1);
-        this.liveDf = grow(this.liveDf, id + 1);
+        const size = Math.max(id + 1, 2 * this.idf.length);
+        this.idf = growTo(this.idf, size);
+        this.liveDf = growTo(this.liveDf, size);
       }
       this.idf[id] = this.rule(term, df, this.frozenN);
     }
@@ -52,12 +54,6 @@ export class Vocabulary {
     const id = this.ids.get(term);
     return id !== undefined && this.liveDf[id] > 0;
   }
-}
-
-function grow<T extends Float64Array | Int32Array>(a: T, min: number): T {
-  const next = new (a.constructor as new (n: number) => T)(Math.max(min, a.length * 2));
-  next.set(a);
-  return next;
 }
 
 /**
