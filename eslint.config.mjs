@@ -2,7 +2,7 @@
 // and the layer rules of docs/architecture.md as no-restricted-imports per folder: imports only
 // look down (edge -> services -> domain / engine / db -> util), and the engine's internals
 // (personalisation/index, personalisation/query) are reached only through engine.ts.
-// `npm run lint`; not part of `npm test` yet (see docs/architecture.md).
+// Run by `npm test` (pretest) after the type check, and alone by `npm run lint`.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';

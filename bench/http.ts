@@ -26,7 +26,12 @@ import { buildServices } from '../src/services';
 import { projectRoot } from '../src/util/paths';
 import { GATEWAY_SECRET, SERVICE_HEADERS, startTailorProcess } from './lib/tailor-process';
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '')).map((a) => [a.split('=', 1)[0], a.slice(a.indexOf('=') + 1)] as [string, string]));
+const args = new Map(
+  process.argv
+    .slice(2)
+    .map((a) => a.replace(/^--/, ''))
+    .map((a) => [a.split('=', 1)[0], a.slice(a.indexOf('=') + 1)] as [string, string]),
+);
 const DURATION = Number(args.get('duration') ?? 10);
 const CONNECTIONS = Number(args.get('connections') ?? 50);
 const SCHEMA = 'bench_http';
@@ -99,21 +104,31 @@ async function sqlPerRequest(url: string): Promise<Record<string, number>> {
     if (text !== undefined) scope.getStore()?.statements.push(text);
     return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof clientQuery;
-  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, DATABASE_SCHEMA: SCHEMA, LOG_LEVEL: 'silent', GATEWAY_SECRET });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    DATABASE_SCHEMA: SCHEMA,
+    LOG_LEVEL: 'silent',
+    GATEWAY_SECRET,
+  });
   const db = await openDatabase({ url, schema: SCHEMA, poolSize: config.database.poolSize });
   const services = await buildServices({ db, url, schema: SCHEMA, config, logger: createLogger('silent') });
   const server = await createHttpServer(services, config, createLogger('silent'));
   try {
     const once = async (q: { query: string; variables?: object }) => {
       const store = { statements: [] as string[] };
-      const response = await scope.run(store, () => server.apollo.executeOperation(q, { contextValue: createContext(services, makeViewer(null, true)) }));
-      if (response.body.kind !== 'single' || response.body.singleResult.errors) throw new Error(`SQL count: the request failed: ${JSON.stringify(response.body)}`);
+      const response = await scope.run(store, () =>
+        server.apollo.executeOperation(q, { contextValue: createContext(services, makeViewer(null, true)) }),
+      );
+      if (response.body.kind !== 'single' || response.body.singleResult.errors)
+        throw new Error(`SQL count: the request failed: ${JSON.stringify(response.body)}`);
       return store.statements;
     };
     const count = async (q: (run: number) => { query: string; variables?: object }) => {
       await once(q(0));
       const statements = await once(q(1));
-      if (process.env.BENCH_SHOW_SQL) process.stdout.write(`${statements.map((t) => `  ${t.replace(/\s+/g, ' ').slice(0, 140)}`).join('\n')}\n`);
+      if (process.env.BENCH_SHOW_SQL)
+        process.stdout.write(`${statements.map((t) => `  ${t.replace(/\s+/g, ' ').slice(0, 140)}`).join('\n')}\n`);
       return statements.length;
     };
     return {
@@ -138,7 +153,12 @@ function writeResults(table: string): void {
   const at = current.indexOf(start);
   const until = current.indexOf(end);
   const block = `${start}\n${table}\n${end}`;
-  writeFileSync(file, at >= 0 && until > at ? current.slice(0, at) + block + current.slice(until + end.length) : `# HTTP benchmark\n\n${block}\n`);
+  writeFileSync(
+    file,
+    at >= 0 && until > at
+      ? current.slice(0, at) + block + current.slice(until + end.length)
+      : `# HTTP benchmark\n\n${block}\n`,
+  );
 }
 
 async function main() {
@@ -148,14 +168,19 @@ async function main() {
   try {
     const url = tailor.url;
     // Warm the description cache for (c), and the JIT for everything.
-    const post = async (body: object) => (await fetch(url, { method: 'POST', headers: SERVICE_HEADERS, body: JSON.stringify(body) })).json() as Promise<any>;
+    const post = async (body: object) =>
+      (
+        await fetch(url, { method: 'POST', headers: SERVICE_HEADERS, body: JSON.stringify(body) })
+      ).json() as Promise<any>;
     for (let k = 0; k < 3; k++) await post(QUERIES.a());
     let personalised = 0;
     for (const u of USERS) {
       await post(QUERIES.b(u));
       const warm = await post(QUERIES.c(u));
       if (warm.errors) throw new Error(`(c) failed for ${u}: ${JSON.stringify(warm.errors).slice(0, 300)}`);
-      personalised += warm.data.user.recommendations.filter((r: any) => r.item.personalisedDescription.personalised).length;
+      personalised += warm.data.user.recommendations.filter(
+        (r: any) => r.item.personalisedDescription.personalised,
+      ).length;
     }
     if (personalised === 0) throw new Error('(c) returned no personalised description, so it would measure nothing');
 
@@ -163,15 +188,16 @@ async function main() {
       a: ['(a) { __typename }', () => QUERIES.a()],
       b: ['(b) 10 recommendations with features', (i) => QUERIES.b(USERS[i % USERS.length])],
       c: ['(c) (b) + personalised descriptions, warm', (i) => QUERIES.c(USERS[i % USERS.length])],
-      d: [
-        '(d) recordInteraction',
-        (i) => RECORD(`bench-user-${i % 2000}`, `bench-${Date.now()}-${i}`),
-      ],
+      d: ['(d) recordInteraction', (i) => RECORD(`bench-user-${i % 2000}`, `bench-${Date.now()}-${i}`)],
     };
     const results: Record<string, autocannon.Result> = {};
-    for (const [k, [title, body]] of Object.entries(scenarios)) if (ONLY.has(k)) results[k] = await run(url, title, body);
+    for (const [k, [title, body]] of Object.entries(scenarios))
+      if (ONLY.has(k)) results[k] = await run(url, title, body);
     if (!results.a) {
-      for (const [k, r] of Object.entries(results)) process.stdout.write(`${k}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors + r.non2xx}\n`);
+      for (const [k, r] of Object.entries(results))
+        process.stdout.write(
+          `${k}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors + r.non2xx}\n`,
+        );
       return;
     }
     const sql = await sqlPerRequest(databaseUrl);
@@ -185,8 +211,9 @@ async function main() {
     const lines = [
       `| scenario | req/s | ratio to (a) | p50 ms | p99 ms | errors + non-2xx | SQL per request |`,
       `| --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
-      ...Object.entries(results).map(([k, r]) =>
-        `| ${labels[k]} | ${r.requests.average.toFixed(0)} | ${(r.requests.average / results.a.requests.average).toFixed(2)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${sql[k]} |`,
+      ...Object.entries(results).map(
+        ([k, r]) =>
+          `| ${labels[k]} | ${r.requests.average.toFixed(0)} | ${(r.requests.average / results.a.requests.average).toFixed(2)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${sql[k]} |`,
       ),
     ];
     const flags = NODE_ARGS.length > 0 ? `, server node ${NODE_ARGS.join(' ')}` : '';

@@ -23,7 +23,8 @@ const ContentBasedRecommender = require('content-based-recommender');
 
 /** The installed content-based-recommender's version, for the table. */
 const cbrVersion = (): string =>
-  (JSON.parse(readFileSync(require.resolve('content-based-recommender/package.json'), 'utf8')) as { version: string }).version;
+  (JSON.parse(readFileSync(require.resolve('content-based-recommender/package.json'), 'utf8')) as { version: string })
+    .version;
 
 const K = 20;
 /** The service's default blend weight. */
@@ -43,7 +44,11 @@ function time<T>(f: () => T): [T, number] {
 
 function main(): void {
   const { values } = parseArgs({
-    options: { sizes: { type: 'string', default: '10000,100000,1000000' }, queries: { type: 'string', default: '200' }, 'cbr-size': { type: 'string', default: '2000' } },
+    options: {
+      sizes: { type: 'string', default: '10000,100000,1000000' },
+      queries: { type: 'string', default: '200' },
+      'cbr-size': { type: 'string', default: '2000' },
+    },
   });
   const sizes = values.sizes.split(',').map(Number);
   const queries = Number(values.queries);
@@ -80,7 +85,8 @@ function main(): void {
         slow.push(ms);
         const [actual, fastMs] = time(() => engine.recommend(profiles[i], { similarity, k: K }));
         fastSample.push(fastMs);
-        if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`pruned and exhaustive differ (${similarity}, query ${i})`);
+        if (JSON.stringify(actual) !== JSON.stringify(expected))
+          throw new Error(`pruned and exhaustive differ (${similarity}, query ${i})`);
       }
       const speedUp = quantile(slow, 0.5) / quantile(fastSample, 0.5);
       print(
@@ -91,12 +97,17 @@ function main(): void {
     console.error(`# HYBRID ${hybridRows[hybridRows.length - 1]}`);
   }
   lines.push('');
-  print(`HYBRID (alpha ${HYBRID_ALPHA}) top-${K}, each user with ${DEFAULT_COLLAB.historyLength} recent items of ${DEFAULT_COLLAB.neighbours} co-occurrence neighbours each (the most a request reads; bench/support/cooccurrence.ts), history excluded, timed back to back with COSINE top-${K} for the same user:`);
+  print(
+    `HYBRID (alpha ${HYBRID_ALPHA}) top-${K}, each user with ${DEFAULT_COLLAB.historyLength} recent items of ${DEFAULT_COLLAB.neighbours} co-occurrence neighbours each (the most a request reads; bench/support/cooccurrence.ts), history excluded, timed back to back with COSINE top-${K} for the same user:`,
+  );
   print('');
   for (const line of [...HYBRID_HEADER, ...hybridRows]) print(line);
   lines.push('');
   compareWithContentBasedRecommender(Number(values['cbr-size']), queries, print);
-  writeFileSync(join(__dirname, '..', 'docs', 'bench-recommend.md'), `# Recommendation engine benchmark\n\n${lines.join('\n')}\n`);
+  writeFileSync(
+    join(__dirname, '..', 'docs', 'bench-recommend.md'),
+    `# Recommendation engine benchmark\n\n${lines.join('\n')}\n`,
+  );
 }
 
 /**
@@ -113,12 +124,23 @@ function compareWithContentBasedRecommender(size: number, queries: number, print
   const [, theirQuery] = time(() => ids.forEach((id) => recommender.getSimilarDocuments(id, 0, K)));
   const [engine, ourBuild] = time(() => RecommendationEngine.build(items));
   const [, ourQuery] = time(() => ids.forEach((id) => engine.similarItems(id, { similarity: 'COSINE', k: K })));
-  print(`content-based-recommender ${cbrVersion()} on the first ${size.toLocaleString('en')} items of the same synthetic catalogue (its training is all-pairs, O(n^2)), item-to-item top-${K} for ${ids.length} items:`);
+  print(
+    `content-based-recommender ${cbrVersion()} on the first ${size.toLocaleString('en')} items of the same synthetic catalogue (its training is all-pairs, O(n^2)), item-to-item top-${K} for ${ids.length} items:`,
+  );
   print('');
-  print('| | training / build ms | ${ids.length} queries ms | total ms | ratio |'.replace('${ids.length}', String(ids.length)));
+  print(
+    '| | training / build ms | ${ids.length} queries ms | total ms | ratio |'.replace(
+      '${ids.length}',
+      String(ids.length),
+    ),
+  );
   print('|---|---|---|---|---|');
-  print(`| content-based-recommender | ${theirTrain.toFixed(0)} | ${theirQuery.toFixed(1)} | ${(theirTrain + theirQuery).toFixed(0)} | ${((theirTrain + theirQuery) / (ourBuild + ourQuery)).toFixed(0)}x slower |`);
-  print(`| tailor engine (COSINE) | ${ourBuild.toFixed(0)} | ${ourQuery.toFixed(1)} | ${(ourBuild + ourQuery).toFixed(0)} | 1 |`);
+  print(
+    `| content-based-recommender | ${theirTrain.toFixed(0)} | ${theirQuery.toFixed(1)} | ${(theirTrain + theirQuery).toFixed(0)} | ${((theirTrain + theirQuery) / (ourBuild + ourQuery)).toFixed(0)}x slower |`,
+  );
+  print(
+    `| tailor engine (COSINE) | ${ourBuild.toFixed(0)} | ${ourQuery.toFixed(1)} | ${(ourBuild + ourQuery).toFixed(0)} | 1 |`,
+  );
 }
 
 main();

@@ -80,7 +80,8 @@ export async function spawnReplica(options: ReplicaOptions): Promise<Replica> {
         try {
           const entry = JSON.parse(line) as Record<string, unknown>;
           logs.push(entry);
-          if (typeof entry.url === 'string' && /serving the subgraph/.test(String(entry.msg))) resolve(entry.url.replace('localhost', '127.0.0.1'));
+          if (typeof entry.url === 'string' && /serving the subgraph/.test(String(entry.msg)))
+            resolve(entry.url.replace('localhost', '127.0.0.1'));
         } catch {
           /* not a log line */
         }
@@ -90,7 +91,10 @@ export async function spawnReplica(options: ReplicaOptions): Promise<Replica> {
       stderr = (stderr + chunk.toString('utf8')).slice(-4000);
     });
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before serving: ${stderr}`)));
-    setTimeout(() => reject(new Error(`${name} did not start within ${options.timeoutMs ?? 120_000} ms: ${stderr}`)), options.timeoutMs ?? 120_000).unref();
+    setTimeout(
+      () => reject(new Error(`${name} did not start within ${options.timeoutMs ?? 120_000} ms: ${stderr}`)),
+      options.timeoutMs ?? 120_000,
+    ).unref();
   });
   let url: string;
   try {
@@ -100,7 +104,13 @@ export async function spawnReplica(options: ReplicaOptions): Promise<Replica> {
     throw err;
   }
   const base = url.replace(/\/graphql$/, '');
-  while (!(await fetch(`${base}/ready`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 20));
+  while (
+    !(await fetch(`${base}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  )
+    await new Promise((r) => setTimeout(r, 20));
   const readyMs = performance.now() - started;
   const built = logs.find((l) => l.msg === 'recommendation index built');
   return {
@@ -174,7 +184,13 @@ async function main(): Promise<void> {
         indexBuildMs: r.indexBuildMs,
         otherStartMs: r.indexBuildMs === undefined ? undefined : Math.round(r.readyMs - r.indexBuildMs),
         itemsIndexed: probe.items,
-        rssMb: Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(r.child.pid)]).toString().trim()) / 1024),
+        rssMb: Math.round(
+          Number(
+            execFileSync('ps', ['-o', 'rss=', '-p', String(r.child.pid)])
+              .toString()
+              .trim(),
+          ) / 1024,
+        ),
       };
     }
     // The first replica kept serving while the second started.

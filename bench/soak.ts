@@ -22,11 +22,16 @@ async function main() {
   const sampler = setInterval(() => samples.push({ at: Date.now(), rss: rssMiB(tailor.child.pid!) }), 10_000);
   let i = 0;
   const bodies = [
-    () => ({ query: `query ($u: ID!) { user(id: $u) { recommendations(first: 10) { score item { id title personalisedDescription { text } } } } }`, variables: { u: `sim-user-${String((i % 60) + 1).padStart(3, '0')}` } }),
+    () => ({
+      query: `query ($u: ID!) { user(id: $u) { recommendations(first: 10) { score item { id title personalisedDescription { text } } } } }`,
+      variables: { u: `sim-user-${String((i % 60) + 1).padStart(3, '0')}` },
+    }),
     () => ({ query: `{ items(first: 20) { edges { node { id features { term weight } } } } }` }),
     () => ({
       query: `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`,
-      variables: { input: { userId: `soak-${i % 500}`, itemId: 'B00005N7NQ', kind: 'VIEW', idempotencyKey: `soak-${i}` } },
+      variables: {
+        input: { userId: `soak-${i % 500}`, itemId: 'B00005N7NQ', kind: 'VIEW', idempotencyKey: `soak-${i}` },
+      },
     }),
   ];
   try {

@@ -21,6 +21,8 @@ export class LogKeepsItemIds1764500000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     // NOT VALID: events of items deleted meanwhile stay as they are; new rows are checked.
-    await q.query(`ALTER TABLE interactions ADD CONSTRAINT interactions_item_id_fkey FOREIGN KEY (item_id) REFERENCES items (id) ON DELETE SET NULL NOT VALID`);
+    await q.query(
+      `ALTER TABLE interactions ADD CONSTRAINT interactions_item_id_fkey FOREIGN KEY (item_id) REFERENCES items (id) ON DELETE SET NULL NOT VALID`,
+    );
   }
 }

@@ -25,7 +25,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   let url = config.database.url;
   if (!url) {
     logger.info({ port: config.database.embeddedPort }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres({ port: config.database.embeddedPort, dir: config.database.embeddedDir, ownSignals: true });
+    embedded = await startEmbeddedPostgres({
+      port: config.database.embeddedPort,
+      dir: config.database.embeddedDir,
+      ownSignals: true,
+    });
     url = embedded.url;
   }
   let db: DataSource | undefined;

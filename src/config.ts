@@ -16,7 +16,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DATABASE_URL: z.string().url().optional(),
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** "true" verifies the server certificate, "no-verify" encrypts without verifying. */
@@ -126,15 +129,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
   if (isProduction && !e.DATABASE_URL) {
-    throw new ConfigError('DATABASE_URL is required when NODE_ENV=production (the embedded database is for development)');
+    throw new ConfigError(
+      'DATABASE_URL is required when NODE_ENV=production (the embedded database is for development)',
+    );
   }
   if (isProduction && e.ALLOW_DEV_USER_HEADER) {
     throw new ConfigError('ALLOW_DEV_USER_HEADER cannot be enabled when NODE_ENV=production');
   }
   const verifiers = [e.AUTH_JWT_SECRET, e.AUTH_JWT_PUBLIC_KEY, e.AUTH_JWKS_URL, e.AUTH_JWKS].filter(Boolean).length;
-  if (verifiers > 1) throw new ConfigError('set only one of AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY, AUTH_JWKS_URL, AUTH_JWKS');
+  if (verifiers > 1)
+    throw new ConfigError('set only one of AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY, AUTH_JWKS_URL, AUTH_JWKS');
   if (isProduction && verifiers === 0 && !e.GATEWAY_SECRET) {
-    throw new ConfigError('in production set a token verifier (AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY, AUTH_JWKS_URL or AUTH_JWKS) or GATEWAY_SECRET: otherwise nobody can be identified');
+    throw new ConfigError(
+      'in production set a token verifier (AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY, AUTH_JWKS_URL or AUTH_JWKS) or GATEWAY_SECRET: otherwise nobody can be identified',
+    );
   }
   const day = 86_400_000;
   return Object.freeze({

@@ -15,7 +15,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  if (config.clockOffsetDays !== 0) logger.warn({ days: config.clockOffsetDays }, 'CLOCK_OFFSET_DAYS is set: this process runs as if on another day (for tests only)');
+  if (config.clockOffsetDays !== 0)
+    logger.warn(
+      { days: config.clockOffsetDays },
+      'CLOCK_OFFSET_DAYS is set: this process runs as if on another day (for tests only)',
+    );
   const app = await startApp(config, logger);
   logger.info({ url: app.url }, `tailor is serving the subgraph at ${app.url}`);
 

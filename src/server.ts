@@ -6,7 +6,10 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -32,17 +35,44 @@ export interface HttpServer {
 }
 
 const SAFE_CODES = new Set([
-  'BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'SERVICE_UNAVAILABLE',
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'RATE_LIMITED',
+  'BAD_USER_INPUT',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'NOT_FOUND',
+  'SERVICE_UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'RATE_LIMITED',
 ]);
 
 /** Connection-level failures of Postgres that mean "try again later", not "bug". */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | undefined;
   if (!e) return false;
-  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300'].includes(e.code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET|Client has encountered a connection error|Connection ended unexpectedly/i.test(e.message ?? "");
+  if (
+    e.code &&
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      '57P01',
+      '57P02',
+      '57P03',
+      '08000',
+      '08003',
+      '08006',
+      '53300',
+    ].includes(e.code)
+  )
+    return true;
+  return /Connection terminated|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET|Client has encountered a connection error|Connection ended unexpectedly/i.test(
+    e.message ?? '',
+  );
 }
 
 /** Clients see a clear code and message; unexpected errors are logged in full and masked. */
@@ -50,13 +80,23 @@ export function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof DomainError) {
-      return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: extensionsOf(original) };
+      return {
+        message: original.message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: extensionsOf(original),
+      };
     }
     const code = formatted.extensions?.code as string | undefined;
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     if (isDatabaseUnavailable(original)) {
       logger.warn({ err: original, path: formatted.path }, 'database unavailable');
-      return { message: 'The database is unavailable; try again shortly.', path: formatted.path, locations: formatted.locations, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+      return {
+        message: 'The database is unavailable; try again shortly.',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      };
     }
     if (code && SAFE_CODES.has(code)) return { ...formatted, extensions };
     // A representation naming a type this subgraph does not have is the caller's mistake.
@@ -94,7 +134,9 @@ export async function createHttpServer(services: Services, config: Config, logge
   const plugins: ApolloServerPlugin<Context>[] = [
     ...(protection.plugins as ApolloServerPlugin<Context>[]),
     ApolloServerPluginDrainHttpServer({ httpServer }),
-    config.isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    config.isProduction
+      ? ApolloServerPluginLandingPageDisabled()
+      : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     mutationRateLimit(new RateLimiter(config.rateLimitMutationsPerMinute)),
     requestLog(logger, config.slowRequestMs),
     // The schema declares no cache hints and every answer may be personal, so the policy is always
@@ -128,7 +170,11 @@ export async function createHttpServer(services: Services, config: Config, logge
         ping(services.db),
         new Promise((_, reject) => setTimeout(() => reject(new Error('readiness check timed out')), 2_000).unref()),
       ]);
-      res.json({ status: 'ready', items: services.catalogue.engine.size, modelVersion: services.descriptions.model.modelVersion });
+      res.json({
+        status: 'ready',
+        items: services.catalogue.engine.size,
+        modelVersion: services.descriptions.model.modelVersion,
+      });
     } catch (err) {
       logger.warn({ err }, 'not ready: database unreachable');
       res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
@@ -149,19 +195,29 @@ export async function createHttpServer(services: Services, config: Config, logge
       next();
     },
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(services, await viewerOf(authenticator, req.headers), req.ip ?? 'unknown'),
+      context: async ({ req }) =>
+        createContext(services, await viewerOf(authenticator, req.headers), req.ip ?? 'unknown'),
     }),
   );
   // Body-parser refusals (malformed JSON, oversized bodies) answer in GraphQL's shape, never
   // with Express's default page, which carries a stack trace outside production.
-  app.use((err: { status?: number; statusCode?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = err.status ?? err.statusCode ?? 500;
-    if (status >= 500) logger.error({ err }, 'unexpected error outside GraphQL');
-    const [code, message] =
-      status === 413 ? ['PAYLOAD_TOO_LARGE', 'The request body is too large.']
-      : status < 500 ? ['BAD_REQUEST', 'The request body is not valid JSON.']
-      : ['INTERNAL_SERVER_ERROR', 'Internal server error'];
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
-  });
+  app.use(
+    (
+      err: { status?: number; statusCode?: number; type?: string },
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      const status = err.status ?? err.statusCode ?? 500;
+      if (status >= 500) logger.error({ err }, 'unexpected error outside GraphQL');
+      const [code, message] =
+        status === 413
+          ? ['PAYLOAD_TOO_LARGE', 'The request body is too large.']
+          : status < 500
+            ? ['BAD_REQUEST', 'The request body is not valid JSON.']
+            : ['INTERNAL_SERVER_ERROR', 'Internal server error'];
+      res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    },
+  );
   return { apollo, http: httpServer, app };
 }

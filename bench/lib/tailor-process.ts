@@ -9,7 +9,11 @@ import { startEmbeddedPostgres } from '../../src/db/embedded';
 import { projectRoot } from '../../src/util/paths';
 
 export const GATEWAY_SECRET = 'bench-gateway-secret-0123456789abcdef';
-export const SERVICE_HEADERS = { 'content-type': 'application/json', 'x-tailor-gateway-secret': GATEWAY_SECRET, 'x-tailor-role': 'service' };
+export const SERVICE_HEADERS = {
+  'content-type': 'application/json',
+  'x-tailor-gateway-secret': GATEWAY_SECRET,
+  'x-tailor-role': 'service',
+};
 
 export interface TailorProcess {
   base: string;
@@ -24,7 +28,11 @@ export interface TailorProcess {
  * `nodeArgs` go to the child's node before the entry point, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/p']
  * to profile the server under load (the profile is written when the child exits on stop()).
  */
-export async function startTailorProcess(schema: string, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<TailorProcess> {
+export async function startTailorProcess(
+  schema: string,
+  extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<TailorProcess> {
   let databaseUrl = process.env.DATABASE_URL;
   const embedded = databaseUrl ? undefined : await startEmbeddedPostgres({ port: 54321 });
   databaseUrl ??= embedded!.url;

@@ -24,8 +24,15 @@ export function syntheticCoSignals(count: number, items: number, seed: number): 
     const history = popular.distinct(DEFAULT_COLLAB.historyLength).map(id);
     const neighbours = new Map<string, Neighbour[]>();
     for (const from of history) {
-      const targets = popular.distinct(DEFAULT_COLLAB.neighbours + 1).map(id).filter((t) => t !== from).slice(0, DEFAULT_COLLAB.neighbours);
-      neighbours.set(from, targets.map((itemId, i) => ({ itemId, sim: 0.3 / Math.pow(1 + i, 0.7) })));
+      const targets = popular
+        .distinct(DEFAULT_COLLAB.neighbours + 1)
+        .map(id)
+        .filter((t) => t !== from)
+        .slice(0, DEFAULT_COLLAB.neighbours);
+      neighbours.set(
+        from,
+        targets.map((itemId, i) => ({ itemId, sim: 0.3 / Math.pow(1 + i, 0.7) })),
+      );
     }
     out.push({ history, neighbours });
   }

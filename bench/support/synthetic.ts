@@ -11,13 +11,22 @@ export interface SyntheticOptions {
   seed: number;
 }
 
-export const DEFAULT_SYNTHETIC: Omit<SyntheticOptions, 'items'> = { vocabulary: 50_000, termsPerItem: 15, exponent: 1, seed: 20261129 };
+export const DEFAULT_SYNTHETIC: Omit<SyntheticOptions, 'items'> = {
+  vocabulary: 50_000,
+  termsPerItem: 15,
+  exponent: 1,
+  seed: 20261129,
+};
 
 /** Draws term ranks (0-based) from a Zipf law by binary search in its cumulative distribution. */
 export class Zipf {
   private readonly cdf: Float64Array;
 
-  constructor(readonly size: number, exponent: number, private readonly random: () => number) {
+  constructor(
+    readonly size: number,
+    exponent: number,
+    private readonly random: () => number,
+  ) {
     this.cdf = new Float64Array(size);
     let sum = 0;
     for (let r = 0; r < size; r++) this.cdf[r] = sum += Math.pow(r + 1, -exponent);
@@ -51,12 +60,17 @@ export function syntheticCatalogue(options: SyntheticOptions): CatalogueItem[] {
   const zipf = new Zipf(options.vocabulary, options.exponent, seededRandom(options.seed));
   const names = Array.from({ length: options.vocabulary }, (_, r) => termName(r));
   const items: CatalogueItem[] = new Array(options.items);
-  for (let i = 0; i < options.items; i++) items[i] = { id: `item${i}`, tags: zipf.distinct(options.termsPerItem).map((r) => names[r]) };
+  for (let i = 0; i < options.items; i++)
+    items[i] = { id: `item${i}`, tags: zipf.distinct(options.termsPerItem).map((r) => names[r]) };
   return items;
 }
 
 /** Raw interest profiles: `terms` distinct Zipf-drawn terms, raw weights uniform in [1, 5). */
-export function syntheticProfiles(count: number, terms: number, options: Omit<SyntheticOptions, 'items'>): Map<string, number>[] {
+export function syntheticProfiles(
+  count: number,
+  terms: number,
+  options: Omit<SyntheticOptions, 'items'>,
+): Map<string, number>[] {
   const random = seededRandom(options.seed + 1);
   const zipf = new Zipf(options.vocabulary, options.exponent, random);
   return Array.from({ length: count }, () => new Map(zipf.distinct(terms).map((r) => [termName(r), 1 + 4 * random()])));

@@ -4,7 +4,16 @@
  * only, a plain x-user-id header. The one place identity is decided.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, JSONWebKeySet, JWTPayload, JWTVerifyGetKey, KeyLike } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  importSPKI,
+  jwtVerify,
+  JSONWebKeySet,
+  JWTPayload,
+  JWTVerifyGetKey,
+  KeyLike,
+} from 'jose';
 import type { Config } from '../config';
 import { Unauthenticated } from '../domain/errors';
 import { makeViewer, Viewer } from './viewer';
@@ -14,7 +23,11 @@ export type AuthOptions = Config['auth'] & { allowDevUserHeader: boolean };
 
 type Headers = Record<string, string | string[] | undefined>;
 
-export const GATEWAY_HEADERS = { secret: 'x-tailor-gateway-secret', userId: 'x-tailor-user-id', role: 'x-tailor-role' } as const;
+export const GATEWAY_HEADERS = {
+  secret: 'x-tailor-gateway-secret',
+  userId: 'x-tailor-user-id',
+  role: 'x-tailor-role',
+} as const;
 
 function header(headers: Headers, name: string): string | undefined {
   const v = headers[name];

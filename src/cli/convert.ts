@@ -19,7 +19,8 @@ import { chooseSample } from '../ingest/converters/sample';
 import { DEFAULT_SIMULATION, simulateUsers } from '../ingest/converters/simulate';
 import { projectRoot } from '../util/paths';
 
-const USAGE = 'usage: convert (magazines --in FILE [--reviews FILE] | beauty --in DIR | sample [--in FILE] [--size N] [--users N] [--seed N]) --out DIR';
+const USAGE =
+  'usage: convert (magazines --in FILE [--reviews FILE] | beauty --in DIR | sample [--in FILE] [--size N] [--users N] [--seed N]) --out DIR';
 
 function defaultMagazinesFile(): string {
   return join(projectRoot(), '..', 'shared', 'data', 'amazon-magazines-2018', 'meta_Magazine_Subscriptions.json.gz');
@@ -29,9 +30,15 @@ async function magazines(input: string, reviews: string | undefined, out: string
   const catalogue = await convertMagazinesFile(input);
   await writeJsonLines(join(out, 'items.jsonl'), catalogue.items);
   const interactions = new JsonLinesWriter(join(out, 'interactions.jsonl'));
-  const reviewTally = reviews ? await convertReviewsFile(reviews, catalogue.keptId, (e) => interactions.write(e)) : null;
+  const reviewTally = reviews
+    ? await convertReviewsFile(reviews, catalogue.keptId, (e) => interactions.write(e))
+    : null;
   await interactions.close();
-  const report = { items: catalogue.tally.toJSON(), catalogue: catalogue.stats, reviews: reviewTally?.toJSON() ?? 'no --reviews file given: interactions.jsonl is empty' };
+  const report = {
+    items: catalogue.tally.toJSON(),
+    catalogue: catalogue.stats,
+    reviews: reviewTally?.toJSON() ?? 'no --reviews file given: interactions.jsonl is empty',
+  };
   writeFileSync(
     join(out, 'SOURCE.md'),
     `# Amazon 2018 Magazine Subscriptions, converted for tailor\n\nConverted by \`src/cli/convert.ts magazines\` from \`${input}\`` +
@@ -45,10 +52,19 @@ async function magazines(input: string, reviews: string | undefined, out: string
 async function beauty(input: string, out: string): Promise<void> {
   const items = new JsonLinesWriter(join(out, 'items.jsonl'));
   const interactions = new JsonLinesWriter(join(out, 'interactions.jsonl'));
-  const result = await convertBeautyDir(input, (i) => items.write(i), (e) => interactions.write(e));
+  const result = await convertBeautyDir(
+    input,
+    (i) => items.write(i),
+    (e) => interactions.write(e),
+  );
   await Promise.all([items.close(), interactions.close()]);
   const times = `each user's last purchase at ${DEFAULT_BEAUTY_TIMES.end.toISOString()}, earlier ones one day apart per step (synthetic times; only the order within a user is real)`;
-  const report = { items: result.items.toJSON(), users: result.users.toJSON(), interactionsWritten: result.interactions, times };
+  const report = {
+    items: result.items.toJSON(),
+    users: result.users.toJSON(),
+    interactionsWritten: result.interactions,
+    times,
+  };
   writeFileSync(
     join(out, 'SOURCE.md'),
     `# Amazon Beauty 5-core (S3-Rec release), converted for tailor\n\nConverted by \`src/cli/convert.ts beauty\` from \`${input}\`.\nCite: ${BEAUTY_CITATION}\n\n` +

@@ -11,9 +11,16 @@ import { startEmbeddedPostgres } from '../db/embedded';
 
 export async function withDatabase<T>(fn: (db: DataSource, config: Config, url: string) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const embedded = config.database.url ? undefined : await startEmbeddedPostgres({ port: config.database.embeddedPort, dir: config.database.embeddedDir });
+  const embedded = config.database.url
+    ? undefined
+    : await startEmbeddedPostgres({ port: config.database.embeddedPort, dir: config.database.embeddedDir });
   const url = config.database.url ?? embedded!.url;
-  const db = await openDatabase({ url, schema: config.database.schema, poolSize: config.database.poolSize, ssl: config.database.ssl });
+  const db = await openDatabase({
+    url,
+    schema: config.database.schema,
+    poolSize: config.database.poolSize,
+    ssl: config.database.ssl,
+  });
   try {
     return await fn(db, config, url);
   } finally {

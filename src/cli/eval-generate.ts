@@ -6,10 +6,11 @@
  * policy (a fresh database) and the trained one, side by side; then the same for the home and
  * beauty test catalogue. Writes a Markdown report (docs/evaluation-generate.md by default).
  */
+import type * as TF from '@tensorflow/tfjs';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepare, Prepared, Reader } from '../generation/arrange';
-import { describedItems, readItems, splitOf, CatalogueItem } from '../generation/data';
+import { describedItems, readItems, splitOf } from '../generation/data';
 import { DISCRIMINATOR_INPUTS, textFeatures } from '../generation/features';
 import { catalogueLexicon } from '../generation/grounding';
 import { templateDescription } from '../generation/template';
@@ -76,7 +77,7 @@ function c2st(
   const x = t.tensor2d(Float32Array.from(rows.flatMap((r) => [...r])), [rows.length, DISCRIMINATOR_INPUTS]);
   const y = t.tensor1d(Float32Array.from(rows, (_, i) => (i < trainSet.real.length ? 1 : 0)));
   for (let i = 0; i < 300; i++)
-    opt.minimize(() => t.losses.sigmoidCrossEntropy(y, d.apply(x)) as never, false, d.variables);
+    opt.minimize(() => t.losses.sigmoidCrossEntropy<TF.Tensor, TF.Scalar>(y, d.apply(x)), false, d.variables);
   const test = [...testSet.real, ...testSet.fake];
   const logits = d
     .apply(t.tensor2d(Float32Array.from(test.flatMap((r) => [...r])), [test.length, DISCRIMINATOR_INPUTS]))
@@ -112,7 +113,7 @@ function features(
     }
     if (opening.length === 0) return;
     real.push(textFeatures(opening, reader.maxWords, p.item.title));
-    const body = texts[i].leadText ? texts[i].text.slice(texts[i].leadText!.length) : texts[i].text;
+    const body = texts[i].leadText ? texts[i].text.slice(texts[i].leadText.length) : texts[i].text;
     const again = prepare({ ...p.item, description: body });
     fake.push(
       textFeatures(

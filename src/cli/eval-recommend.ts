@@ -51,7 +51,10 @@ function main(): void {
       out: { type: 'string', default: 'docs/evaluation-recommend.md' },
     },
   });
-  if (!values.items || !values.interactions) throw new Error('usage: eval-recommend --items FILE --interactions FILE [--catalogue FILE] [--half-life-days N] [--jaccard-top-n N] [--split test|valid] [--tune]');
+  if (!values.items || !values.interactions)
+    throw new Error(
+      'usage: eval-recommend --items FILE --interactions FILE [--catalogue FILE] [--half-life-days N] [--jaccard-top-n N] [--split test|valid] [--tune]',
+    );
   const items = readItems(values.items);
   const users = byUser(readInteractions(values.interactions));
   const counter = new TermCounter();
@@ -73,8 +76,16 @@ function main(): void {
     log('|---|---|---|---|');
     for (const days of TUNE_HALF_LIVES) {
       for (const topN of TUNE_TOP_N) {
-        const [cos, jac] = evaluateUsers(build(topN), valid, termsOf, { halfLifeMs: days * DAY_MS }, topN === TUNE_TOP_N[0] ? ['COSINE', 'JACCARD'] : ['JACCARD']);
-        log(`| ${days} | ${topN} | ${topN === TUNE_TOP_N[0] ? cos.hr.toFixed(4) : '〃'} | ${(jac ?? cos).hr.toFixed(4)} |`);
+        const [cos, jac] = evaluateUsers(
+          build(topN),
+          valid,
+          termsOf,
+          { halfLifeMs: days * DAY_MS },
+          topN === TUNE_TOP_N[0] ? ['COSINE', 'JACCARD'] : ['JACCARD'],
+        );
+        log(
+          `| ${days} | ${topN} | ${topN === TUNE_TOP_N[0] ? cos.hr.toFixed(4) : '〃'} | ${(jac ?? cos).hr.toFixed(4)} |`,
+        );
       }
     }
     log('');
@@ -91,27 +102,43 @@ function main(): void {
   const alphas = values.alphas.split(',').map(Number);
   const valid = cases(users, 'valid');
   const validCo = coOccurrence(valid);
-  const tuning = alphas.map((alpha) => ({ alpha, result: evaluateUsers(engine, valid, termsOf, settings, ['HYBRID'], 10, { co: validCo, alpha })[0] }));
+  const tuning = alphas.map((alpha) => ({
+    alpha,
+    result: evaluateUsers(engine, valid, termsOf, settings, ['HYBRID'], 10, { co: validCo, alpha })[0],
+  }));
   const best = tuning.reduce((a, b) => (b.result.hr > a.result.hr ? b : a));
 
   const userCases = cases(users, split);
   const co = split === 'valid' ? validCo : coOccurrence(userCases);
-  const userResults = evaluateUsers(engine, userCases, termsOf, settings, ['COSINE', 'JACCARD', 'COLLAB', 'HYBRID', 'POPULARITY'], 10, { co, alpha: best.alpha });
+  const userResults = evaluateUsers(
+    engine,
+    userCases,
+    termsOf,
+    settings,
+    ['COSINE', 'JACCARD', 'COLLAB', 'HYBRID', 'POPULARITY'],
+    10,
+    { co, alpha: best.alpha },
+  );
   const command = `npx tsx src/cli/eval-recommend.ts ${process.argv.slice(2).join(' ')}`;
   const header = [`Command: \`${command}\``, ''];
   lines.unshift(...header);
   console.log(header.join('\n'));
   log(`## Users: Amazon Beauty 5-core (S3-Rec release), leave-one-out, full ranking (${split} split)`);
   log('');
-  log(`${items.length} items, ${userResults[0].users} users. Profile: buildProfile over the history (half-life ${halfLifeDays} days; the converter spaces each user's items one day apart, so this is ${halfLifeDays} sequence steps), asOf = the target's time; every item not in the history is ranked by the same RecommendationEngine.recommend the service uses (JACCARD top-N = ${topN}). Popularity counts the training part only (histories).`);
+  log(
+    `${items.length} items, ${userResults[0].users} users. Profile: buildProfile over the history (half-life ${halfLifeDays} days; the converter spaces each user's items one day apart, so this is ${halfLifeDays} sequence steps), asOf = the target's time; every item not in the history is ranked by the same RecommendationEngine.recommend the service uses (JACCARD top-N = ${topN}). Popularity counts the training part only (histories).`,
+  );
   log('');
-  log(`COLLAB and HYBRID use the co-occurrence of the training part only (every user's history before the target: ${co.pairCount} pairs; window ${DEFAULT_COLLAB.window}, backward weight ${DEFAULT_COLLAB.backwardWeight}, the ${DEFAULT_COLLAB.historyLength} most recent items voting with decay ${DEFAULT_COLLAB.historyDecay}, ${DEFAULT_COLLAB.neighbours} neighbours each) and the same hybridRank the API serves. COLLAB is the co-occurrence alone (alpha = 0).`);
+  log(
+    `COLLAB and HYBRID use the co-occurrence of the training part only (every user's history before the target: ${co.pairCount} pairs; window ${DEFAULT_COLLAB.window}, backward weight ${DEFAULT_COLLAB.backwardWeight}, the ${DEFAULT_COLLAB.historyLength} most recent items voting with decay ${DEFAULT_COLLAB.historyDecay}, ${DEFAULT_COLLAB.neighbours} neighbours each) and the same hybridRank the API serves. COLLAB is the co-occurrence alone (alpha = 0).`,
+  );
   log('');
   log(`HYBRID's alpha chosen on the validation split (target = each user's second-to-last item): **${best.alpha}**.`);
   log('');
   log('| alpha | validation HR@10 | validation NDCG@10 |');
   log('|---|---|---|');
-  for (const t of tuning) log(`| ${t.alpha}${t === best ? ' (chosen)' : ''} | ${t.result.hr.toFixed(4)} | ${t.result.ndcg.toFixed(4)} |`);
+  for (const t of tuning)
+    log(`| ${t.alpha}${t === best ? ' (chosen)' : ''} | ${t.result.hr.toFixed(4)} | ${t.result.ndcg.toFixed(4)} |`);
   log('');
   log(`${split === 'test' ? 'Test' : 'Validation'} figures, with alpha = ${best.alpha}:`);
   log('');
@@ -121,7 +148,8 @@ function main(): void {
   for (const r of userResults) log(userRow(r, pop));
   for (const p of PUBLISHED) log(`| ${p.name} | ${p.hr.toFixed(4)} | ${p.ndcg.toFixed(4)} | |`);
   const empties = userResults.filter((r) => r.empty > 0).map((r) => `${r.ranker}: ${r.empty}`);
-  if (empties.length) log(`\nUsers for whom nothing shares a term (empty list, counted as misses): ${empties.join(', ')}.`);
+  if (empties.length)
+    log(`\nUsers for whom nothing shares a term (empty list, counted as misses): ${empties.join(', ')}.`);
 
   if (values.catalogue) {
     const catalogue = readItems(values.catalogue);
@@ -130,7 +158,9 @@ function main(): void {
     log('');
     log('## Items: Amazon 2018 Magazine Subscriptions, similarItems against also_buy');
     log('');
-    log(`${catalogue.length} items; ${itemResults[0].items} have at least one also_buy link to another item of the catalogue (the relevant set). Popularity = also_buy in-degree inside the catalogue; random = a seeded shuffle.`);
+    log(
+      `${catalogue.length} items; ${itemResults[0].items} have at least one also_buy link to another item of the catalogue (the relevant set). Popularity = also_buy in-degree inside the catalogue; random = a seeded shuffle.`,
+    );
     log('');
     log('| method | Recall@10 | NDCG@10 |');
     log('|---|---|---|');
@@ -143,7 +173,8 @@ function main(): void {
 
 function userRow(r: UserResult, pop: UserResult): string {
   const ratio = r === pop ? '1.0x' : `${(r.hr / pop.hr).toFixed(2)}x`;
-  const name = r.ranker === 'POPULARITY' ? 'popularity (ours)' : r.ranker === 'COLLAB' ? 'COLLAB (co-occurrence alone)' : r.ranker;
+  const name =
+    r.ranker === 'POPULARITY' ? 'popularity (ours)' : r.ranker === 'COLLAB' ? 'COLLAB (co-occurrence alone)' : r.ranker;
   return `| ${name} | ${r.hr.toFixed(4)} | ${r.ndcg.toFixed(4)} | ${ratio} |`;
 }
 

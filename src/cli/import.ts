@@ -14,7 +14,10 @@ async function main() {
     process.exit(2);
   }
   await withDatabase(async (db, config) => {
-    const bar = new SingleBar({ format: '{file} [{bar}] {percentage}% | {value}/{total} KiB | {duration}s', stream: process.stderr }, Presets.shades_classic);
+    const bar = new SingleBar(
+      { format: '{file} [{bar}] {percentage}% | {value}/{total} KiB | {duration}s', stream: process.stderr },
+      Presets.shades_classic,
+    );
     let current = '';
     const started = Date.now();
     const report = await importFiles(db, {

@@ -5,7 +5,9 @@ import { withDatabase } from './database';
 
 withDatabase(async (db, config) => {
   const counts = await seedSample(db, config, createLogger(config.logLevel));
-  process.stdout.write(`seeded ${counts.items} items and ${counts.interactions} interactions (users are simulated; see data/sample/SOURCE.md); description model ${counts.modelVersion ?? 'none bundled'}\n`);
+  process.stdout.write(
+    `seeded ${counts.items} items and ${counts.interactions} interactions (users are simulated; see data/sample/SOURCE.md); description model ${counts.modelVersion ?? 'none bundled'}\n`,
+  );
 }).catch((err) => {
   process.stderr.write(`seed failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

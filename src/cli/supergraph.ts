@@ -35,7 +35,10 @@ export function readSupergraphConfig(path: string): SubgraphSource[] {
     if (line.trim() === '') continue;
     const indent = line.length - line.trimStart().length;
     const [key, ...rest] = line.trim().split(':');
-    const value = rest.join(':').trim().replace(/^["']|["']$/g, '');
+    const value = rest
+      .join(':')
+      .trim()
+      .replace(/^["']|["']$/g, '');
     if (indent === 0) {
       inSubgraphs = key === 'subgraphs';
       continue;
@@ -50,7 +53,8 @@ export function readSupergraphConfig(path: string): SubgraphSource[] {
     else if (key !== 'schema') throw new Error(`${path}: cannot read "${line.trim()}"`);
   }
   for (const s of sources) {
-    if (!s.routingUrl || (!s.file && !s.subgraphUrl)) throw new Error(`${path}: subgraph ${s.name} needs routing_url and schema.file or schema.subgraph_url`);
+    if (!s.routingUrl || (!s.file && !s.subgraphUrl))
+      throw new Error(`${path}: subgraph ${s.name} needs routing_url and schema.file or schema.subgraph_url`);
   }
   return sources;
 }
@@ -65,7 +69,9 @@ export async function tailorSubgraphSdl(): Promise<string> {
 async function sdlOf(source: SubgraphSource): Promise<string> {
   if (source.file) {
     // Tailor's own file is printed through the server's schema, exactly as _service answers.
-    return resolve(source.file) === join(projectRoot(), 'schema.graphql') ? await tailorSubgraphSdl() : readFileSync(source.file, 'utf8');
+    return resolve(source.file) === join(projectRoot(), 'schema.graphql')
+      ? await tailorSubgraphSdl()
+      : readFileSync(source.file, 'utf8');
   }
   const res = await fetch(source.subgraphUrl!, {
     method: 'POST',
@@ -85,7 +91,9 @@ export interface Composition {
 
 export async function composeFromConfig(configPath: string): Promise<Composition> {
   const sources = readSupergraphConfig(configPath);
-  const services = await Promise.all(sources.map(async (s) => ({ name: s.name, url: s.routingUrl, typeDefs: gql(await sdlOf(s)) })));
+  const services = await Promise.all(
+    sources.map(async (s) => ({ name: s.name, url: s.routingUrl, typeDefs: gql(await sdlOf(s)) })),
+  );
   const result = composeServices(services);
   return {
     supergraphSdl: result.errors ? undefined : result.supergraphSdl,
@@ -109,7 +117,9 @@ async function main(): Promise<void> {
   const composition = await composeFromConfig(configPath);
   for (const hint of composition.hints) process.stderr.write(`hint ${hint}\n`);
   if (!composition.supergraphSdl) {
-    process.stderr.write(`composition of ${configPath} failed:\n${composition.errors.map((e) => `  ${e}`).join('\n')}\n`);
+    process.stderr.write(
+      `composition of ${configPath} failed:\n${composition.errors.map((e) => `  ${e}`).join('\n')}\n`,
+    );
     process.exit(1);
   }
   if (!only) process.stdout.write(`\n# supergraph composed from ${configPath}\n`);

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       policy: await trained.policy.artifacts(POLICY_FORMAT),
       discriminator: await trained.discriminator.artifacts(DISCRIMINATOR_FORMAT),
       config: { inventory, seed, epochs, items: source },
-      metrics: { ...trained.metrics, secondsWithSegmentation: seconds } as unknown as Record<string, unknown>,
+      metrics: { ...trained.metrics, secondsWithSegmentation: seconds },
     };
     await saveVersion(db, version);
     await announce(db, changeChannel(config.database.schema), 'models');

@@ -11,4 +11,9 @@ if (!config.database.url) {
   );
 }
 
-export default createDataSource({ url: config.database.url, schema: config.database.schema, ssl: config.database.ssl, poolSize: config.database.poolSize });
+export default createDataSource({
+  url: config.database.url,
+  schema: config.database.schema,
+  ssl: config.database.ssl,
+  poolSize: config.database.poolSize,
+});

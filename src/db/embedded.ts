@@ -53,7 +53,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (options.ownSignals) {
     // The package registers its handlers when it is first loaded: the listeners that appeared.
     for (const signal of OWNED_SIGNALS) {
-      for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+      for (const listener of process.listeners(signal))
+        if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
     }
   }
   const pg = new EmbeddedPostgres({
@@ -79,7 +80,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     try {
       await pg.start();
     } catch {
-      throw new Error(`the embedded PostgreSQL exited instead of starting (data ${dir}, port ${options.port}): ${recent.join(' | ') || 'no output'}`);
+      throw new Error(
+        `the embedded PostgreSQL exited instead of starting (data ${dir}, port ${options.port}): ${recent.join(' | ') || 'no output'}`,
+      );
     }
   }
   const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${options.port}/${database}`;

@@ -31,7 +31,11 @@ interface TableFacts {
  * table it is given, in the caller's transaction. The caller should hold a lock that stops
  * other writers of the table (EXCLUSIVE mode lets readers go on) for the whole transaction.
  */
-export async function replaceTableContents(tx: EntityManager, table: string, fill: (target: string) => Promise<void>): Promise<void> {
+export async function replaceTableContents(
+  tx: EntityManager,
+  table: string,
+  fill: (target: string) => Promise<void>,
+): Promise<void> {
   const facts = await describe(tx, table);
   const old = `${ident(facts.schema)}.${ident(facts.name)}`;
   const nextName = `${facts.name}__next`;
@@ -40,14 +44,15 @@ export async function replaceTableContents(tx: EntityManager, table: string, fil
   // The indexes are created with the table (so their definitions are the new table's own), then
   // set aside and dropped: the load goes into a bare heap.
   await tx.query(`CREATE TABLE ${next} (LIKE ${old} INCLUDING ALL)`);
-  const indexes: { name: string; def: string; constraintName: string | null; constraintDef: string | null }[] = await tx.query(
-    `SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS def, c.conname AS "constraintName", pg_get_constraintdef(c.oid) AS "constraintDef"
+  const indexes: { name: string; def: string; constraintName: string | null; constraintDef: string | null }[] =
+    await tx.query(
+      `SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS def, c.conname AS "constraintName", pg_get_constraintdef(c.oid) AS "constraintDef"
        FROM pg_index x
        JOIN pg_class i ON i.oid = x.indexrelid
        LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid AND c.contype IN ('p', 'u', 'x')
       WHERE x.indrelid = $1::regclass`,
-    [next],
-  );
+      [next],
+    );
   for (const index of indexes) {
     if (index.constraintName) await tx.query(`ALTER TABLE ${next} DROP CONSTRAINT ${ident(index.constraintName)}`);
     else await tx.query(`DROP INDEX ${ident(facts.schema)}.${ident(index.name)}`);
@@ -56,7 +61,8 @@ export async function replaceTableContents(tx: EntityManager, table: string, fil
   await fill(next);
 
   for (const index of indexes) {
-    if (index.constraintName && index.constraintDef) await tx.query(`ALTER TABLE ${next} ADD CONSTRAINT ${ident(index.constraintName)} ${index.constraintDef}`);
+    if (index.constraintName && index.constraintDef)
+      await tx.query(`ALTER TABLE ${next} ADD CONSTRAINT ${ident(index.constraintName)} ${index.constraintDef}`);
     else await tx.query(index.def);
   }
   const foreignKeys: { name: string; def: string }[] = await tx.query(
@@ -72,7 +78,9 @@ export async function replaceTableContents(tx: EntityManager, table: string, fil
     [old],
   );
   for (const g of grants) {
-    await tx.query(`GRANT ${g.privilege} ON ${next} TO ${g.grantee === null ? 'PUBLIC' : ident(g.grantee)}${g.grantable ? ' WITH GRANT OPTION' : ''}`);
+    await tx.query(
+      `GRANT ${g.privilege} ON ${next} TO ${g.grantee === null ? 'PUBLIC' : ident(g.grantee)}${g.grantable ? ' WITH GRANT OPTION' : ''}`,
+    );
   }
   const [{ me }]: { me: string }[] = await tx.query(`SELECT current_user AS me`);
   if (me !== facts.owner) await tx.query(`ALTER TABLE ${next} OWNER TO ${ident(facts.owner)}`);
@@ -98,7 +106,8 @@ export async function replaceTableContents(tx: EntityManager, table: string, fil
   // RESTRICT: a view or foreign key that depends on the old table fails the whole transaction.
   await tx.query(`DROP TABLE ${old} RESTRICT`);
   await tx.query(`ALTER TABLE ${next} RENAME TO ${ident(facts.name)}`);
-  for (const r of renames) await tx.query(`ALTER INDEX ${ident(facts.schema)}.${ident(r.from)} RENAME TO ${ident(r.to)}`);
+  for (const r of renames)
+    await tx.query(`ALTER INDEX ${ident(facts.schema)}.${ident(r.from)} RENAME TO ${ident(r.to)}`);
 }
 
 async function describe(tx: EntityManager, table: string): Promise<TableFacts> {
@@ -111,6 +120,7 @@ async function describe(tx: EntityManager, table: string): Promise<TableFacts> {
     [table],
   );
   if (rows.length === 0) throw new Error(`replaceTableContents: no table ${table}`);
-  if (rows[0].sequences > 0) throw new Error(`replaceTableContents: ${table} owns a sequence; swapping it would drop the sequence`);
+  if (rows[0].sequences > 0)
+    throw new Error(`replaceTableContents: ${table} owns a sequence; swapping it would drop the sequence`);
   return rows[0];
 }

@@ -7,7 +7,8 @@ const SAMPLE_USERS = Array.from({ length: 60 }, (_, i) => `sim-user-${String(i +
 
 // Selections are spelled out rather than put in fragments: the server's depth limit counts a
 // fragment spread as a level.
-const SHOWN = 'id title brand personalisedDescription { text claims { text source ref } personalised highlights modelVersion }';
+const SHOWN =
+  'id title brand personalisedDescription { text claims { text source ref } personalised highlights modelVersion }';
 const REC = `score strategy reasons { label weight kind } item { ${SHOWN} }`;
 const STOREFRONT = `
   query Storefront($id: ID!) {
@@ -89,7 +90,8 @@ function renderRecs(listId, recs) {
     li.dataset.itemId = item.id;
     li.querySelector('.title').textContent = item.title;
     li.querySelector('.score').textContent = rec.score === null ? '' : rec.score.toFixed(3);
-    li.querySelector('.strategy').textContent = rec.strategy === 'POPULAR' ? 'popular (no history yet)' : item.brand || '';
+    li.querySelector('.strategy').textContent =
+      rec.strategy === 'POPULAR' ? 'popular (no history yet)' : item.brand || '';
     const reasons = li.querySelector('.reasons');
     for (const r of rec.reasons) {
       const chip = document.createElement('li');
@@ -103,7 +105,7 @@ function renderRecs(listId, recs) {
     description.classList.toggle('personalised', d.personalised);
     li.querySelector('.desc-meta').textContent = d.personalised
       ? `arranged for this shopper from the item's own words (${d.modelVersion ? `model ${d.modelVersion}` : 'untrained policy'})${d.highlights.length > 0 ? `, leading with ${d.highlights.join(', ')}` : ''}; hover a span for its source`
-      : 'the shop\'s own description; hover a span for its source';
+      : "the shop's own description; hover a span for its source";
     li.querySelector('.view').addEventListener('click', () => record('VIEW', item));
     li.querySelector('.buy').addEventListener('click', () => record('PURCHASE', item));
     list.append(li);
@@ -173,7 +175,12 @@ async function record(kind, item) {
     });
     const i = data.recordInteraction.interaction;
     const verb = kind === 'PURCHASE' ? 'purchase' : 'view';
-    setStatus(i && !i.counted ? `Recorded a repeated ${verb} of “${item.title}” (stored, not counted again).` : `Recorded a ${verb} of “${item.title}”.`, 'ok');
+    setStatus(
+      i && !i.counted
+        ? `Recorded a repeated ${verb} of “${item.title}” (stored, not counted again).`
+        : `Recorded a ${verb} of “${item.title}”.`,
+      'ok',
+    );
   } catch (err) {
     setStatus(`Could not record the ${kind.toLowerCase()}: ${err.message}`, 'error');
   }

@@ -25,7 +25,8 @@ export function demoRouter(): express.Router {
     }
     res.set({
       'Cache-Control': 'no-cache',
-      'Content-Security-Policy': "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:",
+      'Content-Security-Policy':
+        "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:",
       'X-Content-Type-Options': 'nosniff',
     });
     res.sendFile(FILES[req.path], { root: dir }, (err) => err && next(err));

@@ -36,6 +36,7 @@ export function storableTimeProblem(ms: number): string | undefined {
 export function eventTimeProblem(ms: number, nowMs: number): string | undefined {
   const problem = storableTimeProblem(ms);
   if (problem) return problem;
-  if (ms > nowMs + FUTURE_SKEW_MS) return `in the future (more than ${FUTURE_SKEW_MS / 60_000} minutes ahead of this clock)`;
+  if (ms > nowMs + FUTURE_SKEW_MS)
+    return `in the future (more than ${FUTURE_SKEW_MS / 60_000} minutes ahead of this clock)`;
   return undefined;
 }

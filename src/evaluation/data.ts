@@ -27,15 +27,39 @@ function lines(file: string): string[] {
 
 export function readItems(file: string): EvalItem[] {
   return lines(file).map((l) => {
-    const r = JSON.parse(l) as { id: unknown; tags?: string[]; categories?: string[]; brand?: string | null; attributes?: Record<string, unknown> };
-    return { id: String(r.id), tags: r.tags ?? [], categories: r.categories ?? [], brand: r.brand ?? null, attributes: r.attributes ?? {} };
+    const r = JSON.parse(l) as {
+      id: unknown;
+      tags?: string[];
+      categories?: string[];
+      brand?: string | null;
+      attributes?: Record<string, unknown>;
+    };
+    return {
+      id: String(r.id),
+      tags: r.tags ?? [],
+      categories: r.categories ?? [],
+      brand: r.brand ?? null,
+      attributes: r.attributes ?? {},
+    };
   });
 }
 
 export function readInteractions(file: string): EvalInteraction[] {
   return lines(file).map((l) => {
-    const r = JSON.parse(l) as { userId: unknown; itemId?: string | null; kind: EvalInteraction['kind']; occurredAt: string; query?: string | null };
-    return { userId: String(r.userId), itemId: r.itemId ?? null, kind: r.kind, occurredAtMs: Date.parse(r.occurredAt), query: r.query ?? null };
+    const r = JSON.parse(l) as {
+      userId: unknown;
+      itemId?: string | null;
+      kind: EvalInteraction['kind'];
+      occurredAt: string;
+      query?: string | null;
+    };
+    return {
+      userId: String(r.userId),
+      itemId: r.itemId ?? null,
+      kind: r.kind,
+      occurredAtMs: Date.parse(r.occurredAt),
+      query: r.query ?? null,
+    };
   });
 }
 

@@ -29,11 +29,19 @@ export function alsoBuyLinks(items: EvalItem[]): Map<string, Set<string>> {
   return links;
 }
 
-export function evaluateItems(engine: RecommendationEngine, items: EvalItem[], rankers: ItemRanker[], k = 10, seed = 7): ItemResult[] {
+export function evaluateItems(
+  engine: RecommendationEngine,
+  items: EvalItem[],
+  rankers: ItemRanker[],
+  k = 10,
+  seed = 7,
+): ItemResult[] {
   const links = alsoBuyLinks(items);
   const inDegree = new Map<string, number>();
   for (const targets of links.values()) for (const id of targets) inDegree.set(id, (inDegree.get(id) ?? 0) + 1);
-  const popular = items.map((i) => i.id).sort((a, b) => (inDegree.get(b) ?? 0) - (inDegree.get(a) ?? 0) || (a < b ? -1 : 1));
+  const popular = items
+    .map((i) => i.id)
+    .sort((a, b) => (inDegree.get(b) ?? 0) - (inDegree.get(a) ?? 0) || (a < b ? -1 : 1));
   const allIds = items.map((i) => i.id);
   return rankers.map((ranker) => {
     const random = seededRandom(seed);
@@ -42,7 +50,11 @@ export function evaluateItems(engine: RecommendationEngine, items: EvalItem[], r
     for (const [id, relevant] of links) {
       let ranked: string[];
       if (ranker === 'POPULARITY') ranked = popular.filter((x) => x !== id).slice(0, k);
-      else if (ranker === 'RANDOM') ranked = shuffle(random, allIds.filter((x) => x !== id)).slice(0, k);
+      else if (ranker === 'RANDOM')
+        ranked = shuffle(
+          random,
+          allIds.filter((x) => x !== id),
+        ).slice(0, k);
       else ranked = engine.similarItems(id, { similarity: ranker, k }).map((s) => s.itemId);
       recall.add(recallAt(ranked, relevant, k));
       ndcg.add(ndcgSetAt(ranked, relevant, k));

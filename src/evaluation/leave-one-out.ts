@@ -26,7 +26,11 @@ export function cases(users: Map<string, EvalInteraction[]>, split: Split): User
     const withItems = list.filter((e) => e.itemId !== null);
     if (withItems.length < hide + 1) continue;
     const target = withItems[withItems.length - hide];
-    const history = list.filter((e) => e.occurredAtMs < target.occurredAtMs || (e.occurredAtMs === target.occurredAtMs && list.indexOf(e) < list.indexOf(target)));
+    const history = list.filter(
+      (e) =>
+        e.occurredAtMs < target.occurredAtMs ||
+        (e.occurredAtMs === target.occurredAtMs && list.indexOf(e) < list.indexOf(target)),
+    );
     out.push({ history, target });
   }
   return out;
@@ -86,7 +90,8 @@ export function evaluateUsers(
   hybrid?: { co: CoOccurrence; alpha: number },
 ): UserResult[] {
   const popular = popularity(all);
-  if (!hybrid && rankers.some((r) => r === 'HYBRID' || r === 'COLLAB')) throw new Error('HYBRID and COLLAB need the co-occurrence');
+  if (!hybrid && rankers.some((r) => r === 'HYBRID' || r === 'COLLAB'))
+    throw new Error('HYBRID and COLLAB need the co-occurrence');
   return rankers.map((ranker) => {
     const hr = new Mean();
     const ndcg = new Mean();
@@ -110,7 +115,11 @@ export function evaluateUsers(
         if (ranker === 'HYBRID' || ranker === 'COLLAB') {
           const { co, alpha } = hybrid!;
           const collab = userCollab(newestFirst(history), (id) => co.neighbours(id), co.options);
-          ranked = hybridRank(engine, { profile: profile.weights }, collab, { alpha: ranker === 'COLLAB' ? 0 : alpha, k, exclude }).map((s) => s.itemId);
+          ranked = hybridRank(engine, { profile: profile.weights }, collab, {
+            alpha: ranker === 'COLLAB' ? 0 : alpha,
+            k,
+            exclude,
+          }).map((s) => s.itemId);
         } else ranked = engine.recommend(profile.weights, { similarity: ranker, k, exclude }).map((s) => s.itemId);
         if (ranked.length === 0) empty++;
       }

@@ -32,7 +32,7 @@ function fromRaw(raw: Record<string, unknown>): CatalogueItem | null {
 function fromConverted(raw: Record<string, unknown>): CatalogueItem {
   return {
     id: String(raw.id),
-    title: String(raw.title ?? ''),
+    title: typeof raw.title === 'string' ? raw.title : '',
     description: typeof raw.description === 'string' ? raw.description : null,
     brand: typeof raw.brand === 'string' ? raw.brand : null,
     categories: (raw.categories as string[] | undefined) ?? [],

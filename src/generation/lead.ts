@@ -175,7 +175,7 @@ const labelCache = new WeakMap<readonly Sentence[], Map<string, Label[]>>();
 /** The item's lead labels for the focus terms, strongest first, at most MAX_LEAD_LABELS. */
 export function leadLabels(item: ItemFacts, focus: readonly string[], sentences: readonly Sentence[]): Label[] {
   let byFocus = labelCache.get(sentences);
-  if (!byFocus) labelCache.set(sentences, (byFocus = new Map()));
+  if (!byFocus) labelCache.set(sentences, (byFocus = new Map<string, Label[]>()));
   const key = `${item.id}\u0000${item.title}\u0000${focus.join('|')}`;
   let labels = byFocus.get(key);
   if (!labels) byFocus.set(key, (labels = findLeadLabels(item, focus, sentences)));

@@ -1,10 +1,16 @@
-import type { CoPurchaseResolvers, ItemResolvers, ReasonResolvers, RecommendationResolvers } from '../__generated__/resolvers-types';
+import type {
+  CoPurchaseResolvers,
+  ItemResolvers,
+  ReasonResolvers,
+  RecommendationResolvers,
+} from '../__generated__/resolvers-types';
 import type { Reason as ReasonValue } from '../domain/recommendation';
 import { bounded } from '../domain/arguments';
 
 export const Item: ItemResolvers = {
   // A representation without a usable id names nothing: null, as for an unknown id.
-  __resolveReference: ({ id }, { loaders }) => (id == null || typeof id === 'object' ? null : loaders.item.load(String(id))),
+  __resolveReference: ({ id }, { loaders }) =>
+    id == null || typeof id === 'object' ? null : loaders.item.load(String(id)),
   categories: (item) => item.categories ?? [],
   tags: (item) => item.tags ?? [],
   features: (item, _, { services }) => services.personalisation.features(item.id),
@@ -34,7 +40,12 @@ export const Recommendation: RecommendationResolvers = {
   },
   // Shared terms, and for HYBRID the co-purchase evidence (labelled in words), largest contribution first.
   reasons: async (rec, _, { loaders }) => {
-    const terms = rec.reasons.map((r): ReasonValue => ({ label: r.term, weight: r.weight, kind: 'TERM', itemId: null }));
+    const terms = rec.reasons.map((r): ReasonValue => ({
+      label: r.term,
+      weight: r.weight,
+      kind: 'TERM',
+      itemId: null,
+    }));
     if (rec.boughtTogether.length === 0) return terms;
     const items = await loaders.item.loadMany(rec.boughtTogether.map((b) => b.itemId));
     const together = rec.boughtTogether.map((b, i): ReasonValue => {

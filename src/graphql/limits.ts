@@ -36,7 +36,10 @@ export function armor() {
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   take(key: string): boolean {
     const t = this.now();
@@ -51,7 +54,8 @@ export class RateLimiter {
   }
 
   private forgetFull(t: number): void {
-    for (const [key, b] of this.buckets) if (b.tokens + ((t - b.at) / 60_000) * this.perMinute >= this.perMinute) this.buckets.delete(key);
+    for (const [key, b] of this.buckets)
+      if (b.tokens + ((t - b.at) / 60_000) * this.perMinute >= this.perMinute) this.buckets.delete(key);
   }
 }
 
@@ -61,7 +65,8 @@ export function mutationRateLimit(limiter: RateLimiter): ApolloServerPlugin<Cont
     requestDidStart() {
       return Promise.resolve({
         didResolveOperation({ operation, contextValue }) {
-          if (operation?.operation !== OperationTypeNode.MUTATION || limiter.take(contextValue.clientKey)) return Promise.resolve();
+          if (operation?.operation !== OperationTypeNode.MUTATION || limiter.take(contextValue.clientKey))
+            return Promise.resolve();
           const refusal = new GraphQLError('Too many writes from this client; slow down and retry shortly.', {
             extensions: { code: 'RATE_LIMITED', http: { status: 429 } },
           });
@@ -79,7 +84,12 @@ export function mutationRateLimit(limiter: RateLimiter): ApolloServerPlugin<Cont
 export function clientErrorsAre400(_req: Request, res: Response, next: NextFunction): void {
   const send = res.send.bind(res);
   res.send = (body?: unknown) => {
-    if (res.statusCode === 500 && typeof body === 'string' && /"code":"GRAPHQL_(VALIDATION|PARSE)_FAILED"/.test(body) && !body.includes('INTERNAL_SERVER_ERROR')) {
+    if (
+      res.statusCode === 500 &&
+      typeof body === 'string' &&
+      /"code":"GRAPHQL_(VALIDATION|PARSE)_FAILED"/.test(body) &&
+      !body.includes('INTERNAL_SERVER_ERROR')
+    ) {
       res.status(400);
     }
     return send(body);

@@ -24,7 +24,9 @@ export function requestLog(logger: Logger, slowMs: number): ApolloServerPlugin<C
             operation: operationName ?? null,
             ms: Math.round(ms * 10) / 10,
             status: response.http.status ?? 200,
-            errors: errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR')),
+            errors: errors.map((e) =>
+              typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR',
+            ),
             viewer: contextValue.viewer?.userId ? hashId(contextValue.viewer.userId) : null,
           };
           if (slow) logger.warn(line, 'slow GraphQL request');

@@ -14,7 +14,8 @@ export function userNeeds(info: GraphQLResolveInfo): UserNeeds {
 
 export const User: UserResolvers = {
   // A representation without a usable id names nothing: null, as for an unknown id.
-  __resolveReference: ({ id }, { loaders }, info) => (id == null || typeof id === 'object' ? null : loadUser(loaders, String(id), userNeeds(info))),
+  __resolveReference: ({ id }, { loaders }, info) =>
+    id == null || typeof id === 'object' ? null : loadUser(loaders, String(id), userNeeds(info)),
   interests: async (user, { first }, { loaders, services, viewer }) => {
     viewer.assertCanReadPersonal(user.id);
     const n = bounded('User.interests.first', first);

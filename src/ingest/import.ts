@@ -29,7 +29,14 @@ export interface Rejection {
 
 export interface ImportReport {
   items: { read: number; inserted: number; updated: number; unchanged: number; rejected: number };
-  interactions: { read: number; inserted: number; alreadyPresent: number; rejected: number; usersRebuilt: number; coOccurrence?: { pairs: number; items: number } };
+  interactions: {
+    read: number;
+    inserted: number;
+    alreadyPresent: number;
+    rejected: number;
+    usersRebuilt: number;
+    coOccurrence?: { pairs: number; items: number };
+  };
   /** The first rejections in full (the counts above cover all of them). */
   rejections: Rejection[];
   rejectionsByReason: Record<string, number>;
@@ -74,7 +81,8 @@ export async function importFiles(db: DataSource, options: ImportOptions): Promi
     report.phases.push({ name, ms: performance.now() - started });
   };
   if (options.items) await timed('items', () => importItems(db, options.items!, batchSize, report, reject, options));
-  if (options.interactions) await importInteractions(db, options.interactions, batchSize, report, reject, options, timed);
+  if (options.interactions)
+    await importInteractions(db, options.interactions, batchSize, report, reject, options, timed);
   return report;
 }
 
@@ -112,7 +120,10 @@ async function importItems(
 }
 
 /** One batch (or one row) of items in one statement; how many rows it had, for the "unchanged" count. */
-export async function writeItems(tx: EntityManager, rows: ItemInput[]): Promise<{ inserted: string[]; updated: string[]; rows: number }> {
+export async function writeItems(
+  tx: EntityManager,
+  rows: ItemInput[],
+): Promise<{ inserted: string[]; updated: string[]; rows: number }> {
   return { ...(await upsertItems(tx, rows)), rows: rows.length };
 }
 
@@ -164,7 +175,9 @@ async function importInteractions(
     const parse = (raw: unknown) => parseInteraction(raw, clock.now());
     for await (const { line, value: v } of validLines(file, parse, report.interactions, reject, options)) {
       // Derived from the content, so re-importing the same line finds its key already taken.
-      const key = `import:${createHash('sha1').update(JSON.stringify([v.userId, v.itemId, v.kind, v.occurredAt.toISOString(), v.query])).digest('hex')}`;
+      const key = `import:${createHash('sha1')
+        .update(JSON.stringify([v.userId, v.itemId, v.kind, v.occurredAt.toISOString(), v.query]))
+        .digest('hex')}`;
       batch.push({ line, row: { ...v, idempotencyKey: key, counted: true } });
       if (batch.length >= batchSize) await flush();
     }
@@ -207,7 +220,10 @@ export interface Numbered<T> {
 }
 
 /** One batch (or one row) of interactions, with their users created first for the foreign key. */
-export async function writeInteractions(tx: EntityManager, rows: NewInteraction[]): Promise<{ inserted: number; users: string[]; rows: number }> {
+export async function writeInteractions(
+  tx: EntityManager,
+  rows: NewInteraction[],
+): Promise<{ inserted: number; users: string[]; rows: number }> {
   await ensureUsers(tx, [...new Set(rows.map((r) => r.userId))]);
   return { ...(await insertInteractionsBulk(tx, rows)), rows: rows.length };
 }
@@ -229,7 +245,14 @@ export async function writeBatch<T, R>(
 ): Promise<R[]> {
   if (batch.length === 0) return [];
   try {
-    return [await db.transaction((tx) => write(tx, batch.map((b) => b.row)))];
+    return [
+      await db.transaction((tx) =>
+        write(
+          tx,
+          batch.map((b) => b.row),
+        ),
+      ),
+    ];
   } catch (err) {
     if (!isAboutTheData(err)) throw err;
   }
@@ -276,14 +299,21 @@ function databaseMessage(err: unknown): string {
  * Runs the write of one batch; if it fails for a reason that is not one row's data, the import
  * stops with a message that says where: the batches before it are committed, it and later ones not.
  */
-async function stopOnFailure<T>(file: string, batch: readonly Numbered<unknown>[], write: () => Promise<T>): Promise<T> {
+async function stopOnFailure<T>(
+  file: string,
+  batch: readonly Numbered<unknown>[],
+  write: () => Promise<T>,
+): Promise<T> {
   try {
     return await write();
   } catch (err) {
     // Not Math.min(...lines): a batch can be larger than the arguments a call may take.
     const first = batch.reduce((min, b) => Math.min(min, b.line), Infinity);
     const last = batch.reduce((max, b) => Math.max(max, b.line), -Infinity);
-    throw new Error(`import stopped: lines ${first}-${last} of ${file} could not be written, and no later ones were: ${databaseMessage(err)}`, { cause: err });
+    throw new Error(
+      `import stopped: lines ${first}-${last} of ${file} could not be written, and no later ones were: ${databaseMessage(err)}`,
+      { cause: err },
+    );
   }
 }
 

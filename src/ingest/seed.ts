@@ -27,5 +27,9 @@ export async function seedSample(db: DataSource, config: Config, logger: Logger)
   }
   // The description model trained on this sample ships with it, so descriptions work at once.
   const modelVersion = await installBundledModel(db);
-  return { items: report.items.inserted + report.items.updated, interactions: report.interactions.inserted, modelVersion };
+  return {
+    items: report.items.inserted + report.items.updated,
+    interactions: report.interactions.inserted,
+    modelVersion,
+  };
 }

@@ -16,8 +16,19 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 const PRICE_LIMIT = 9_999_999_999.995;
 
 const price = z
-  .union([z.number(), z.string().trim().regex(/^\$?\d+(\.\d+)?$/).transform((s) => Number(s.replace('$', ''))), z.null()])
-  .refine((p) => p === null || (Number.isFinite(p) && p >= 0 && p < PRICE_LIMIT), 'price must be a non-negative number below 10000000000')
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^\$?\d+(\.\d+)?$/)
+      .transform((s) => Number(s.replace('$', ''))),
+    z.null(),
+  ])
+  .refine(
+    (p) => p === null || (Number.isFinite(p) && p >= 0 && p < PRICE_LIMIT),
+    'price must be a non-negative number below 10000000000',
+  )
   .optional();
 
 export const itemLine = z.object({

@@ -34,7 +34,13 @@ export interface CollabOptions {
 }
 
 /** Chosen on the Beauty validation split (npm run eval:recommend -- --tune). */
-export const DEFAULT_COLLAB: CollabOptions = { window: 10, backwardWeight: 0.5, historyLength: 10, historyDecay: 0.7, neighbours: 100 };
+export const DEFAULT_COLLAB: CollabOptions = {
+  window: 10,
+  backwardWeight: 0.5,
+  historyLength: 10,
+  historyDecay: 0.7,
+  neighbours: 100,
+};
 
 export interface PairDelta {
   a: string;
@@ -46,7 +52,11 @@ export interface PairDelta {
  * The pair weights one new item adds, given the items already in the user's history, newest
  * first (distinct, and not containing `item`).
  */
-export function pairsForNewItem(previousNewestFirst: readonly string[], item: string, options: Pick<CollabOptions, 'window' | 'backwardWeight'>): PairDelta[] {
+export function pairsForNewItem(
+  previousNewestFirst: readonly string[],
+  item: string,
+  options: Pick<CollabOptions, 'window' | 'backwardWeight'>,
+): PairDelta[] {
   const out: PairDelta[] = [];
   const n = Math.min(options.window, previousNewestFirst.length);
   for (let i = 0; i < n; i++) {
@@ -61,7 +71,10 @@ export function pairsForNewItem(previousNewestFirst: readonly string[], item: st
  * All pair weights of one history (oldest first; repeats count at their first appearance),
  * summed per pair: what the history added, and what forgetting the user takes away.
  */
-export function pairsOfHistory(oldestFirst: readonly string[], options: Pick<CollabOptions, 'window' | 'backwardWeight'>): PairDelta[] {
+export function pairsOfHistory(
+  oldestFirst: readonly string[],
+  options: Pick<CollabOptions, 'window' | 'backwardWeight'>,
+): PairDelta[] {
   const seen = new Set<string>();
   const sequence: string[] = [];
   for (const id of oldestFirst) {
@@ -108,7 +121,9 @@ export function collabScores(
   options: Pick<CollabOptions, 'historyLength' | 'historyDecay' | 'neighbours'>,
 ): Map<string, number> {
   const scores = new Map<string, number>();
-  forEachVote(historyNewestFirst, neighboursOf, options, (_, itemId, contribution) => scores.set(itemId, (scores.get(itemId) ?? 0) + contribution));
+  forEachVote(historyNewestFirst, neighboursOf, options, (_, itemId, contribution) =>
+    scores.set(itemId, (scores.get(itemId) ?? 0) + contribution),
+  );
   return scores;
 }
 
@@ -120,7 +135,12 @@ export function collabEvidence(
   itemId: string,
 ): CoEvidence[] {
   const out: CoEvidence[] = [];
-  forEachVote(historyNewestFirst, neighboursOf, options, (from, to, contribution) => to === itemId && out.push({ itemId: from, contribution }));
+  forEachVote(
+    historyNewestFirst,
+    neighboursOf,
+    options,
+    (from, to, contribution) => to === itemId && out.push({ itemId: from, contribution }),
+  );
   return out.sort((x, y) => y.contribution - x.contribution || (x.itemId < y.itemId ? -1 : 1));
 }
 
@@ -222,7 +242,11 @@ export function userCollab(
 }
 
 /** An item's collaborative signal (item-to-item): its own strongest pairs, sim(item -> b). */
-export function itemCollab(itemId: string, neighbours: readonly Neighbour[], options: Pick<CollabOptions, 'neighbours'>): CollabSignal {
+export function itemCollab(
+  itemId: string,
+  neighbours: readonly Neighbour[],
+  options: Pick<CollabOptions, 'neighbours'>,
+): CollabSignal {
   const used = neighbours.slice(0, options.neighbours);
   return {
     scores: new Map(used.map((n) => [n.itemId, n.sim])),

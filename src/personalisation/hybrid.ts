@@ -41,7 +41,12 @@ export type ContentQuery = { profile: ReadonlyMap<string, number> } | { itemId: 
 /** How much co-occurrence evidence a result carries. */
 const EVIDENCE = 3;
 
-export function hybridRank(engine: RecommendationEngine, query: ContentQuery, collab: CollabSignal, options: HybridOptions): HybridScored[] {
+export function hybridRank(
+  engine: RecommendationEngine,
+  query: ContentQuery,
+  collab: CollabSignal,
+  options: HybridOptions,
+): HybridScored[] {
   const k = Math.max(0, Math.floor(options.k));
   if (k === 0) return [];
   const alpha = Math.min(1, Math.max(0, options.alpha));
@@ -50,7 +55,9 @@ export function hybridRank(engine: RecommendationEngine, query: ContentQuery, co
   if ('itemId' in query) exclude.add(query.itemId);
   const pool = diversity > 0 ? mmrPoolSize(k) : k;
   const score = (items: Iterable<string>, reasons: boolean) =>
-    'profile' in query ? engine.scoreItems(query.profile, items, { reasons }) : engine.scoreItemsForItem(query.itemId, items, { reasons });
+    'profile' in query
+      ? engine.scoreItems(query.profile, items, { reasons })
+      : engine.scoreItemsForItem(query.itemId, items, { reasons });
 
   // Candidates: the content top-pool from the index (with reasons)...
   const content =
@@ -63,7 +70,8 @@ export function hybridRank(engine: RecommendationEngine, query: ContentQuery, co
   // with a cosine is in it).
   const bar = content.length === pool ? content[pool - 1].score : 0;
   const others: { itemId: string; collab: number }[] = [];
-  for (const [itemId, c] of collab.scores) if (!exclude.has(itemId) && !contentOf.has(itemId)) others.push({ itemId, collab: c });
+  for (const [itemId, c] of collab.scores)
+    if (!exclude.has(itemId) && !contentOf.has(itemId)) others.push({ itemId, collab: c });
   others.sort((a, b) => b.collab - a.collab || (a.itemId < b.itemId ? -1 : 1));
   // The scale: the strongest evidence among items the catalogue still has.
   let maxCollab = 0;
@@ -89,10 +97,20 @@ export function hybridRank(engine: RecommendationEngine, query: ContentQuery, co
     const chunk = others.slice(at, at + CHUNK).map((o) => o.itemId);
     score(chunk, false).forEach(offer);
   }
-  let top = best.entries.map((e) => ({ itemId: e.itemId, score: e.score, content: e.content, collab: collabPart(e.itemId) }));
+  let top = best.entries.map((e) => ({
+    itemId: e.itemId,
+    score: e.score,
+    content: e.content,
+    collab: collabPart(e.itemId),
+  }));
   if (diversity > 0) {
     const vectors = top.map((r) => featureMap(engine, r.itemId));
-    top = mmr(top.map((r) => r.score), k, diversity, (a, b) => dot(vectors[a], vectors[b])).map((j) => top[j]);
+    top = mmr(
+      top.map((r) => r.score),
+      k,
+      diversity,
+      (a, b) => dot(vectors[a], vectors[b]),
+    ).map((j) => top[j]);
   }
 
   // Explain only what is returned.
@@ -100,10 +118,15 @@ export function hybridRank(engine: RecommendationEngine, query: ContentQuery, co
   for (const s of score(missing, true)) contentOf.set(s.itemId, s);
   return top.map((r) => ({
     ...r,
-    reasons: (contentOf.get(r.itemId)?.reasons ?? []).slice(0, REASONS).map((t) => ({ term: t.term, weight: alpha * t.weight })),
+    reasons: (contentOf.get(r.itemId)?.reasons ?? [])
+      .slice(0, REASONS)
+      .map((t) => ({ term: t.term, weight: alpha * t.weight })),
     boughtTogether:
       maxCollab > 0 && r.collab > 0
-        ? collab.evidence(r.itemId).slice(0, EVIDENCE).map((e) => ({ itemId: e.itemId, contribution: ((1 - alpha) * e.contribution) / maxCollab }))
+        ? collab
+            .evidence(r.itemId)
+            .slice(0, EVIDENCE)
+            .map((e) => ({ itemId: e.itemId, contribution: ((1 - alpha) * e.contribution) / maxCollab }))
         : [],
   }));
 }

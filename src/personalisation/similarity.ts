@@ -40,7 +40,13 @@ export function jaccardFromCounts(shared: number, querySize: number, itemSize: n
 }
 
 /** Jaccard of the query set (the bitset `inQuery`, |U| = querySize) and one item's terms at [start, end). */
-export function jaccardDoc(termIds: Int32Array, start: number, end: number, inQuery: Uint32Array, querySize: number): number {
+export function jaccardDoc(
+  termIds: Int32Array,
+  start: number,
+  end: number,
+  inQuery: Uint32Array,
+  querySize: number,
+): number {
   let shared = 0;
   for (let p = start; p < end; p++) {
     const t = termIds[p];

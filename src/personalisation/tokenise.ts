@@ -8,7 +8,16 @@ pluralize.addUncountableRule(/ics$/i);
 const STOPWORDS: ReadonlySet<string> = new Set([
   ...englishStopwords,
   // Words that open almost every product description and say nothing about the product.
-  'also', 'will', 'may', 'can', 'one', 'get', 'every', 'issue', 'issues', 'new',
+  'also',
+  'will',
+  'may',
+  'can',
+  'one',
+  'get',
+  'every',
+  'issue',
+  'issues',
+  'new',
 ]);
 
 /**

@@ -9,7 +9,12 @@
 import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
 import type { ItemEntity } from '../db/entities';
-import { findItemsByIds, findItemsChangedSince, findItemsPage, streamItemFeatureSources } from '../db/repositories/items';
+import {
+  findItemsByIds,
+  findItemsChangedSince,
+  findItemsPage,
+  streamItemFeatureSources,
+} from '../db/repositories/items';
 import type { Logger } from '../logger';
 import { CatalogueItem, RecommendationEngine } from '../personalisation/engine';
 
@@ -39,7 +44,10 @@ export class Catalogue {
   private refreshing: Promise<number> | undefined;
   private again = false;
 
-  private constructor(private readonly options: CatalogueOptions, engine: RecommendationEngine) {
+  private constructor(
+    private readonly options: CatalogueOptions,
+    engine: RecommendationEngine,
+  ) {
     this.engineRef = engine;
     const max = options.itemCacheSize ?? 0;
     this.rows = max > 0 ? new LRUCache({ max }) : undefined;
@@ -134,7 +142,10 @@ export class Catalogue {
     // The first poll looks back from the newest row the build read; later ones from the
     // previous poll, so rows already seen stop being re-read once COMMIT_LAG_MS has passed.
     const from = this.lastPolled?.getTime() ?? this.newestIndexed();
-    const { polledAt, rows, deleted } = await findItemsChangedSince(this.options.db, new Date(Math.max(0, from - COMMIT_LAG_MS)));
+    const { polledAt, rows, deleted } = await findItemsChangedSince(
+      this.options.db,
+      new Date(Math.max(0, from - COMMIT_LAG_MS)),
+    );
     const gone = deleted.filter((id) => this.engineRef.has(id));
     if (gone.length > 0) {
       this.engineRef.remove(gone);

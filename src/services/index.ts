@@ -38,7 +38,13 @@ export interface ServiceOptions {
 export async function buildServices({ db, url, schema, config, logger }: ServiceOptions): Promise<Services> {
   const p = config.personalisation;
   const channel = changeChannel(schema);
-  const catalogue = await Catalogue.load({ db, logger, refreshMs: config.indexRefreshMs, jaccardTopN: p.jaccardTopN, itemCacheSize: config.itemCacheSize });
+  const catalogue = await Catalogue.load({
+    db,
+    logger,
+    refreshMs: config.indexRefreshMs,
+    jaccardTopN: p.jaccardTopN,
+    itemCacheSize: config.itemCacheSize,
+  });
   catalogue.follow();
   const personalisation = new PersonalisationService(db, catalogue, {
     popularityWindowMs: p.popularityWindowMs,

@@ -64,7 +64,9 @@ export class InteractionService {
       const interaction = await insertInteraction(tx, { ...input, counted: user.consent }, this.options.dedupeWindowMs);
       if (!interaction) {
         // Lost a race with the same key: the winner has committed, answer as it did.
-        const earlier = input.idempotencyKey ? await findByIdempotencyKey(tx, input.userId, input.idempotencyKey) : null;
+        const earlier = input.idempotencyKey
+          ? await findByIdempotencyKey(tx, input.userId, input.idempotencyKey)
+          : null;
         if (earlier) return { interaction: earlier, replayed: true };
         // Otherwise the item was in this process's memory but has since left the catalogue.
         throw noSuchItem(input.itemId);
@@ -72,7 +74,11 @@ export class InteractionService {
       const learn = interaction.counted;
       if (learn && terms.size > 0) {
         const refMs = user.profile_ref_time ? user.profile_ref_time.getTime() : -Infinity;
-        const update = eventUpdate(refMs, { kind: input.kind, occurredAtMs: input.occurredAt.getTime(), terms }, this.options);
+        const update = eventUpdate(
+          refMs,
+          { kind: input.kind, occurredAtMs: input.occurredAt.getTime(), terms },
+          this.options,
+        );
         await applyProfileUpdate(tx, input.userId, update);
       }
       if (learn && input.itemId !== null && input.kind !== 'SEARCH') {

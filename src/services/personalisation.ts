@@ -77,24 +77,40 @@ export class PersonalisationService {
   ): Promise<Recommendation[]> {
     const engine = this.catalogue.engine;
     if (args.similarity === 'HYBRID') {
-      if (!coSignal) throw new Error('HYBRID needs the user\'s co-occurrence signal');
+      if (!coSignal) throw new Error("HYBRID needs the user's co-occurrence signal");
       const collab = userCollab(coSignal.history, (id) => coSignal.neighbours.get(id), this.collab);
-      const ranked = hybridRank(engine, { profile: profile.weights }, collab, { alpha: this.options.hybridAlpha, k: args.first, exclude: args.exclude, diversity: args.diversity });
+      const ranked = hybridRank(engine, { profile: profile.weights }, collab, {
+        alpha: this.options.hybridAlpha,
+        k: args.first,
+        exclude: args.exclude,
+        diversity: args.diversity,
+      });
       if (ranked.length > 0) return ranked.map(personalised);
     } else if (profile.weights.size > 0) {
-      const ranked = engine.recommend(profile.weights, { similarity: args.similarity, k: args.first, exclude: args.exclude, diversity: args.diversity });
+      const ranked = engine.recommend(profile.weights, {
+        similarity: args.similarity,
+        k: args.first,
+        exclude: args.exclude,
+        diversity: args.diversity,
+      });
       if (ranked.length > 0) return ranked.map(personalised);
     }
     return this.popularItems(args.first, args.exclude);
   }
 
   /** Items like this one; HYBRID blends content with the item's own co-occurrence pairs (cold items: content only). */
-  similarItems(itemId: string, args: { similarity: Ranking; first: number }, neighbours?: readonly Neighbour[]): Recommendation[] {
+  similarItems(
+    itemId: string,
+    args: { similarity: Ranking; first: number },
+    neighbours?: readonly Neighbour[],
+  ): Recommendation[] {
     const engine = this.catalogue.engine;
     if (!engine.has(itemId)) return [];
     if (args.similarity === 'HYBRID') {
       const collab = itemCollab(itemId, neighbours ?? [], this.collab);
-      return hybridRank(engine, { itemId }, collab, { alpha: this.options.hybridAlpha, k: args.first }).map(personalised);
+      return hybridRank(engine, { itemId }, collab, { alpha: this.options.hybridAlpha, k: args.first }).map(
+        personalised,
+      );
     }
     return engine.similarItems(itemId, { similarity: args.similarity, k: args.first }).map(personalised);
   }
@@ -125,14 +141,25 @@ export class PersonalisationService {
     const ttl = this.options.popularityTtlMs ?? 30_000;
     const now = this.options.clock.now();
     if (!this.popular || now - this.popular.at > ttl) {
-      const items = await findPopularItems(this.db, this.options.popularityWindowMs, POPULAR_POOL, DEFAULT_KIND_WEIGHTS);
+      const items = await findPopularItems(
+        this.db,
+        this.options.popularityWindowMs,
+        POPULAR_POOL,
+        DEFAULT_KIND_WEIGHTS,
+      );
       this.popular = { at: now, items };
     }
     const total = this.popular.items.reduce((sum, p) => sum + p.score, 0) || 1;
     return this.popular.items
       .filter((p) => !exclude.has(p.itemId) && this.catalogue.engine.has(p.itemId))
       .slice(0, first)
-      .map((p) => ({ itemId: p.itemId, score: p.score / total, reasons: [], strategy: 'POPULAR' as const, boughtTogether: [] }));
+      .map((p) => ({
+        itemId: p.itemId,
+        score: p.score / total,
+        reasons: [],
+        strategy: 'POPULAR' as const,
+        boughtTogether: [],
+      }));
   }
 }
 

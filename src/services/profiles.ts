@@ -15,7 +15,10 @@ export interface RebuildOptions extends ProfileOptions {
 }
 
 /** Folds one user's time-ordered events into a profile; returns it and the events that count. */
-export function profileFromEvents(events: readonly LoggedEvent[], options: RebuildOptions): { profile: ProfileState; counted: Set<string> } {
+export function profileFromEvents(
+  events: readonly LoggedEvent[],
+  options: RebuildOptions,
+): { profile: ProfileState; counted: Set<string> } {
   const profile: ProfileState = { weights: new Map(), refMs: -Infinity };
   const lastSeen = new Map<string, number>();
   const counted = new Set<string>();
@@ -37,7 +40,13 @@ export function profileFromEvents(events: readonly LoggedEvent[], options: Rebui
  * (disjoint users, so they never wait for each other): one is computed in this process while
  * PostgreSQL writes the other.
  */
-export async function rebuildProfiles(db: DataSource, userIds: readonly string[], options: RebuildOptions, batchSize = 2_000, concurrency = 2): Promise<void> {
+export async function rebuildProfiles(
+  db: DataSource,
+  userIds: readonly string[],
+  options: RebuildOptions,
+  batchSize = 2_000,
+  concurrency = 2,
+): Promise<void> {
   const batches: string[][] = [];
   for (let start = 0; start < userIds.length; start += batchSize) batches.push(userIds.slice(start, start + batchSize));
   let next = 0;

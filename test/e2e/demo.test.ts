@@ -22,12 +22,16 @@ import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOT = process.env.DEMO_SCREENSHOT ? resolve(projectRoot(), process.env.DEMO_SCREENSHOT) : join(tmpdir(), 'tailor-demo.png');
+const SCREENSHOT = process.env.DEMO_SCREENSHOT
+  ? resolve(projectRoot(), process.env.DEMO_SCREENSHOT)
+  : join(tmpdir(), 'tailor-demo.png');
 const SHOPPER = 'sim-user-007';
 
 const haveChromium = existsSync(CHROMIUM) || process.env.REQUIRE_CHROMIUM === '1';
 if (!haveChromium) {
-  process.stderr.write(`test/e2e/demo.test.ts skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`);
+  process.stderr.write(
+    `test/e2e/demo.test.ts skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`,
+  );
 }
 
 interface Shown {
@@ -65,22 +69,30 @@ interface Shown {
   // The page counts its loads on <body data-loads>; data-state is "ready" between loads.
   // (Browser-side callbacks are typed loosely: the project compiles without the DOM library.)
   // Functions, not strings: the page's CSP forbids eval, which string predicates would need.
-  const loads = (): Promise<number> => page.evaluate(() => Number((globalThis as any).document.body.dataset.loads ?? 0));
+  const loads = (): Promise<number> =>
+    page.evaluate(() => Number((globalThis as any).document.body.dataset.loads ?? 0));
   // A load that failed shows its GraphQL error in #status (class "error"): fail with that message.
   const afterLoad = async (n: number) => {
     await page.waitForFunction((k: number) => {
       const b = (globalThis as any).document.body;
       return Number(b.dataset.loads ?? 0) >= k && b.dataset.state === 'ready';
     }, n);
-    const status = await page.$eval('#status', (s: any) => ({ error: s.classList.contains('error'), text: s.textContent }));
+    const status = await page.$eval('#status', (s: any) => ({
+      error: s.classList.contains('error'),
+      text: s.textContent,
+    }));
     expect(status.error ? status.text : null).toBeNull();
   };
   const shown = (list: 'cosine' | 'jaccard' | 'hybrid'): Promise<Shown[]> =>
-    page.$$eval(`[data-testid=recs-${list}] li.rec`, (lis: any[]) => lis.map((li) => ({ id: li.dataset.itemId, score: li.querySelector('.score').textContent })));
+    page.$$eval(`[data-testid=recs-${list}] li.rec`, (lis: any[]) =>
+      lis.map((li) => ({ id: li.dataset.itemId, score: li.querySelector('.score').textContent })),
+    );
   const bars = (): Promise<{ term: string; weight: string }[]> =>
-    page.$$eval('[data-testid=interests] .bar', (rows: any[]) => rows.map((r) => ({ term: r.dataset.term, weight: r.querySelector('.weight').textContent })));
+    page.$$eval('[data-testid=interests] .bar', (rows: any[]) =>
+      rows.map((r) => ({ term: r.dataset.term, weight: r.querySelector('.weight').textContent })),
+    );
 
-  it('shows a shopper\'s interests and the three rankings exactly as the API gives them', async () => {
+  it("shows a shopper's interests and the three rankings exactly as the API gives them", async () => {
     await page.goto(`${base}/demo?user=${SHOPPER}`);
     expect(page.url()).toBe(`${base}/demo/?user=${SHOPPER}`);
     await afterLoad(1);
@@ -93,26 +105,34 @@ interface Shown {
       SHOPPER,
     );
     const user = api.data!.user;
-    expect(await bars()).toEqual(user.interests.map((i: { term: string; weight: number }) => ({ term: i.term, weight: i.weight.toFixed(3) })));
-    const asShown = (recs: { score: number; item: { id: string } }[]): Shown[] => recs.map((r) => ({ id: r.item.id, score: r.score.toFixed(3) }));
+    expect(await bars()).toEqual(
+      user.interests.map((i: { term: string; weight: number }) => ({ term: i.term, weight: i.weight.toFixed(3) })),
+    );
+    const asShown = (recs: { score: number; item: { id: string } }[]): Shown[] =>
+      recs.map((r) => ({ id: r.item.id, score: r.score.toFixed(3) }));
     expect(await shown('cosine')).toEqual(asShown(user.cosine));
     expect(await shown('jaccard')).toEqual(asShown(user.jaccard));
     expect(await shown('hybrid')).toEqual(asShown(user.hybrid));
     expect(user.cosine).toHaveLength(5);
     expect(user.hybrid).toHaveLength(5);
     // Reasons and descriptions are on every card, each span of a description with its source on hover.
-    const cards: { reasons: number; description: string; sources: string[] }[] = await page.$$eval('[data-testid=recs-cosine] li.rec', (lis: any[]) =>
-      lis.map((li) => ({
-        reasons: li.querySelectorAll('.reasons li').length,
-        description: li.querySelector('.description').textContent.trim(),
-        sources: [...li.querySelectorAll('.description .claim')].map((s: any) => s.title),
-      })),
+    const cards: { reasons: number; description: string; sources: string[] }[] = await page.$$eval(
+      '[data-testid=recs-cosine] li.rec',
+      (lis: any[]) =>
+        lis.map((li) => ({
+          reasons: li.querySelectorAll('.reasons li').length,
+          description: li.querySelector('.description').textContent.trim(),
+          sources: [...li.querySelectorAll('.description .claim')].map((s: any) => s.title),
+        })),
     );
     for (const card of cards) {
       expect(card.reasons).toBeGreaterThan(0);
       expect(card.description.length).toBeGreaterThan(0);
       expect(card.sources.length).toBeGreaterThan(0);
-      for (const source of card.sources) expect(source).toMatch(/^(description: description\[\d+\]|title: title|brand: brand|category: categories\[\d+\]|tag: tags\[\d+\]|price: price|attribute: attributes\..+)$/);
+      for (const source of card.sources)
+        expect(source).toMatch(
+          /^(description: description\[\d+\]|title: title|brand: brand|category: categories\[\d+\]|tag: tags\[\d+\]|price: price|attribute: attributes\..+)$/,
+        );
     }
   });
 
@@ -127,7 +147,10 @@ interface Shown {
     const after = { cosine: await shown('cosine'), interests: await bars() };
     expect(after.cosine.map((r) => r.id)).not.toContain(bought);
     expect(after.interests).not.toEqual(before.interests);
-    const rows = await db.dataSource.query(`SELECT kind, counted FROM interactions WHERE user_id = $1 AND item_id = $2`, [SHOPPER, bought]);
+    const rows = await db.dataSource.query(
+      `SELECT kind, counted FROM interactions WHERE user_id = $1 AND item_id = $2`,
+      [SHOPPER, bought],
+    );
     expect(rows).toEqual([{ kind: 'PURCHASE', counted: true }]);
   });
 
@@ -138,7 +161,10 @@ interface Shown {
     await afterLoad(n + 1);
     expect(await page.textContent('#status')).toMatch(/^Recorded a view of “.+”\.$/);
     expect((await shown('jaccard')).map((r) => r.id)).not.toContain(viewed);
-    const [{ count }] = await db.dataSource.query(`SELECT count(*)::int AS count FROM interactions WHERE user_id = $1 AND item_id = $2 AND kind = 'VIEW'`, [SHOPPER, viewed]);
+    const [{ count }] = await db.dataSource.query(
+      `SELECT count(*)::int AS count FROM interactions WHERE user_id = $1 AND item_id = $2 AND kind = 'VIEW'`,
+      [SHOPPER, viewed],
+    );
     expect(count).toBe(1);
     await page.evaluate(() => (globalThis as any).document.activeElement?.blur());
     await page.mouse.move(0, 0);
@@ -171,7 +197,11 @@ interface Shown {
     expect((await dev.get('/demo/app.js')).headers['content-type']).toMatch(/javascript/);
     expect((await dev.get('/demo/router.ts')).status).toBe(404);
     expect((await dev.get('/demo/../package.json')).status).toBe(404);
-    const production = testConfig({ NODE_ENV: 'production', DATABASE_URL: db.url, GATEWAY_SECRET: 'demo-test-gateway-secret-0123456789abcdef' });
+    const production = testConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url,
+      GATEWAY_SECRET: 'demo-test-gateway-secret-0123456789abcdef',
+    });
     const server = await createHttpServer(app.services, production, createLogger('silent'));
     try {
       expect((await request(server.app).get('/demo/')).status).toBe(404);

@@ -89,13 +89,20 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
   async function viaGateway(query: string, userId: string | null, variables?: Record<string, unknown>) {
     const res = await gateway.executeOperation({ query, variables }, { contextValue: { userId } });
     if (res.body.kind !== 'single') throw new Error('unexpected incremental response');
-    return res.body.singleResult as { data?: any; errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[] };
+    return res.body.singleResult as {
+      data?: any;
+      errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[];
+    };
   }
 
   const asGateway = (body: object) =>
     fetch(tailorUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-tailor-gateway-secret': GATEWAY_SECRET, 'x-tailor-role': 'service' },
+      headers: {
+        'content-type': 'application/json',
+        'x-tailor-gateway-secret': GATEWAY_SECRET,
+        'x-tailor-role': 'service',
+      },
       body: JSON.stringify(body),
     }).then((r) => r.json() as Promise<any>);
 
@@ -104,13 +111,19 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
     expect((composition.hints ?? []).map((h) => `${h.definition.code}: ${h.message}`)).toEqual([]);
     const supergraph = composition.supergraphSdl;
     // Each entity is known to every subgraph that defines it, by the same key.
-    expect(supergraph).toMatch(/type Item\s+@join__type\(graph: INVENTORY, key: "id"\)\s+@join__type\(graph: TAILOR, key: "id"\)/);
-    expect(supergraph).toMatch(/type User\s+@join__type\(graph: ACCOUNTS, key: "id"\)\s+@join__type\(graph: INVENTORY, key: "id", resolvable: false\)\s+@join__type\(graph: TAILOR, key: "id"\)/);
+    expect(supergraph).toMatch(
+      /type Item\s+@join__type\(graph: INVENTORY, key: "id"\)\s+@join__type\(graph: TAILOR, key: "id"\)/,
+    );
+    expect(supergraph).toMatch(
+      /type User\s+@join__type\(graph: ACCOUNTS, key: "id"\)\s+@join__type\(graph: INVENTORY, key: "id", resolvable: false\)\s+@join__type\(graph: TAILOR, key: "id"\)/,
+    );
     // The one field both define is @shareable in both, on purpose: with no @join__field, every
     // subgraph that defines Item may resolve it.
     expect(supergraph).toMatch(/\n\s+title: String!\n/);
     // Every other non-key field has exactly one owner.
-    expect(supergraph).toMatch(/recommendations\([^)]*\)[^\n]*: \[Recommendation!\]! @join__field\(graph: TAILOR\)|recommendations\([\s\S]*?\): \[Recommendation!\]! @join__field\(graph: TAILOR\)/);
+    expect(supergraph).toMatch(
+      /recommendations\([^)]*\)[^\n]*: \[Recommendation!\]! @join__field\(graph: TAILOR\)|recommendations\([\s\S]*?\): \[Recommendation!\]! @join__field\(graph: TAILOR\)/,
+    );
     expect(supergraph).toContain('inStock: Boolean! @join__field(graph: INVENTORY)');
     expect(supergraph).toContain('email: String! @join__field(graph: ACCOUNTS)');
   });
@@ -119,8 +132,13 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
     // Item.description is tailor's alone (not @shareable there), so a second definition is refused.
     const catalogue = gql`
       extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
-      type Item @key(fields: "id") { id: ID! description: String @shareable }
-      type Query { bestsellers: [Item!]! }
+      type Item @key(fields: "id") {
+        id: ID!
+        description: String @shareable
+      }
+      type Query {
+        bestsellers: [Item!]!
+      }
     `;
     const result = composeServices([
       { name: 'tailor', url: tailorUrl, typeDefs: loadTypeDefs() },
@@ -136,13 +154,20 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
     // Stock and titles only: inventory answers alone, no hop into tailor.
     expect(calls).toEqual(['inventory']);
     const ids = res.data.featuredItems.map((i: { id: string }) => i.id);
-    const direct = await app.run(`query ($ids: [_Any!]!) { _entities(representations: $ids) { ... on Item { id title } } }`, {
-      ids: ids.map((id: string) => ({ __typename: 'Item', id })),
-    });
-    expect(res.data.featuredItems.map(({ id, title }: { id: string; title: string }) => ({ id, title }))).toEqual(direct.data!._entities);
+    const direct = await app.run(
+      `query ($ids: [_Any!]!) { _entities(representations: $ids) { ... on Item { id title } } }`,
+      {
+        ids: ids.map((id: string) => ({ __typename: 'Item', id })),
+      },
+    );
+    expect(res.data.featuredItems.map(({ id, title }: { id: string; title: string }) => ({ id, title }))).toEqual(
+      direct.data!._entities,
+    );
     // Asked next to a tailor field, the title still comes from one place and answers the same.
     const mixed = await viaGateway(`{ featuredItems { id title features { term } } }`, ALICE);
-    expect(mixed.data.featuredItems.map(({ id, title }: { id: string; title: string }) => ({ id, title }))).toEqual(direct.data!._entities);
+    expect(mixed.data.featuredItems.map(({ id, title }: { id: string; title: string }) => ({ id, title }))).toEqual(
+      direct.data!._entities,
+    );
   });
 
   it('answers _service { sdl } with its schema as written, the federation link and both keys', async () => {
@@ -200,7 +225,9 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
       {},
       ALICE,
     );
-    expect(me.recommendations.map(({ item: { inStock: _s, reviews: _r, ...item }, ...rec }: any) => ({ ...rec, item }))).toEqual(direct.data!.user.recommendations);
+    expect(
+      me.recommendations.map(({ item: { inStock: _s, reviews: _r, ...item }, ...rec }: any) => ({ ...rec, item })),
+    ).toEqual(direct.data!.user.recommendations);
     expect(me.recommendations).toHaveLength(3);
     expect(me.recommendations[0].strategy).toBe('PERSONALISED');
     for (const rec of me.recommendations) {
@@ -212,7 +239,10 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
   });
 
   it('serves typed reasons through the gateway, the deprecated `term` beside `label`', async () => {
-    const res = await viaGateway(`{ me { recommendations(first: 3) { reasons { label term kind weight item { id inStock } } } } }`, ALICE);
+    const res = await viaGateway(
+      `{ me { recommendations(first: 3) { reasons { label term kind weight item { id inStock } } } } }`,
+      ALICE,
+    );
     expect(res.errors).toBeUndefined();
     const reasons = res.data.me.recommendations.flatMap((r: any) => r.reasons);
     expect(reasons.length).toBeGreaterThan(0);
@@ -224,7 +254,7 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
     }
   });
 
-  it('starts at inventory\'s root field, crosses into tailor and back out to inventory and accounts', async () => {
+  it("starts at inventory's root field, crosses into tailor and back out to inventory and accounts", async () => {
     const res = await viaGateway(
       `{ featuredItems {
           id inStock
@@ -241,17 +271,32 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
     expect(reason.similarItems).toHaveLength(2);
     for (const s of reason.similarItems) expect(s.item.inStock).toBe((inventory.stock.get(s.item.id) ?? 0) > 0);
     // The review's author is the viewer, so tailor lets the gateway read their recommendations.
-    expect(second.reviews).toEqual([{ rating: 4, author: { email: `${ALICE}@example.test`, recommendations: [expect.objectContaining({ item: { id: expect.any(String) } })] } }]);
+    expect(second.reviews).toEqual([
+      {
+        rating: 4,
+        author: {
+          email: `${ALICE}@example.test`,
+          recommendations: [expect.objectContaining({ item: { id: expect.any(String) } })],
+        },
+      },
+    ]);
     expect(new Set(calls)).toEqual(new Set(['inventory', 'tailor', 'accounts']));
   });
 
-  it('forwards who asks: another user\'s recommendations are FORBIDDEN through the gateway too', async () => {
+  it("forwards who asks: another user's recommendations are FORBIDDEN through the gateway too", async () => {
     const query = `{ featuredItems { id reviews { author { email recommendations { score item { id } } } } } }`;
     const res = await viaGateway(query, 'sim-user-002');
     // Every field on the way is non-null, so the refusal nulls the whole answer: nothing leaks.
     expect(res.data ?? null).toBeNull();
     expect(res.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
-    expect(res.errors?.find((e) => e.extensions?.code === 'FORBIDDEN')?.path).toEqual(['featuredItems', 1, 'reviews', 0, 'author', 'recommendations']);
+    expect(res.errors?.find((e) => e.extensions?.code === 'FORBIDDEN')?.path).toEqual([
+      'featuredItems',
+      1,
+      'reviews',
+      0,
+      'author',
+      'recommendations',
+    ]);
     // The author themself may read it.
     expect((await viaGateway(query, ALICE)).errors).toBeUndefined();
   });
@@ -273,7 +318,11 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
 });
 
 async function serviceSdl(url: string): Promise<string> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ _service { sdl } }' }),
+  });
   const body = (await res.json()) as { data: { _service: { sdl: string } } };
   return body.data._service.sdl;
 }

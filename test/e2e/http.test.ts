@@ -23,15 +23,24 @@ describe('over HTTP, as a frontend asks', () => {
   });
 
   const post = (body: object, headers: Record<string, string> = {}) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   it("records a view over HTTP, then answers a query in the README example's shape from it", async () => {
     const recorded = await post(
-      { query: `mutation { recordInteraction(input: { userId: "u-1", itemId: "a", kind: VIEW }) { replayed interaction { counted } } }` },
+      {
+        query: `mutation { recordInteraction(input: { userId: "u-1", itemId: "a", kind: VIEW }) { replayed interaction { counted } } }`,
+      },
       { 'x-user-id': 'u-1' },
     );
     expect(recorded.status).toBe(200);
-    expect(((await recorded.json()) as any).data.recordInteraction).toEqual({ replayed: false, interaction: { counted: true } });
+    expect(((await recorded.json()) as any).data.recordInteraction).toEqual({
+      replayed: false,
+      interaction: { counted: true },
+    });
 
     const res = await post(
       {
@@ -45,12 +54,22 @@ describe('over HTTP, as a frontend asks', () => {
     const body: any = await res.json();
     expect(body.errors).toBeUndefined();
     // Terms only item a has (astronomy, pole star) weigh more than those it shares with b; ties go by term.
-    expect(body.data.user.interests.map((i: { term: string }) => i.term)).toEqual(['astronomy', 'pole star', 'science']);
-    expect(body.data.user.recommendations[0]).toMatchObject({ strategy: 'PERSONALISED', item: { id: 'b', title: 'Orbit' } });
-    expect(body.data.user.recommendations[0].reasons.map((r: { term: string }) => r.term).sort()).toEqual(['science', 'space']);
+    expect(body.data.user.interests.map((i: { term: string }) => i.term)).toEqual([
+      'astronomy',
+      'pole star',
+      'science',
+    ]);
+    expect(body.data.user.recommendations[0]).toMatchObject({
+      strategy: 'PERSONALISED',
+      item: { id: 'b', title: 'Orbit' },
+    });
+    expect(body.data.user.recommendations[0].reasons.map((r: { term: string }) => r.term).sort()).toEqual([
+      'science',
+      'space',
+    ]);
   });
 
-  it('refuses to show one user\'s interests to another', async () => {
+  it("refuses to show one user's interests to another", async () => {
     const res = await post({ query: `{ user(id: "u-1") { id interests { term } } }` }, { 'x-user-id': 'u-2' });
     const body: any = await res.json();
     expect(body.data.user).toBeNull();
@@ -82,7 +101,10 @@ describe('over HTTP, as a frontend asks', () => {
     expect(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']).toContain(body.errors[0].extensions.code);
     expect(body.errors[0].message).toMatch(/Syntax Error/);
     expect(JSON.stringify(body)).not.toMatch(/stacktrace|at .*\.ts:\d+/);
-    const wrongType = await post({ query: `query ($f: Int) { items(first: $f) { edges { cursor } } }`, variables: { f: 'ten' } });
+    const wrongType = await post({
+      query: `query ($f: Int) { items(first: $f) { edges { cursor } } }`,
+      variables: { f: 'ten' },
+    });
     expect(((await wrongType.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
     const csrf = await fetch(`${url}?query=${encodeURIComponent('{ __typename }')}`);
     expect(csrf.status).toBe(400);

@@ -34,7 +34,10 @@ class RoundRobinDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     super({ url: replicas[0].url });
   }
 
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
+  override willSendRequest({
+    request,
+    context,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
     const replica = this.replicas[this.next++ % this.replicas.length];
     // The gateway builds the request from this.url before this hook; the hook may still redirect it.
     (request.http as { url: string }).url = replica.url;
@@ -53,13 +56,20 @@ describe('two tailor processes on one Postgres behind a gateway', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await seedSample(db.dataSource, testConfig({ DATABASE_URL: db.url }), createLogger('silent'));
-    const env = { GATEWAY_SECRET, MODEL_POLL_MS: '1000', INDEX_REFRESH_MS: '1000', RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000' };
+    const env = {
+      GATEWAY_SECRET,
+      MODEL_POLL_MS: '1000',
+      INDEX_REFRESH_MS: '1000',
+      RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000',
+    };
     replicas = await Promise.all([0, 1].map(() => spawnReplica({ databaseUrl: db.url, schema: db.schema, env })));
     const sdl = await post(replicas[0], '{ _service { sdl } }');
     const composed = composeServices([{ name: 'tailor', url: replicas[0].url, typeDefs: gql(sdl.data._service.sdl) }]);
     if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
     source = new RoundRobinDataSource(replicas);
-    gateway = new ApolloServer<GatewayContext>({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl, buildService: () => source }) });
+    gateway = new ApolloServer<GatewayContext>({
+      gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl, buildService: () => source }),
+    });
     await gateway.start();
   }, 90_000);
 
@@ -85,10 +95,9 @@ describe('two tailor processes on one Postgres behind a gateway', () => {
     const before = await viaGateway(forYou);
     const bought: string = before.user.recommendations[0].item.id;
     source.served.length = 0;
-    const recorded = await viaGateway(
-      RECORD_COUNTED,
-      { input: { userId: SHOPPER, itemId: bought, kind: 'PURCHASE', idempotencyKey: 'replica-order-1' } },
-    );
+    const recorded = await viaGateway(RECORD_COUNTED, {
+      input: { userId: SHOPPER, itemId: bought, kind: 'PURCHASE', idempotencyKey: 'replica-order-1' },
+    });
     expect(recorded.recordInteraction).toEqual({ replayed: false, interaction: { counted: true } });
     const after = await viaGateway(forYou);
     // Recorded by one process, read by the other.
@@ -101,15 +110,19 @@ describe('two tailor processes on one Postgres behind a gateway', () => {
     expect(a.data).toEqual(after);
     expect(b.data).toEqual(after);
     // A retry of the same order through the other replica records nothing twice.
-    const retried = await viaGateway(
-      RECORD,
-      { input: { userId: SHOPPER, itemId: bought, kind: 'PURCHASE', idempotencyKey: 'replica-order-1' } },
-    );
+    const retried = await viaGateway(RECORD, {
+      input: { userId: SHOPPER, itemId: bought, kind: 'PURCHASE', idempotencyKey: 'replica-order-1' },
+    });
     expect(retried.recordInteraction.replayed).toBe(true);
   });
 
   it('switches every replica to a model version trained while they run', async () => {
-    const versions = async () => Promise.all(replicas.map((r) => fetch(`${r.base}/ready`).then((res) => res.json() as Promise<{ modelVersion: string | null }>)));
+    const versions = async () =>
+      Promise.all(
+        replicas.map((r) =>
+          fetch(`${r.base}/ready`).then((res) => res.json() as Promise<{ modelVersion: string | null }>),
+        ),
+      );
     const old = (await versions()).map((v) => v.modelVersion);
     expect(old[0]).toBe(old[1]);
     const tiny = await trainTiny(7);
@@ -130,7 +143,9 @@ describe('two tailor processes on one Postgres behind a gateway', () => {
     const describe = `{ user(id: "${SHOPPER}") { recommendations(first: 3) { item { personalisedDescription { personalised modelVersion } } } } }`;
     for (const r of replicas) {
       const res = await post(r, describe, SHOPPER);
-      const written = res.data.user.recommendations.map((x: any) => x.item.personalisedDescription).filter((d: { personalised: boolean }) => d.personalised);
+      const written = res.data.user.recommendations
+        .map((x: any) => x.item.personalisedDescription)
+        .filter((d: { personalised: boolean }) => d.personalised);
       expect(written.length).toBeGreaterThan(0);
       for (const d of written) expect(d.modelVersion).toBe(tiny.version);
     }

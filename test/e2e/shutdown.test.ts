@@ -55,7 +55,14 @@ describe('graceful shutdown on SIGTERM', () => {
   });
 
   const cases: [string, () => Parameters<typeof spawnReplica>[0]][] = [
-    ['on DATABASE_URL (production)', () => ({ databaseUrl: db.url, schema: db.schema, env: { GATEWAY_SECRET: 'shutdown-test-gateway-secret-0123456789' } })],
+    [
+      'on DATABASE_URL (production)',
+      () => ({
+        databaseUrl: db.url,
+        schema: db.schema,
+        env: { GATEWAY_SECRET: 'shutdown-test-gateway-secret-0123456789' },
+      }),
+    ],
     [
       'on the embedded PostgreSQL (the npm start path)',
       () => {
@@ -68,32 +75,39 @@ describe('graceful shutdown on SIGTERM', () => {
     ],
   ];
 
-  it.each(cases)('%s: refuses new connections, finishes the request in flight, closes everything, exits 0', async (_name, options) => {
-    const replica = await spawnReplica({ ...options(), timeoutMs: 180_000 });
-    let exited: Promise<number | null> | undefined;
-    try {
-      const query = JSON.stringify({ query: '{ items(first: 2) { edges { node { id } } pageInfo { hasNextPage } } }' });
-      const inFlight = await halfSentRequest(replica.base, query);
-      // The server has the request (headers parsed) before the signal arrives.
-      await new Promise((r) => setTimeout(r, 200));
-      exited = new Promise((resolve) => replica.child.once('exit', (code) => resolve(code)));
-      replica.child.kill('SIGTERM');
-      await waitForLog(replica, 'stopping: draining in-flight requests');
-      // Stop accepting: a new connection is refused while the old request is still open.
-      await new Promise((r) => setTimeout(r, 200));
-      await expect(fetch(`${replica.base}/health`)).rejects.toThrow();
+  it.each(cases)(
+    '%s: refuses new connections, finishes the request in flight, closes everything, exits 0',
+    async (_name, options) => {
+      const replica = await spawnReplica({ ...options(), timeoutMs: 180_000 });
+      let exited: Promise<number | null> | undefined;
+      try {
+        const query = JSON.stringify({
+          query: '{ items(first: 2) { edges { node { id } } pageInfo { hasNextPage } } }',
+        });
+        const inFlight = await halfSentRequest(replica.base, query);
+        // The server has the request (headers parsed) before the signal arrives.
+        await new Promise((r) => setTimeout(r, 200));
+        exited = new Promise((resolve) => replica.child.once('exit', (code) => resolve(code)));
+        replica.child.kill('SIGTERM');
+        await waitForLog(replica, 'stopping: draining in-flight requests');
+        // Stop accepting: a new connection is refused while the old request is still open.
+        await new Promise((r) => setTimeout(r, 200));
+        await expect(fetch(`${replica.base}/health`)).rejects.toThrow();
 
-      const response = await inFlight.finish();
-      expect(response).toMatch(/^HTTP\/1\.1 200/);
-      const body = JSON.parse(response.slice(response.indexOf('{'), response.lastIndexOf('}') + 1));
-      expect(body.errors).toBeUndefined();
-      expect(body.data.items.pageInfo).toEqual({ hasNextPage: expect.any(Boolean) });
+        const response = await inFlight.finish();
+        expect(response).toMatch(/^HTTP\/1\.1 200/);
+        const body = JSON.parse(response.slice(response.indexOf('{'), response.lastIndexOf('}') + 1));
+        expect(body.errors).toBeUndefined();
+        expect(body.data.items.pageInfo).toEqual({ hasNextPage: expect.any(Boolean) });
 
-      expect(await exited).toBe(0);
-      const said = replica.logs.map((l) => l.msg);
-      for (const step of ['HTTP drained', 'services closed', 'database pool closed', 'stopped']) expect(said).toContain(step);
-    } finally {
-      if (replica.child.exitCode === null) replica.child.kill('SIGKILL');
-    }
-  }, 240_000);
+        expect(await exited).toBe(0);
+        const said = replica.logs.map((l) => l.msg);
+        for (const step of ['HTTP drained', 'services closed', 'database pool closed', 'stopped'])
+          expect(said).toContain(step);
+      } finally {
+        if (replica.child.exitCode === null) replica.child.kill('SIGKILL');
+      }
+    },
+    240_000,
+  );
 });

@@ -35,20 +35,35 @@ describe('npm start on a fresh machine (embedded PostgreSQL, shipped sample)', (
   it("answers the README's example query with the sample's real data", async () => {
     replica = await spawnReplica({
       schema: 'public',
-      env: { NODE_ENV: 'development', EMBEDDED_PG_PORT: '54378', EMBEDDED_PG_DIR: dir, SEED_SAMPLE: undefined, DATABASE_SCHEMA: undefined },
+      env: {
+        NODE_ENV: 'development',
+        EMBEDDED_PG_PORT: '54378',
+        EMBEDDED_PG_DIR: dir,
+        SEED_SAMPLE: undefined,
+        DATABASE_SCHEMA: undefined,
+      },
       timeoutMs: 180_000,
     });
     const said = replica.logs.map((l) => l.msg);
     expect(said).toContain('loaded the shipped sample catalogue (simulated users)');
 
     const { user, body } = readmeExample();
-    const res = await fetch(replica.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user-id': user }, body: JSON.stringify(body) });
+    const res = await fetch(replica.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-user-id': user },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
     const { data, errors } = (await res.json()) as { data: any; errors?: unknown[] };
     expect(errors).toBeUndefined();
     const interests = data.user.interests as { term: string; weight: number }[];
     expect(interests.length).toBeGreaterThan(0);
-    const recs = data.user.recommendations as { score: number; strategy: string; item: { id: string; title: string }; reasons: { label?: string; term?: string }[] }[];
+    const recs = data.user.recommendations as {
+      score: number;
+      strategy: string;
+      item: { id: string; title: string };
+      reasons: { label?: string; term?: string }[];
+    }[];
     expect(recs.length).toBeGreaterThan(0);
     expect(recs[0].strategy).toBe('PERSONALISED');
 

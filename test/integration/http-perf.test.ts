@@ -18,13 +18,26 @@ describe('the request path after the speed-ups', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await insertItems(db.dataSource, [
-      item('priced', { title: 'Priced', price: 12.99, categories: ['A "quoted", {odd} one', 'B'], tags: ['x', 'y\\z'], brand: 'Brand' }),
+      item('priced', {
+        title: 'Priced',
+        price: 12.99,
+        categories: ['A "quoted", {odd} one', 'B'],
+        tags: ['x', 'y\\z'],
+        brand: 'Brand',
+      }),
       item('free', { title: 'Free', price: null, categories: [], tags: [], brand: null }),
     ]);
     await insertUsers(db.dataSource, ['fan', 'new']);
     await insertUsers(db.dataSource, ['quiet'], { consent: false });
     await insertProfiles(db.dataSource, {
-      fan: { refTime: '2026-01-02T03:04:05.678Z', weights: [['astronomy', 0.1], ['2024', 1e-300], ['__proto__', 2.5]] },
+      fan: {
+        refTime: '2026-01-02T03:04:05.678Z',
+        weights: [
+          ['astronomy', 0.1],
+          ['2024', 1e-300],
+          ['__proto__', 2.5],
+        ],
+      },
       quiet: { refTime: '2026-01-02T03:04:05Z', weights: [['secret', 1]] },
     });
     app = await createTestApp(db);
@@ -43,13 +56,19 @@ describe('the request path after the speed-ups', () => {
     expect(items.get('priced')!.updatedAt).toBeInstanceOf(Date);
 
     const users = byId(await findUsersByIds(db.dataSource, ['fan', 'quiet', 'new', 'nobody']));
-    expect(users).toEqual(byId(await db.dataSource.getRepository(UserEntity).findBy({ id: In(['fan', 'quiet', 'new']) })));
+    expect(users).toEqual(
+      byId(await db.dataSource.getRepository(UserEntity).findBy({ id: In(['fan', 'quiet', 'new']) })),
+    );
   });
 
   it('reads a profile in one row: every weight exactly, nothing for a user who opted out', async () => {
     const profiles = await findProfiles(db.dataSource, ['fan', 'quiet', 'new', 'nobody']);
     expect(profiles.get('fan')).toEqual({
-      weights: new Map([['astronomy', 0.1], ['2024', 1e-300], ['__proto__', 2.5]]),
+      weights: new Map([
+        ['astronomy', 0.1],
+        ['2024', 1e-300],
+        ['__proto__', 2.5],
+      ]),
       refMs: Date.parse('2026-01-02T03:04:05.678Z'),
     });
     expect(profiles.get('quiet')).toEqual({ weights: new Map(), refMs: Date.parse('2026-01-02T03:04:05Z') });

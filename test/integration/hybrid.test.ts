@@ -28,7 +28,9 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
     const pairs = await db.dataSource.query(`SELECT item_a, item_b, weight FROM item_pairs`);
     const users = await db.dataSource.query(`SELECT item_id, users FROM item_pair_users`);
     return {
-      pairs: new Map(pairs.map((p: { item_a: string; item_b: string; weight: number }) => [`${p.item_a} > ${p.item_b}`, p.weight])),
+      pairs: new Map(
+        pairs.map((p: { item_a: string; item_b: string; weight: number }) => [`${p.item_a} > ${p.item_b}`, p.weight]),
+      ),
       users: new Map(users.map((u: { item_id: string; users: number }) => [u.item_id, u.users])),
     };
   };
@@ -79,10 +81,19 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
 
   it('live events fold in exactly as a rebuild from the log would, and forgetUser takes them back out', async () => {
     const before = await tables();
-    const [a, b, c] = (await db.dataSource.query(`SELECT item_id FROM item_pair_users ORDER BY users DESC, item_id LIMIT 3`)).map((r: { item_id: string }) => r.item_id);
+    const [a, b, c] = (
+      await db.dataSource.query(`SELECT item_id FROM item_pair_users ORDER BY users DESC, item_id LIMIT 3`)
+    ).map((r: { item_id: string }) => r.item_id);
     let t = Date.parse(daysAgo(10));
-    for (const [item, kind] of [[a, 'VIEW'], [b, 'PURCHASE'], [a, 'PURCHASE'], [c, 'ADD_TO_CART']]) {
-      const res = await other.run(RECORD, { input: { userId: 'hybrid-live', itemId: item, kind, occurredAt: new Date((t += 3_600_000)).toISOString() } });
+    for (const [item, kind] of [
+      [a, 'VIEW'],
+      [b, 'PURCHASE'],
+      [a, 'PURCHASE'],
+      [c, 'ADD_TO_CART'],
+    ]) {
+      const res = await other.run(RECORD, {
+        input: { userId: 'hybrid-live', itemId: item, kind, occurredAt: new Date((t += 3_600_000)).toISOString() },
+      });
       expect(res.errors).toBeUndefined();
     }
     const live = await tables();
@@ -163,14 +174,18 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
       else expect(r.label).toBe(`bought together with “${r.item.title}”`);
     }
     for (const rec of recs) {
-      const together = rec.reasons.filter((r: any) => r.kind === 'BOUGHT_TOGETHER').map((r: any) => ({ item: r.item, weight: r.weight }));
+      const together = rec.reasons
+        .filter((r: any) => r.kind === 'BOUGHT_TOGETHER')
+        .map((r: any) => ({ item: r.item, weight: r.weight }));
       expect(together).toEqual(expect.arrayContaining(rec.boughtTogether));
       expect(together).toHaveLength(rec.boughtTogether.length);
     }
   });
 
   it('an event recorded on one process changes HYBRID on another at the next request', async () => {
-    const [{ item_id: seed }] = await db.dataSource.query(`SELECT item_id FROM item_pair_users ORDER BY users DESC, item_id LIMIT 1`);
+    const [{ item_id: seed }] = await db.dataSource.query(
+      `SELECT item_id FROM item_pair_users ORDER BY users DESC, item_id LIMIT 1`,
+    );
     await insertUsers(db.dataSource, ['hybrid-new']);
     const cold = await app.run(HYBRID, { u: 'hybrid-new', f: 5 });
     expect(cold.data!.user.recommendations[0].strategy).toBe('POPULAR');
@@ -181,19 +196,31 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
     expect(recs.some((r: any) => r.boughtTogether.some((b: any) => b.item.id === seed))).toBe(true);
   });
 
-  it('similarItems(HYBRID) blends the item\'s own pairs with content; an item nobody touched gets content only', async () => {
-    const [{ item_id: hot }] = await db.dataSource.query(`SELECT item_id FROM item_pair_users ORDER BY users DESC, item_id LIMIT 1`);
-    const res = await app.run(`query ($i: ID!) { item(id: $i) { similarItems(similarity: HYBRID, first: 10) { score item { id } boughtTogether { item { id } weight } } } }`, { i: hot });
+  it("similarItems(HYBRID) blends the item's own pairs with content; an item nobody touched gets content only", async () => {
+    const [{ item_id: hot }] = await db.dataSource.query(
+      `SELECT item_id FROM item_pair_users ORDER BY users DESC, item_id LIMIT 1`,
+    );
+    const res = await app.run(
+      `query ($i: ID!) { item(id: $i) { similarItems(similarity: HYBRID, first: 10) { score item { id } boughtTogether { item { id } weight } } } }`,
+      { i: hot },
+    );
     const recs = res.data!.item.similarItems;
     const co = await fromLog();
-    const expected = hybridRank(app.services.catalogue.engine, { itemId: hot }, itemCollab(hot, co.neighbours(hot), DEFAULT_COLLAB), {
-      alpha: app.config.personalisation.hybridAlpha,
-      k: 10,
-    });
+    const expected = hybridRank(
+      app.services.catalogue.engine,
+      { itemId: hot },
+      itemCollab(hot, co.neighbours(hot), DEFAULT_COLLAB),
+      {
+        alpha: app.config.personalisation.hybridAlpha,
+        k: 10,
+      },
+    );
     expect(recs.map((r: any) => r.item.id)).toEqual(expected.map((e) => e.itemId));
     expect(recs.some((r: any) => r.boughtTogether[0]?.item.id === hot)).toBe(true);
 
-    const [{ id: cold }] = await db.dataSource.query(`SELECT id FROM items WHERE id NOT IN (SELECT item_a FROM item_pairs) AND id NOT IN (SELECT item_b FROM item_pairs) ORDER BY id LIMIT 1`);
+    const [{ id: cold }] = await db.dataSource.query(
+      `SELECT id FROM items WHERE id NOT IN (SELECT item_a FROM item_pairs) AND id NOT IN (SELECT item_b FROM item_pairs) ORDER BY id LIMIT 1`,
+    );
     const q = `query ($i: ID!, $s: Similarity) { item(id: $i) { similarItems(similarity: $s, first: 10) { score item { id } boughtTogether { weight } } } }`;
     const hybrid = (await app.run(q, { i: cold, s: 'HYBRID' })).data!.item.similarItems;
     const cosine = (await app.run(q, { i: cold, s: 'COSINE' })).data!.item.similarItems;
@@ -204,7 +231,7 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
     });
   });
 
-  it('diversity re-ranks HYBRID\'s own best candidates', async () => {
+  it("diversity re-ranks HYBRID's own best candidates", async () => {
     const q = `query ($d: Float, $f: Int) { user(id: "sim-user-001") { recommendations(similarity: HYBRID, first: $f, diversity: $d) { score item { id } } } }`;
     const pool = (await app.run(q, { d: 0, f: 50 })).data!.user.recommendations.map((r: any) => r.item.id);
     const plain = (await app.run(q, { d: 0, f: 5 })).data!.user.recommendations;

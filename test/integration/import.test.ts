@@ -17,8 +17,24 @@ describe('bulk import', () => {
   afterAll(() => db.close());
 
   const items = jsonlFile([
-    { id: 'a', title: 'Astronomy Now', brand: 'Pole Star', categories: ['Science'], tags: ['astronomy', 'telescopes'], price: '$12.99', attributes: { format: 'Print' } },
-    { id: 'b', title: 'Vogue', description: 'Fashion.', brand: 'Conde Nast', categories: ['Fashion'], tags: ['fashion'], price: 5 },
+    {
+      id: 'a',
+      title: 'Astronomy Now',
+      brand: 'Pole Star',
+      categories: ['Science'],
+      tags: ['astronomy', 'telescopes'],
+      price: '$12.99',
+      attributes: { format: 'Print' },
+    },
+    {
+      id: 'b',
+      title: 'Vogue',
+      description: 'Fashion.',
+      brand: 'Conde Nast',
+      categories: ['Fashion'],
+      tags: ['fashion'],
+      price: 5,
+    },
     { id: 'c', title: 'Bare minimum' },
     'this is not json',
     { id: 'd' },
@@ -42,7 +58,14 @@ describe('bulk import', () => {
     const report = await importFiles(db.dataSource, { items, interactions, batchSize: 1, ...settings });
     expect(report.items).toEqual({ read: 8, inserted: 3, updated: 0, unchanged: 0, rejected: 5 });
     // u1 bought a, then viewed b: one pair each way (a -> b 1, b -> a 0.5), two items with one user each.
-    expect(report.interactions).toEqual({ read: 8, inserted: 3, alreadyPresent: 0, rejected: 5, usersRebuilt: 2, coOccurrence: { pairs: 2, items: 2 } });
+    expect(report.interactions).toEqual({
+      read: 8,
+      inserted: 3,
+      alreadyPresent: 0,
+      rejected: 5,
+      usersRebuilt: 2,
+      coOccurrence: { pairs: 2, items: 2 },
+    });
     expect(await db.dataSource.query(`SELECT item_a, item_b, weight FROM item_pairs ORDER BY item_a`)).toEqual([
       { item_a: 'a', item_b: 'b', weight: 1 },
       { item_a: 'b', item_b: 'a', weight: 0.5 },
@@ -64,12 +87,28 @@ describe('bulk import', () => {
         expect.stringMatching(/^7: a VIEW needs an itemId/),
       ]),
     );
-    const [a] = await db.dataSource.query(`SELECT title, brand, categories, tags, price, attributes FROM items WHERE id = 'a'`);
-    expect(a).toEqual({ title: 'Astronomy Now', brand: 'Pole Star', categories: ['Science'], tags: ['astronomy', 'telescopes'], price: '12.99', attributes: { format: 'Print' } });
+    const [a] = await db.dataSource.query(
+      `SELECT title, brand, categories, tags, price, attributes FROM items WHERE id = 'a'`,
+    );
+    expect(a).toEqual({
+      title: 'Astronomy Now',
+      brand: 'Pole Star',
+      categories: ['Science'],
+      tags: ['astronomy', 'telescopes'],
+      price: '12.99',
+      attributes: { format: 'Print' },
+    });
     const u1 = await db.dataSource.query(`SELECT term, weight FROM user_interests WHERE user_id = 'u1' ORDER BY term`);
     // PURCHASE (5) of a, one day before a VIEW (1) of b: decayed by 2^(-1/30) to the newer event.
     const decay = Math.pow(2, -1 / 30);
-    const expected: Record<string, number> = { astronomy: 5 * decay, telescope: 5 * decay, science: 5 * decay, 'pole star': 5 * decay, fashion: 2, 'conde nast': 1 };
+    const expected: Record<string, number> = {
+      astronomy: 5 * decay,
+      telescope: 5 * decay,
+      science: 5 * decay,
+      'pole star': 5 * decay,
+      fashion: 2,
+      'conde nast': 1,
+    };
     expect(Object.fromEntries(u1.map((r: any) => [r.term, r.weight]))).toEqual(
       Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, expect.closeTo(v, 12)])),
     );
@@ -78,7 +117,8 @@ describe('bulk import', () => {
   });
 
   it('imports nothing twice when run again, and finishes what an import that stopped part-way left undone', async () => {
-    const profiles = () => db.dataSource.query(`SELECT user_id, term, weight FROM user_interests ORDER BY user_id, term`);
+    const profiles = () =>
+      db.dataSource.query(`SELECT user_id, term, weight FROM user_interests ORDER BY user_id, term`);
     const pairs = () => db.dataSource.query(`SELECT item_a, item_b, weight FROM item_pairs ORDER BY item_a, item_b`);
     const [derivedProfiles, derivedPairs] = [await profiles(), await pairs()];
     // As if the last run had stopped after writing the log but before deriving from it.
@@ -95,7 +135,18 @@ describe('bulk import', () => {
 
   it('updates changed items and leaves the rest alone', async () => {
     const before = await db.dataSource.query(`SELECT id, updated_at FROM items ORDER BY id`);
-    const changed = jsonlFile([{ id: 'a', title: 'Astronomy Now', brand: 'Pole Star', categories: ['Science'], tags: ['astronomy'], price: 12.99, attributes: { format: 'Print' } }, { id: 'c', title: 'Bare minimum' }]);
+    const changed = jsonlFile([
+      {
+        id: 'a',
+        title: 'Astronomy Now',
+        brand: 'Pole Star',
+        categories: ['Science'],
+        tags: ['astronomy'],
+        price: 12.99,
+        attributes: { format: 'Print' },
+      },
+      { id: 'c', title: 'Bare minimum' },
+    ]);
     const report = await importFiles(db.dataSource, { items: changed, ...settings });
     expect(report.items).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
     const after = await db.dataSource.query(`SELECT id, updated_at FROM items ORDER BY id`);
@@ -139,7 +190,13 @@ describe('bulk import of lines the database would refuse', () => {
     // One batch for the whole file: the bad lines must not take the good ones down with them.
     const report = await importFiles(db.dataSource, { items, interactions, ...settings });
     expect(report.items).toEqual({ read: 6, inserted: 2, updated: 0, unchanged: 0, rejected: 4 });
-    expect(report.interactions).toMatchObject({ read: 8, inserted: 3, alreadyPresent: 0, rejected: 5, usersRebuilt: 2 });
+    expect(report.interactions).toMatchObject({
+      read: 8,
+      inserted: 3,
+      alreadyPresent: 0,
+      rejected: 5,
+      usersRebuilt: 2,
+    });
     expect(report.rejections.map((r) => `${r.line}: ${r.reason}`)).toEqual([
       `2: title: ${LONE}`,
       `4: attributes: key "\\udc00colour" ${LONE}`,
@@ -157,7 +214,9 @@ describe('bulk import of lines the database would refuse', () => {
     ]);
     // Not stored with U+FFFD in place of the surrogate either.
     expect(await db.dataSource.query(`SELECT id FROM users ORDER BY id`)).toEqual([{ id: 'v1' }, { id: 'v3' }]);
-    const events = await db.dataSource.query(`SELECT user_id, kind, occurred_at FROM interactions ORDER BY occurred_at`);
+    const events = await db.dataSource.query(
+      `SELECT user_id, kind, occurred_at FROM interactions ORDER BY occurred_at`,
+    );
     expect(events.map((e: any) => `${e.user_id} ${e.kind} ${e.occurred_at.toISOString()}`)).toEqual([
       'v3 VIEW -004713-11-24T00:00:00.000Z',
       'v1 VIEW 2026-10-01T00:00:00.000Z',
@@ -175,8 +234,18 @@ describe('bulk import of lines the database would refuse', () => {
       const { refused, refuse } = refusals();
       db.resetQueries();
       // Rows as validation would never pass them: jsonb refuses a lone surrogate, numeric(12, 2) a price of 10^10.
-      const rows = [item('w1'), item('w2', { title: 'bad \ud800 title' }), item('w3', { price: 9_999_999_999.999 }), item('w4')];
-      const written = await writeBatch(db.dataSource, rows.map((row, i) => ({ line: i + 1, row })), writeItems, refuse);
+      const rows = [
+        item('w1'),
+        item('w2', { title: 'bad \ud800 title' }),
+        item('w3', { price: 9_999_999_999.999 }),
+        item('w4'),
+      ];
+      const written = await writeBatch(
+        db.dataSource,
+        rows.map((row, i) => ({ line: i + 1, row })),
+        writeItems,
+        refuse,
+      );
       expect(written).toEqual([
         { inserted: ['w1'], updated: [], rows: 1 },
         { inserted: ['w4'], updated: [], rows: 1 },
@@ -194,7 +263,12 @@ describe('bulk import of lines the database would refuse', () => {
       const { refused, refuse } = refusals();
       db.resetQueries();
       const rows = [item('f1'), item('f2'), item('f3')];
-      const written = await writeBatch(db.dataSource, rows.map((row, i) => ({ line: i + 1, row })), writeItems, refuse);
+      const written = await writeBatch(
+        db.dataSource,
+        rows.map((row, i) => ({ line: i + 1, row })),
+        writeItems,
+        refuse,
+      );
       expect(written).toEqual([{ inserted: ['f1', 'f2', 'f3'], updated: [], rows: 3 }]);
       expect(refused).toEqual([]);
       expect(db.queries.filter((q) => q.includes('INSERT INTO items')).length).toBe(1);
@@ -214,8 +288,18 @@ describe('bulk import of lines the database would refuse', () => {
         ...overrides,
       });
       // Rows as validation would never pass them: a time before timestamptz's range, and a VIEW of no item (the table's CHECK).
-      const rows = [event('x1'), event('x2', { occurredAt: new Date(-8_640_000_000_000_000) }), event('x3', { itemId: null }), event('x4')];
-      const written = await writeBatch(db.dataSource, rows.map((row, i) => ({ line: i + 10, row })), writeInteractions, refuse);
+      const rows = [
+        event('x1'),
+        event('x2', { occurredAt: new Date(-8_640_000_000_000_000) }),
+        event('x3', { itemId: null }),
+        event('x4'),
+      ];
+      const written = await writeBatch(
+        db.dataSource,
+        rows.map((row, i) => ({ line: i + 10, row })),
+        writeInteractions,
+        refuse,
+      );
       expect(written).toEqual([
         { inserted: 1, users: ['x1'], rows: 1 },
         { inserted: 1, users: ['x4'], rows: 1 },
@@ -225,7 +309,10 @@ describe('bulk import of lines the database would refuse', () => {
         '12: the database refused it: new row for relation "interactions" violates check constraint "interactions_check" (SQLSTATE 23514)',
       ]);
       // A refused row's user went with its savepoint.
-      expect(await db.dataSource.query(`SELECT id FROM users WHERE id LIKE 'x%' ORDER BY id`)).toEqual([{ id: 'x1' }, { id: 'x4' }]);
+      expect(await db.dataSource.query(`SELECT id FROM users WHERE id LIKE 'x%' ORDER BY id`)).toEqual([
+        { id: 'x1' },
+        { id: 'x4' },
+      ]);
     });
 
     it('stops the import on an error that is not about one row, saying where', async () => {
@@ -241,8 +328,23 @@ describe('bulk import of lines the database would refuse', () => {
         await expect(importFiles(db.dataSource, { interactions, ...settings })).rejects.toThrow(
           /^import stopped: lines 1-2 of .*data\.jsonl could not be written, and no later ones were: relation "interactions" does not exist \(SQLSTATE 42P01\)$/,
         );
-        const rows = [{ line: 1, row: { userId: 'y1', itemId: 'm1', kind: 'VIEW', query: null, occurredAt: new Date(), idempotencyKey: 'y', counted: true } as NewInteraction }];
-        await expect(writeBatch(db.dataSource, rows, writeInteractions, refuse)).rejects.toMatchObject({ code: '42P01' });
+        const rows = [
+          {
+            line: 1,
+            row: {
+              userId: 'y1',
+              itemId: 'm1',
+              kind: 'VIEW',
+              query: null,
+              occurredAt: new Date(),
+              idempotencyKey: 'y',
+              counted: true,
+            } as NewInteraction,
+          },
+        ];
+        await expect(writeBatch(db.dataSource, rows, writeInteractions, refuse)).rejects.toMatchObject({
+          code: '42P01',
+        });
         expect(refused).toEqual([]);
       } finally {
         await db.dataSource.query(`ALTER TABLE interactions_away RENAME TO interactions`);

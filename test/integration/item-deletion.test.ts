@@ -12,15 +12,20 @@ import { createTestDatabase, TestDatabase } from '../support/db';
 import { insertItems, insertUsers, item } from '../support/factories';
 import { RECORD_INTERACTION as RECORD } from '../support/documents';
 
-
 describe('deleting an item that has a history', () => {
   let db: TestDatabase;
   let app: TestApp;
 
   const pairs = async () =>
-    (await db.dataSource.query(`SELECT item_a || '>' || item_b || '=' || weight AS p FROM item_pairs ORDER BY 1`)).map((r: { p: string }) => r.p);
-  const pairUsers = async () => (await db.dataSource.query(`SELECT item_id || '=' || users AS u FROM item_pair_users ORDER BY 1`)).map((r: { u: string }) => r.u);
-  const record = (userId: string, itemId: string, kind: string, occurredAt: string) => app.run(RECORD, { input: { userId, itemId, kind, occurredAt } });
+    (await db.dataSource.query(`SELECT item_a || '>' || item_b || '=' || weight AS p FROM item_pairs ORDER BY 1`)).map(
+      (r: { p: string }) => r.p,
+    );
+  const pairUsers = async () =>
+    (await db.dataSource.query(`SELECT item_id || '=' || users AS u FROM item_pair_users ORDER BY 1`)).map(
+      (r: { u: string }) => r.u,
+    );
+  const record = (userId: string, itemId: string, kind: string, occurredAt: string) =>
+    app.run(RECORD, { input: { userId, itemId, kind, occurredAt } });
 
   /** Hours into a day three days ago: u1's and u2's histories are hours apart. */
   const hour = (h: number) => daysAgo(3, h * 3_600_000);
@@ -29,7 +34,13 @@ describe('deleting an item that has a history', () => {
     db = await createTestDatabase();
     await insertItems(
       db.dataSource,
-      ['a', 'b', 'c', 'd'].map((id) => item(id, { title: `Item ${id}`, tags: ['astronomy', id === 'b' ? 'telescopes' : 'physics'], categories: ['Science'] })),
+      ['a', 'b', 'c', 'd'].map((id) =>
+        item(id, {
+          title: `Item ${id}`,
+          tags: ['astronomy', id === 'b' ? 'telescopes' : 'physics'],
+          categories: ['Science'],
+        }),
+      ),
     );
     app = await createTestApp(db);
     for (const [user, id, kind, at] of [
@@ -60,7 +71,9 @@ describe('deleting an item that has a history', () => {
     expect((await pairs()).filter((p: string) => p.includes('b'))).toEqual([]);
     expect((await pairUsers()).filter((u: string) => u.startsWith('b'))).toEqual([]);
     // The event still reads back, with no item to show.
-    const history = await db.dataSource.query(`SELECT id::text FROM interactions WHERE item_id = 'b' AND user_id = 'u1'`);
+    const history = await db.dataSource.query(
+      `SELECT id::text FROM interactions WHERE item_id = 'b' AND user_id = 'u1'`,
+    );
     expect(history).toHaveLength(1);
   });
 
@@ -88,7 +101,9 @@ describe('deleting an item that has a history', () => {
       fresh: user(id: "nobody-yet") { recommendations { strategy item { id } } }
     }`);
     expect(res.errors).toBeUndefined();
-    const ids = [...res.data!.known.recommendations, ...res.data!.fresh.recommendations].map((r: { item: { id: string } }) => r.item.id);
+    const ids = [...res.data!.known.recommendations, ...res.data!.fresh.recommendations].map(
+      (r: { item: { id: string } }) => r.item.id,
+    );
     expect(ids.length).toBeGreaterThan(0);
     expect(ids).not.toContain('b');
     expect(res.data!.fresh.recommendations[0].strategy).toBe('POPULAR');

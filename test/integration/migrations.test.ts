@@ -41,7 +41,14 @@ describe('the IdempotentTerms migration', () => {
     await insertUsers(db.dataSource, ['w1', 'w2']);
     // Terms as normaliseTerm wrote them before it followed singular forms to the end.
     await insertProfiles(db.dataSource, {
-      w1: { refTime: null, weights: [['women interest', 1.5], ['woman interest', 2], ['astronomy', 3]] },
+      w1: {
+        refTime: null,
+        weights: [
+          ['women interest', 1.5],
+          ['woman interest', 2],
+          ['astronomy', 3],
+        ],
+      },
       w2: { refTime: null, weights: [['children health', 4]] },
     });
     const migrate = async () => {
@@ -61,6 +68,8 @@ describe('the IdempotentTerms migration', () => {
     ]);
     // Running it again changes nothing: every stored term is now its own normal form.
     await migrate();
-    expect(await db.dataSource.query(`SELECT user_id, term, weight FROM user_interests ORDER BY user_id, term`)).toEqual(rows);
+    expect(
+      await db.dataSource.query(`SELECT user_id, term, weight FROM user_interests ORDER BY user_id, term`),
+    ).toEqual(rows);
   });
 });

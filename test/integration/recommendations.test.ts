@@ -39,8 +39,19 @@ describe('interests and recommendations', () => {
     ]);
     // Popularity for cold start: fashion-2 is the most bought recently.
     const t = daysAgo(14);
-    const bought = (userId: string, itemId: string, kind: 'PURCHASE' | 'VIEW' = 'PURCHASE') => ({ userId, itemId, kind, occurredAt: t });
-    await insertInteractions(db.dataSource, [bought('p1', 'fashion-2'), bought('p2', 'fashion-2'), bought('p5', 'fashion-2'), bought('p3', 'cooking-1'), bought('p4', 'space-3', 'VIEW')]);
+    const bought = (userId: string, itemId: string, kind: 'PURCHASE' | 'VIEW' = 'PURCHASE') => ({
+      userId,
+      itemId,
+      kind,
+      occurredAt: t,
+    });
+    await insertInteractions(db.dataSource, [
+      bought('p1', 'fashion-2'),
+      bought('p2', 'fashion-2'),
+      bought('p5', 'fashion-2'),
+      bought('p3', 'cooking-1'),
+      bought('p4', 'space-3', 'VIEW'),
+    ]);
     app = await createTestApp(db);
     other = await createTestApp(db);
   });
@@ -50,7 +61,7 @@ describe('interests and recommendations', () => {
     await db.close();
   });
 
-  it('a purchase makes the item\'s terms the user\'s top interests', async () => {
+  it("a purchase makes the item's terms the user's top interests", async () => {
     await app.run(RECORD, { input: { userId: 'ann', itemId: 'space-1', kind: 'PURCHASE', occurredAt: daysAgo(20) } });
     await app.run(RECORD, { input: { userId: 'ann', itemId: 'fashion-1', kind: 'VIEW', occurredAt: daysAgo(19) } });
     const res = await app.run(`{ user(id: "ann") { interests(first: 4) { term weight } } }`);
@@ -123,10 +134,19 @@ describe('interests and recommendations', () => {
     // Redundancy of a list: the summed cosine of every pair of its items, from the features the API shows.
     const redundancy = async (list: any[]) => {
       const vectors = await Promise.all(
-        list.map(async (r) => new Map<string, number>((await app.run(`{ item(id: "${r.item.id}") { features { term weight } } }`)).data!.item.features.map((f: any) => [f.term, f.weight]))),
+        list.map(
+          async (r) =>
+            new Map<string, number>(
+              (await app.run(`{ item(id: "${r.item.id}") { features { term weight } } }`)).data!.item.features.map(
+                (f: any) => [f.term, f.weight],
+              ),
+            ),
+        ),
       );
       let sum = 0;
-      for (let i = 0; i < vectors.length; i++) for (let j = i + 1; j < vectors.length; j++) for (const [t, w] of vectors[i]) sum += w * (vectors[j].get(t) ?? 0);
+      for (let i = 0; i < vectors.length; i++)
+        for (let j = i + 1; j < vectors.length; j++)
+          for (const [t, w] of vectors[i]) sum += w * (vectors[j].get(t) ?? 0);
       return sum;
     };
     expect(diverse).toHaveLength(4);
@@ -147,7 +167,10 @@ describe('interests and recommendations', () => {
   it('makes the same number of SQL queries for 1 and for 50 recommendations', async () => {
     const count = async (first: number) => {
       db.resetQueries();
-      const res = await app.run(`query ($f: Int) { user(id: "ann") { recommendations(first: $f) { item { id title } } } }`, { f: first });
+      const res = await app.run(
+        `query ($f: Int) { user(id: "ann") { recommendations(first: $f) { item { id title } } } }`,
+        { f: first },
+      );
       expect(res.errors).toBeUndefined();
       // Background polls (catalogue changes, model versions) share the pool; they are not the request's.
       return db.queries.filter((q) => !/updated_at >=|model_versions/.test(q)).length;
@@ -175,14 +198,18 @@ describe('interests and recommendations', () => {
   it('reads the users of concurrent requests in one statement, and each request gets its own user', async () => {
     await app.run(RECORD, { input: { userId: 'lee', itemId: 'space-3', kind: 'PURCHASE' } });
     await app.run(RECORD, { input: { userId: 'mo', itemId: 'fashion-1', kind: 'PURCHASE' } });
-    const ask = (u: string) => app.run(`{ user(id: "${u}") { id interests(first: 3) { term weight } recommendations(first: 3) { item { id } score } } }`);
+    const ask = (u: string) =>
+      app.run(
+        `{ user(id: "${u}") { id interests(first: 3) { term weight } recommendations(first: 3) { item { id } score } } }`,
+      );
     const alone = [await ask('lee'), await ask('mo'), await ask('nobody-here')];
     db.resetQueries();
     const together = await Promise.all([ask('lee'), ask('mo'), ask('nobody-here')]);
     expect(together.map((r) => r.data)).toEqual(alone.map((r) => r.data));
     expect(together[0].data!.user.id).toBe('lee');
     // Each user's own: neither list holds what that user bought, and the two differ.
-    const ids = (r: (typeof together)[number]) => r.data!.user.recommendations.map((x: { item: { id: string } }) => x.item.id);
+    const ids = (r: (typeof together)[number]) =>
+      r.data!.user.recommendations.map((x: { item: { id: string } }) => x.item.id);
     expect(ids(together[0])).not.toContain('space-3');
     expect(ids(together[1])).not.toContain('fashion-1');
     expect(ids(together[0])).not.toEqual(ids(together[1]));
@@ -192,24 +219,32 @@ describe('interests and recommendations', () => {
   });
 
   it('finds similar items with the same engine, never the item itself', async () => {
-    const res = await app.run(`{ item(id: "space-1") { similarItems(first: 3) { item { id } score reasons { term } } } }`);
+    const res = await app.run(
+      `{ item(id: "space-1") { similarItems(first: 3) { item { id } score reasons { term } } } }`,
+    );
     const recs = res.data!.item.similarItems;
     expect(recs.map((r: any) => r.item.id)).not.toContain('space-1');
     expect(recs[0].item.id).toBe('space-2');
-    const jaccard = await app.run(`{ item(id: "space-1") { similarItems(similarity: JACCARD, first: 1) { item { id } score } } }`);
+    const jaccard = await app.run(
+      `{ item(id: "space-1") { similarItems(similarity: JACCARD, first: 1) { item { id } score } } }`,
+    );
     // space-1 {astronomy, telescope, space, pole star, science}; space-2 shares 4 of 5: 4 / 5.
     expect(jaccard.data!.item.similarItems[0]).toEqual({ item: { id: 'space-2' }, score: expect.closeTo(4 / 5, 12) });
   });
 
   it('shows an interaction recorded through one process in another process at the next request', async () => {
     await app.run(RECORD, { input: { userId: 'kim', itemId: 'cooking-2', kind: 'PURCHASE' } });
-    const res = await other.run(`{ user(id: "kim") { interests(first: 1) { term } recommendations(first: 1) { item { id } } } }`);
+    const res = await other.run(
+      `{ user(id: "kim") { interests(first: 1) { term } recommendations(first: 1) { item { id } } } }`,
+    );
     expect(['baking', 'recipe', 'meredith', 'food']).toContain(res.data!.user.interests[0].term);
     expect(res.data!.user.recommendations[0].item.id).toBe('cooking-1');
   });
 
-  it('keeps every process\'s index fresh when the catalogue changes', async () => {
-    await upsertItems(db.dataSource, [item('space-5', { brand: 'Pole Star', categories: ['Science'], tags: ['astronomy', 'telescopes', 'space'] })]);
+  it("keeps every process's index fresh when the catalogue changes", async () => {
+    await upsertItems(db.dataSource, [
+      item('space-5', { brand: 'Pole Star', categories: ['Science'], tags: ['astronomy', 'telescopes', 'space'] }),
+    ]);
     await announce(db.dataSource, app.services.channel, 'items');
     for (const instance of [app, other]) {
       await until(async () => {
@@ -221,10 +256,17 @@ describe('interests and recommendations', () => {
     }
   });
 
-  it('shows a changed item\'s new title and features in every process that had its old row in memory', async () => {
+  it("shows a changed item's new title and features in every process that had its old row in memory", async () => {
     const ITEM = `{ item(id: "physics-1") { title features { term } } }`;
     for (const instance of [app, other]) expect((await instance.run(ITEM)).data!.item.title).toBe('Item physics-1');
-    await upsertItems(db.dataSource, [item('physics-1', { title: 'Quantum Quarterly', brand: 'Orbit', categories: ['Science'], tags: ['physics', 'quantum'] })]);
+    await upsertItems(db.dataSource, [
+      item('physics-1', {
+        title: 'Quantum Quarterly',
+        brand: 'Orbit',
+        categories: ['Science'],
+        tags: ['physics', 'quantum'],
+      }),
+    ]);
     await announce(db.dataSource, app.services.channel, 'items');
     for (const instance of [app, other]) {
       await until(async () => (await instance.run(ITEM)).data!.item.title === 'Quantum Quarterly');

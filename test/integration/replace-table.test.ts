@@ -15,7 +15,10 @@ describe('replaceTableContents: build a table bare, index it, swap it in', () =>
   const role = `tailor_test_${randomBytes(4).toString('hex')}`;
 
   const shape = async () => ({
-    indexes: await db.dataSource.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'item_pairs' ORDER BY indexname`, [db.schema]),
+    indexes: await db.dataSource.query(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'item_pairs' ORDER BY indexname`,
+      [db.schema],
+    ),
     constraints: await db.dataSource.query(
       `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'item_pairs'::regclass ORDER BY conname`,
     ),
@@ -25,14 +28,15 @@ describe('replaceTableContents: build a table bare, index it, swap it in', () =>
     ),
   });
   const pairs = async () =>
-    (await db.dataSource.query(`SELECT item_a || '>' || item_b AS pair, weight FROM item_pairs ORDER BY 1`)).map((r: { pair: string; weight: number }) => `${r.pair}=${r.weight}`);
+    (await db.dataSource.query(`SELECT item_a || '>' || item_b AS pair, weight FROM item_pairs ORDER BY 1`)).map(
+      (r: { pair: string; weight: number }) => `${r.pair}=${r.weight}`,
+    );
 
   const fillWith = (tx: EntityManager, rows: [string, string, number][]) => async (target: string) => {
-    await tx.query(`INSERT INTO ${target} (item_a, item_b, weight) SELECT * FROM unnest($1::text[], $2::text[], $3::float8[])`, [
-      rows.map((r) => r[0]),
-      rows.map((r) => r[1]),
-      rows.map((r) => r[2]),
-    ]);
+    await tx.query(
+      `INSERT INTO ${target} (item_a, item_b, weight) SELECT * FROM unnest($1::text[], $2::text[], $3::float8[])`,
+      [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+    );
   };
 
   beforeAll(async () => {
@@ -51,23 +55,40 @@ describe('replaceTableContents: build a table bare, index it, swap it in', () =>
 
   it('swaps in the new rows under the old names, with the old constraints, foreign keys and grants', async () => {
     const before = await shape();
-    expect(before.indexes.map((i: { indexname: string }) => i.indexname)).toEqual(['item_pairs_item_b_idx', 'item_pairs_pkey', 'item_pairs_strongest_idx']);
+    expect(before.indexes.map((i: { indexname: string }) => i.indexname)).toEqual([
+      'item_pairs_item_b_idx',
+      'item_pairs_pkey',
+      'item_pairs_strongest_idx',
+    ]);
     expect(before.grants).toHaveLength(2);
 
     await db.dataSource.transaction(async (tx) => {
       await tx.query(`LOCK TABLE item_pairs IN EXCLUSIVE MODE`);
-      await replaceTableContents(tx, 'item_pairs', fillWith(tx, [['a', 'c', 2], ['c', 'b', 1.5], ['b', 'c', 1]]));
+      await replaceTableContents(
+        tx,
+        'item_pairs',
+        fillWith(tx, [
+          ['a', 'c', 2],
+          ['c', 'b', 1.5],
+          ['b', 'c', 1],
+        ]),
+      );
     });
 
     expect(await pairs()).toEqual(['a>c=2', 'b>c=1', 'c>b=1.5']);
     expect(await shape()).toEqual(before);
-    const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE '%\\_\\_next%' AND relnamespace = $1::regnamespace`, [db.schema]);
+    const [{ n }] = await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE '%\\_\\_next%' AND relnamespace = $1::regnamespace`,
+      [db.schema],
+    );
     expect(n).toBe(0);
     // The foreign keys are real ones again: they cascade and they refuse.
     await db.dataSource.query(`DELETE FROM items WHERE id = 'a'`);
     expect(await pairs()).toEqual(['b>c=1', 'c>b=1.5']);
     await expect(db.dataSource.query(`INSERT INTO item_pairs VALUES ('nope', 'b', 1)`)).rejects.toThrow(/foreign key/);
-    await expect(db.dataSource.query(`INSERT INTO item_pairs VALUES ('b', 'c', 0)`)).rejects.toThrow(/check constraint/);
+    await expect(db.dataSource.query(`INSERT INTO item_pairs VALUES ('b', 'c', 0)`)).rejects.toThrow(
+      /check constraint/,
+    );
     await insertItems(db.dataSource, [item('a', { title: 'A' })]);
   });
 
@@ -91,7 +112,10 @@ describe('replaceTableContents: build a table bare, index it, swap it in', () =>
             (r: { pair: string; weight: number }) => `${r.pair}=${r.weight}`,
           );
         });
-        await fillWith(tx, [['c', 'b', 4], ['a', 'b', 1]])(target);
+        await fillWith(tx, [
+          ['c', 'b', 4],
+          ['a', 'b', 1],
+        ])(target);
       });
     });
     await writer;
@@ -115,13 +139,18 @@ describe('replaceTableContents: build a table bare, index it, swap it in', () =>
     expect(await shape()).toEqual(shapeBefore);
 
     const logged = await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions`);
-    await expect(db.dataSource.transaction((tx) => replaceTableContents(tx, 'interactions', () => Promise.resolve()))).rejects.toThrow(/owns a sequence/);
+    await expect(
+      db.dataSource.transaction((tx) => replaceTableContents(tx, 'interactions', () => Promise.resolve())),
+    ).rejects.toThrow(/owns a sequence/);
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions`)).toEqual(logged);
   });
 
   async function waitUntilBlocked(tag: string): Promise<void> {
     for (let i = 0; i < 200; i++) {
-      const rows = await db.dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, [`%${tag}%`]);
+      const rows = await db.dataSource.query(
+        `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+        [`%${tag}%`],
+      );
       if (rows.length > 0) return;
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -43,14 +43,25 @@ describe('per-request log lines', () => {
   it('logs every request at debug: operation, time, status, error codes, hashed viewer, no query text', async () => {
     const lines: Line[] = [];
     const server = await serverLogging('debug', 60_000, lines);
-    const shelf = { query: 'query Shelf($id: ID!) { item(id: $id) { id } items(first: 1) { edges { node { id } } } }', variables: { id: 'secret-variable-value' } };
+    const shelf = {
+      query: 'query Shelf($id: ID!) { item(id: $id) { id } items(first: 1) { edges { node { id } } } }',
+      variables: { id: 'secret-variable-value' },
+    };
     expect((await post(server, shelf)).status).toBe(200);
-    const bad = await post(server, { query: 'mutation Oops { recordInteraction(input: { userId: "log-reader", kind: VIEW }) { replayed } }' });
+    const bad = await post(server, {
+      query: 'mutation Oops { recordInteraction(input: { userId: "log-reader", kind: VIEW }) { replayed } }',
+    });
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
 
     const logged = lines.filter((l) => l.msg === 'GraphQL request');
     expect(logged).toHaveLength(2);
-    expect(logged[0]).toMatchObject({ level: 20, operation: 'Shelf', status: 200, errors: [], viewer: hashId('log-reader') });
+    expect(logged[0]).toMatchObject({
+      level: 20,
+      operation: 'Shelf',
+      status: 200,
+      errors: [],
+      viewer: hashId('log-reader'),
+    });
     expect(typeof logged[0].ms).toBe('number');
     expect(logged[1]).toMatchObject({ operation: 'Oops', errors: ['BAD_USER_INPUT'] });
     const text = JSON.stringify(lines);
@@ -63,7 +74,9 @@ describe('per-request log lines', () => {
     const slowLines: Line[] = [];
     const slow = await serverLogging('info', 0, slowLines);
     await post(slow, { query: '{ items(first: 1) { edges { node { id } } } }' });
-    expect(slowLines.filter((l) => l.msg === 'slow GraphQL request')).toEqual([expect.objectContaining({ level: 40, operation: null, status: 200 })]);
+    expect(slowLines.filter((l) => l.msg === 'slow GraphQL request')).toEqual([
+      expect.objectContaining({ level: 40, operation: null, status: 200 }),
+    ]);
 
     const quietLines: Line[] = [];
     const quiet = await serverLogging('info', 60_000, quietLines);

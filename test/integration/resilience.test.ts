@@ -9,7 +9,6 @@ import { insertItems, item } from '../support/factories';
 import { TcpProxy, viaProxy } from '../support/tcp-proxy';
 import { RECORD } from '../support/documents';
 
-
 describe('when the database goes away', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
@@ -22,7 +21,10 @@ describe('when the database goes away', () => {
     const target = new URL(db.url);
     proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();
-    app = await createTestApp(db, { url: viaProxy(db.url, proxy.port), env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' } });
+    app = await createTestApp(db, {
+      url: viaProxy(db.url, proxy.port),
+      env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' },
+    });
     base = (await app.listen()).replace('/graphql', '');
   });
   afterAll(async () => {
@@ -36,10 +38,20 @@ describe('when the database goes away', () => {
     const res = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-user-id': 'load' },
-      body: JSON.stringify({ query: RECORD, variables: { input: { userId: 'load', itemId: key.endsWith('0') ? 'i1' : 'i2', kind: 'VIEW', idempotencyKey: key } } }),
+      body: JSON.stringify({
+        query: RECORD,
+        variables: {
+          input: { userId: 'load', itemId: key.endsWith('0') ? 'i1' : 'i2', kind: 'VIEW', idempotencyKey: key },
+        },
+      }),
     });
     const body: any = await res.json();
-    return { ok: !body.errors, codes: (body.errors ?? []).map((e: any) => e.extensions?.code), ms: Date.now() - started, text: JSON.stringify(body) };
+    return {
+      ok: !body.errors,
+      codes: (body.errors ?? []).map((e: any) => e.extensions?.code),
+      ms: Date.now() - started,
+      text: JSON.stringify(body),
+    };
   };
 
   it('fails fast, reports not ready, recovers, and loses no acknowledged event', async () => {

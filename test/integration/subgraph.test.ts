@@ -21,7 +21,10 @@ describe('the subgraph on a real Postgres', () => {
     );
     await insertItems(db.dataSource, items);
     await insertUsers(db.dataSource, ['alice', 'bob', 'carol']);
-    await insertUsers(db.dataSource, Array.from({ length: 600 }, (_, i) => `many-${i + 1}`));
+    await insertUsers(
+      db.dataSource,
+      Array.from({ length: 600 }, (_, i) => `many-${i + 1}`),
+    );
     app = await createTestApp(db);
   });
   afterAll(async () => {
@@ -61,7 +64,11 @@ describe('the subgraph on a real Postgres', () => {
     // (an unknown id is not remembered as missing: the item may be created at any time).
     db.resetQueries();
     const known = representations.filter((r) => r.id !== 'no-such-item');
-    const again = await app.run(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Item { id title brand } ... on User { id } } }`, { r: known }, 'service');
+    const again = await app.run(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Item { id title brand } ... on User { id } } }`,
+      { r: known },
+      'service',
+    );
     expect(again.data!._entities).toEqual(entities.filter((_: unknown, i: number) => i !== 50));
     const ownAgain = db.queries.filter((q) => !/updated_at >=|model_versions/.test(q));
     expect(ownAgain).toHaveLength(1);
@@ -71,7 +78,11 @@ describe('the subgraph on a real Postgres', () => {
   it('reads 600 represented users with their interests in one statement', async () => {
     const many = Array.from({ length: 600 }, (_, i) => ({ __typename: 'User', id: `many-${i + 1}` }));
     db.resetQueries();
-    const res = await app.run(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id interests { term } } } }`, { r: many }, 'service');
+    const res = await app.run(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id interests { term } } } }`,
+      { r: many },
+      'service',
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!._entities.map((u: { id: string }) => u.id)).toEqual(many.map((r) => r.id));
     expect(db.queries.filter((q) => /FROM ("\w+"\.)?"users"/i.test(q))).toHaveLength(1);
@@ -81,7 +92,12 @@ describe('the subgraph on a real Postgres', () => {
     db.resetQueries();
     const res = await app.run(
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id recommendations(first: 2) { item { id } } } } }`,
-      { r: [{ __typename: 'User', id: 'alice' }, { __typename: 'User', id: 'bob' }] },
+      {
+        r: [
+          { __typename: 'User', id: 'alice' },
+          { __typename: 'User', id: 'bob' },
+        ],
+      },
       'service',
     );
     expect(res.errors).toBeUndefined();
@@ -89,7 +105,9 @@ describe('the subgraph on a real Postgres', () => {
     const userQueries = db.queries.filter((q) => /FROM ("\w+"\.)?"users"/i.test(q));
     expect(userQueries).toHaveLength(1);
     expect(userQueries[0]).toMatch(/interactions/);
-    expect(db.queries.filter((q) => /FROM ("\w+"\.)?"interactions"/i.test(q) && !/FROM ("\w+"\.)?"users"/i.test(q))).toHaveLength(0);
+    expect(
+      db.queries.filter((q) => /FROM ("\w+"\.)?"interactions"/i.test(q) && !/FROM ("\w+"\.)?"users"/i.test(q)),
+    ).toHaveLength(0);
   });
 
   it('answers _service { sdl } with the federation keys', async () => {
@@ -101,7 +119,13 @@ describe('the subgraph on a real Postgres', () => {
   it('gives each item a unit-length feature vector, strongest term first', async () => {
     const res = await app.run(`{ item(id: "m003") { categories features { term weight } } }`);
     const features: { term: string; weight: number }[] = res.data!.item.features;
-    expect(features.map((f) => f.term).sort()).toEqual(['astronomy', 'hearst', 'magazine subscription', 'physics', 'science and nature']);
+    expect(features.map((f) => f.term).sort()).toEqual([
+      'astronomy',
+      'hearst',
+      'magazine subscription',
+      'physics',
+      'science and nature',
+    ]);
     const norm = Math.sqrt(features.reduce((s, f) => s + f.weight * f.weight, 0));
     expect(norm).toBeCloseTo(1, 10);
     for (let i = 1; i < features.length; i++) expect(features[i - 1].weight).toBeGreaterThanOrEqual(features[i].weight);
@@ -132,7 +156,12 @@ describe('the subgraph on a real Postgres', () => {
   });
 
   it('refuses page sizes out of bounds and cursors it never gave out', async () => {
-    for (const [args, name] of [['first: 0', 'first'], ['first: 101', 'first'], ['after: "bm90LWEtY3Vyc29y"', 'after'], ['after: "%%%"', 'after']]) {
+    for (const [args, name] of [
+      ['first: 0', 'first'],
+      ['first: 101', 'first'],
+      ['after: "bm90LWEtY3Vyc29y"', 'after'],
+      ['after: "%%%"', 'after'],
+    ]) {
       const res = await app.run(`{ items(${args}) { edges { cursor } } }`);
       expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: name });
     }
@@ -140,24 +169,40 @@ describe('the subgraph on a real Postgres', () => {
 
   it('records an interaction once per idempotency key and answers a retry as the first time', async () => {
     const mutation = RECORD_INTERACTION;
-    const input = { userId: 'dora', itemId: 'm003', kind: 'PURCHASE', idempotencyKey: 'order-77', occurredAt: daysAgo(3) };
+    const input = {
+      userId: 'dora',
+      itemId: 'm003',
+      kind: 'PURCHASE',
+      idempotencyKey: 'order-77',
+      occurredAt: daysAgo(3),
+    };
     const first = await app.run(mutation, { input });
     expect(first.errors).toBeUndefined();
     expect(first.data!.recordInteraction.replayed).toBe(false);
     const again = await app.run(mutation, { input: { ...input, occurredAt: daysAgo(2) } });
     expect(again.data!.recordInteraction.replayed).toBe(true);
     expect(again.data!.recordInteraction.interaction).toEqual(first.data!.recordInteraction.interaction);
-    expect(first.data!.recordInteraction.interaction).toMatchObject({ kind: 'PURCHASE', counted: true, occurredAt: input.occurredAt, user: { id: 'dora' }, item: { id: 'm003' } });
+    expect(first.data!.recordInteraction.interaction).toMatchObject({
+      kind: 'PURCHASE',
+      counted: true,
+      occurredAt: input.occurredAt,
+      user: { id: 'dora' },
+      item: { id: 'm003' },
+    });
     const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = 'dora'`);
     expect(n).toBe(1);
     // The unknown user was created, and the purchase is in their profile exactly once (PURCHASE weighs 5).
-    const weights = await db.dataSource.query(`SELECT term, weight FROM user_interests WHERE user_id = 'dora' AND term = 'astronomy'`);
+    const weights = await db.dataSource.query(
+      `SELECT term, weight FROM user_interests WHERE user_id = 'dora' AND term = 'astronomy'`,
+    );
     expect(weights).toEqual([{ term: 'astronomy', weight: 5 }]);
   });
 
   it("stamps an event sent without a time with the service's clock, the one the tests run on", async () => {
     const before = clock.now();
-    const res = await app.run(`mutation { recordInteraction(input: { userId: "stamp", itemId: "m004", kind: VIEW }) { interaction { occurredAt } } }`);
+    const res = await app.run(
+      `mutation { recordInteraction(input: { userId: "stamp", itemId: "m004", kind: VIEW }) { interaction { occurredAt } } }`,
+    );
     const stamped = Date.parse(res.data!.recordInteraction.interaction.occurredAt);
     // With CLOCK_OFFSET_DAYS set (CI's run a year ahead), a service reading the wall clock would be off by days.
     expect(stamped).toBeGreaterThanOrEqual(before);
@@ -201,7 +246,9 @@ describe('the subgraph on a real Postgres', () => {
     await app.services.catalogue.refresh();
     expect((await app.run(`{ item(id: "doomed") { title } }`)).data!.item.title).toBe('Doomed Monthly');
     await db.dataSource.query(`DELETE FROM items WHERE id = 'doomed'`);
-    const res = await app.run(`mutation { recordInteraction(input: { userId: "gus", itemId: "doomed", kind: VIEW }) { replayed } }`);
+    const res = await app.run(
+      `mutation { recordInteraction(input: { userId: "gus", itemId: "doomed", kind: VIEW }) { replayed } }`,
+    );
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0].message).toContain('no item with id "doomed"');
     const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = 'gus'`);

@@ -18,7 +18,11 @@ export interface TestApp {
   server: HttpServer;
   config: Config;
   /** Runs an operation in-process as `as`: a user id, 'service' (the default: may read anyone) or null (anonymous). */
-  run<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, as?: string | null): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown }[] }>;
+  run<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    as?: string | null,
+  ): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown }[] }>;
   /** Listens on a free port; returns the /graphql URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -32,9 +36,17 @@ export interface TestAppOptions {
 
 export async function createTestApp(db: TestDatabase, options: TestAppOptions = {}): Promise<TestApp> {
   const url = options.url ?? db.url;
-  const config = testConfig({ DATABASE_URL: url, DATABASE_SCHEMA: db.schema, INDEX_REFRESH_MS: '200', MODEL_POLL_MS: '200', ...options.env });
+  const config = testConfig({
+    DATABASE_URL: url,
+    DATABASE_SCHEMA: db.schema,
+    INDEX_REFRESH_MS: '200',
+    MODEL_POLL_MS: '200',
+    ...options.env,
+  });
   const logger = createLogger(config.logLevel);
-  const dataSource = options.url ? await openDatabase({ url, schema: db.schema, poolSize: 5, statementTimeoutMs: 5_000 }) : db.dataSource;
+  const dataSource = options.url
+    ? await openDatabase({ url, schema: db.schema, poolSize: 5, statementTimeoutMs: 5_000 })
+    : db.dataSource;
   const services = await buildServices({ db: dataSource, url, schema: db.schema, config, logger });
   const server = await createHttpServer(services, config, logger);
   let listening = false;
@@ -44,7 +56,10 @@ export async function createTestApp(db: TestDatabase, options: TestAppOptions = 
     config,
     async run(query, variables, as = 'service') {
       const viewer = as === 'service' ? makeViewer(null, true) : makeViewer(as, false);
-      const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createContext(services, viewer) });
+      const response = await server.apollo.executeOperation(
+        { query, variables },
+        { contextValue: createContext(services, viewer) },
+      );
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       // Through JSON, as a client sees it (dates become ISO strings).
       return JSON.parse(JSON.stringify(response.body.singleResult));

@@ -7,7 +7,12 @@ import { loadConfig, Config } from '../../src/config';
 
 /** Test defaults, the environment's clock offset, then `env`. */
 export function testConfig(env: Record<string, string | undefined> = {}): Readonly<Config> {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CLOCK_OFFSET_DAYS: process.env.CLOCK_OFFSET_DAYS, ...env });
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    CLOCK_OFFSET_DAYS: process.env.CLOCK_OFFSET_DAYS,
+    ...env,
+  });
 }
 
 export const clock = testConfig().clock;

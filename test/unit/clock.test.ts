@@ -8,7 +8,10 @@ describe('the clock every rule reads "now" from', () => {
   });
 
   it('runs CLOCK_OFFSET_DAYS ahead when set, in production too (CI spawns production processes)', () => {
-    for (const env of [{}, { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@localhost/db', GATEWAY_SECRET: 'g'.repeat(32) }]) {
+    for (const env of [
+      {},
+      { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@localhost/db', GATEWAY_SECRET: 'g'.repeat(32) },
+    ]) {
       const config = loadConfig({ ...env, CLOCK_OFFSET_DAYS: '400' });
       expect(config.clockOffsetDays).toBe(400);
       expect(Math.abs(config.clock.now() - Date.now() - 400 * 86_400_000)).toBeLessThan(1_000);

@@ -1,4 +1,12 @@
-import { applyEvent, buildProfile, decayFactor, eventUpdate, isDuplicate, DAY_MS, ProfileState } from '../../src/personalisation/interests';
+import {
+  applyEvent,
+  buildProfile,
+  decayFactor,
+  eventUpdate,
+  isDuplicate,
+  DAY_MS,
+  ProfileState,
+} from '../../src/personalisation/interests';
 import { itemTermCounts, normaliseTerm, queryTerms, contentWords } from '../../src/personalisation/tokenise';
 
 const halfLifeMs = 30 * DAY_MS;
@@ -82,14 +90,29 @@ describe('term normalisation', () => {
   });
 
   it('counts a term named twice by an item twice', () => {
-    expect(itemTermCounts({ tags: ['Music', 'guitars'], categories: ['Magazine Subscriptions', 'Music'], brand: 'String Letter' })).toEqual(
-      new Map([['music', 2], ['guitar', 1], ['magazine subscription', 1], ['string letter', 1]]),
+    expect(
+      itemTermCounts({
+        tags: ['Music', 'guitars'],
+        categories: ['Magazine Subscriptions', 'Music'],
+        brand: 'String Letter',
+      }),
+    ).toEqual(
+      new Map([
+        ['music', 2],
+        ['guitar', 1],
+        ['magazine subscription', 1],
+        ['string letter', 1],
+      ]),
     );
   });
 
   it('finds the known terms a search names, phrases included', () => {
     const known = new Set(['science fiction', 'magazine', 'fiction']);
-    expect(queryTerms('Science-Fiction magazines for the beach', (t) => known.has(t)).sort()).toEqual(['fiction', 'magazine', 'science fiction']);
+    expect(queryTerms('Science-Fiction magazines for the beach', (t) => known.has(t)).sort()).toEqual([
+      'fiction',
+      'magazine',
+      'science fiction',
+    ]);
     expect(queryTerms('the', () => true)).toEqual([]);
   });
 

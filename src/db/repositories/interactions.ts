@@ -8,8 +8,15 @@ export type NewInteraction = ValidEvent & Pick<Interaction, 'idempotencyKey' | '
 const COLUMNS = `id::text AS id, user_id AS "userId", item_id AS "itemId", kind, query, occurred_at AS "occurredAt",
   recorded_at AS "recordedAt", idempotency_key AS "idempotencyKey", counted`;
 
-export async function findByIdempotencyKey(db: EntityManager, userId: string, key: string): Promise<InteractionEntity | null> {
-  const rows: InteractionEntity[] = await db.query(`SELECT ${COLUMNS} FROM interactions WHERE user_id = $1 AND idempotency_key = $2`, [userId, key]);
+export async function findByIdempotencyKey(
+  db: EntityManager,
+  userId: string,
+  key: string,
+): Promise<InteractionEntity | null> {
+  const rows: InteractionEntity[] = await db.query(
+    `SELECT ${COLUMNS} FROM interactions WHERE user_id = $1 AND idempotency_key = $2`,
+    [userId, key],
+  );
   return rows[0] ?? null;
 }
 
@@ -38,7 +45,16 @@ export async function insertInteraction(
       WHERE $2::text IS NULL OR EXISTS (SELECT 1 FROM item)
      ON CONFLICT (user_id, idempotency_key) DO NOTHING
      RETURNING ${COLUMNS}`,
-    [row.userId, row.itemId, row.kind, row.query, row.occurredAt, row.idempotencyKey, row.counted, dedupeWindowMs / 1000],
+    [
+      row.userId,
+      row.itemId,
+      row.kind,
+      row.query,
+      row.occurredAt,
+      row.idempotencyKey,
+      row.counted,
+      dedupeWindowMs / 1000,
+    ],
   );
   return rows[0] ?? null;
 }
@@ -47,7 +63,10 @@ export async function insertInteraction(
  * Bulk insert for the importer: one statement per batch; rows whose key is already there are
  * skipped, so a re-run imports nothing twice. Returns the ids of the users that got new rows.
  */
-export async function insertInteractionsBulk(db: DataSource | EntityManager, rows: readonly NewInteraction[]): Promise<{ inserted: number; users: string[] }> {
+export async function insertInteractionsBulk(
+  db: DataSource | EntityManager,
+  rows: readonly NewInteraction[],
+): Promise<{ inserted: number; users: string[] }> {
   if (rows.length === 0) return { inserted: 0, users: [] };
   const result: { user_id: string }[] = await db.query(
     // The items are locked as a foreign key check would lock them, and a row whose item has
@@ -74,7 +93,10 @@ export async function insertInteractionsBulk(db: DataSource | EntityManager, row
 export type LoggedEvent = Pick<Interaction, 'id' | 'userId' | 'itemId' | 'kind' | 'query' | 'occurredAt' | 'counted'>;
 
 /** Every event of the given users in time order (profile rebuilds). */
-export async function findEventsOfUsers(db: DataSource | EntityManager, userIds: readonly string[]): Promise<LoggedEvent[]> {
+export async function findEventsOfUsers(
+  db: DataSource | EntityManager,
+  userIds: readonly string[],
+): Promise<LoggedEvent[]> {
   return db.query(
     `SELECT id::text AS id, user_id AS "userId", item_id AS "itemId", kind, query, occurred_at AS "occurredAt", counted
        FROM interactions WHERE user_id = ANY($1::text[]) ORDER BY user_id, occurred_at, id`,
@@ -82,7 +104,11 @@ export async function findEventsOfUsers(db: DataSource | EntityManager, userIds:
   );
 }
 
-export async function setCounted(db: DataSource | EntityManager, ids: readonly string[], counted: boolean): Promise<void> {
+export async function setCounted(
+  db: DataSource | EntityManager,
+  ids: readonly string[],
+  counted: boolean,
+): Promise<void> {
   if (ids.length === 0) return;
   await db.query(`UPDATE interactions SET counted = $2 WHERE id = ANY($1::bigint[])`, [ids, counted]);
 }

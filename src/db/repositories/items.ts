@@ -30,8 +30,16 @@ export async function findItemsByIds(db: DataSource | EntityManager, ids: readon
 }
 
 /** One page of the catalogue in id order, starting after `afterId`; asks for one extra row to tell whether more follow. */
-export async function findItemsPage(db: DataSource, first: number, afterId: string | null): Promise<{ items: ItemEntity[]; hasMore: boolean }> {
-  const qb = db.getRepository(ItemEntity).createQueryBuilder('i').orderBy('i.id', 'ASC').limit(first + 1);
+export async function findItemsPage(
+  db: DataSource,
+  first: number,
+  afterId: string | null,
+): Promise<{ items: ItemEntity[]; hasMore: boolean }> {
+  const qb = db
+    .getRepository(ItemEntity)
+    .createQueryBuilder('i')
+    .orderBy('i.id', 'ASC')
+    .limit(first + 1);
   if (afterId !== null) qb.where('i.id > :afterId', { afterId });
   const rows = await qb.getMany();
   return { items: rows.slice(0, first), hasMore: rows.length > first };
@@ -64,8 +72,15 @@ export async function* streamItemFeatureSources(
 export async function findItemsChangedSince(
   db: DataSource,
   since: Date,
-): Promise<{ polledAt: Date; rows: Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>[]; deleted: string[] }> {
-  const result: ({ polledAt: Date; deleted: string[] } & Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>)[] = await db.query(
+): Promise<{
+  polledAt: Date;
+  rows: Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>[];
+  deleted: string[];
+}> {
+  const result: ({ polledAt: Date; deleted: string[] } & Pick<
+    ItemEntity,
+    'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'
+  >)[] = await db.query(
     `SELECT now() AS "polledAt",
             (SELECT coalesce(json_agg(d.id), '[]') FROM item_deletions d
               WHERE d.deleted_at >= $1 AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = d.id)) AS deleted,
@@ -121,16 +136,20 @@ export async function upsertItems(
 export async function* streamItemCopyFields(
   db: DataSource,
   chunk = 5_000,
-): AsyncGenerator<Pick<ItemEntity, 'id' | 'title' | 'description' | 'brand' | 'categories' | 'tags' | 'price' | 'attributes'>[]> {
+): AsyncGenerator<
+  Pick<ItemEntity, 'id' | 'title' | 'description' | 'brand' | 'categories' | 'tags' | 'price' | 'attributes'>[]
+> {
   let after: string | null = null;
   for (;;) {
-    const rows: Pick<ItemEntity, 'id' | 'title' | 'description' | 'brand' | 'categories' | 'tags' | 'price' | 'attributes'>[] =
-      await db.query(
-        `SELECT id, title, description, brand, to_json(categories) AS categories, to_json(tags) AS tags,
+    const rows: Pick<
+      ItemEntity,
+      'id' | 'title' | 'description' | 'brand' | 'categories' | 'tags' | 'price' | 'attributes'
+    >[] = await db.query(
+      `SELECT id, title, description, brand, to_json(categories) AS categories, to_json(tags) AS tags,
                 price::float8 AS price, attributes
            FROM items WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`,
-        [after, chunk],
-      );
+      [after, chunk],
+    );
     if (rows.length === 0) return;
     yield rows;
     after = rows[rows.length - 1].id;

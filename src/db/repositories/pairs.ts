@@ -56,7 +56,11 @@ export async function addToCoOccurrence(
  * Takes a user's whole contribution back out (forgetUser), in the caller's transaction and
  * before their interactions are deleted: what remains is exactly what the other users built.
  */
-export async function removeFromCoOccurrence(tx: EntityManager, userId: string, options: Pick<CollabOptions, 'window' | 'backwardWeight'>): Promise<void> {
+export async function removeFromCoOccurrence(
+  tx: EntityManager,
+  userId: string,
+  options: Pick<CollabOptions, 'window' | 'backwardWeight'>,
+): Promise<void> {
   const rows: { item_id: string }[] = await tx.query(
     `SELECT item_id FROM interactions WHERE user_id = $1 AND ${HISTORY}
       GROUP BY item_id ORDER BY min(occurred_at), min(id)`,
@@ -115,7 +119,10 @@ async function applyPairDeltas(tx: EntityManager, deltas: readonly PairDelta[], 
  * Recomputes both tables from the whole interaction log in one transaction (after a bulk import,
  * or a change of window): the same pairs as folding every history in, event by event, in time order.
  */
-export async function rebuildCoOccurrence(db: DataSource, options: Pick<CollabOptions, 'window' | 'backwardWeight'>): Promise<{ pairs: number; items: number }> {
+export async function rebuildCoOccurrence(
+  db: DataSource,
+  options: Pick<CollabOptions, 'window' | 'backwardWeight'>,
+): Promise<{ pairs: number; items: number }> {
   return db.transaction(async (tx) => {
     // The catalogue first (the order an item delete takes them in, cascading into item_pairs):
     // no item can leave while the new tables are built, or their foreign keys would not hold.
@@ -189,9 +196,15 @@ export interface UserCoSignal {
 }
 
 /** For any number of users, in one query: their recent items and those items' strongest pairs. */
-export async function findUserCoSignals(db: Db, userIds: readonly string[], historyLength: number, neighbours: number): Promise<Map<string, UserCoSignal>> {
-  const rows: { user_id: string; item_id: string; rank: string; itemId: string | null; sim: number | null }[] = await db.query(
-    `WITH src AS (
+export async function findUserCoSignals(
+  db: Db,
+  userIds: readonly string[],
+  historyLength: number,
+  neighbours: number,
+): Promise<Map<string, UserCoSignal>> {
+  const rows: { user_id: string; item_id: string; rank: string; itemId: string | null; sim: number | null }[] =
+    await db.query(
+      `WITH src AS (
        SELECT user_id, item_id, rank FROM (
          SELECT user_id, item_id, row_number() OVER (PARTITION BY user_id ORDER BY max(occurred_at) DESC, max(id) DESC) AS rank
            FROM interactions WHERE user_id = ANY($1) AND ${HISTORY}
@@ -200,8 +213,8 @@ export async function findUserCoSignals(db: Db, userIds: readonly string[], hist
      SELECT src.user_id, src.item_id, src.rank, n."itemId", n.sim
        FROM src LEFT JOIN LATERAL (${NEIGHBOURS}) n ON true
       ORDER BY src.user_id, src.rank, n.weight DESC, n."itemId" COLLATE "C"`,
-    [userIds, neighbours, historyLength],
-  );
+      [userIds, neighbours, historyLength],
+    );
   const out = new Map<string, UserCoSignal>(userIds.map((id) => [id, { history: [], neighbours: new Map() }]));
   for (const r of rows) {
     const signal = out.get(r.user_id)!;
@@ -216,7 +229,11 @@ export async function findUserCoSignals(db: Db, userIds: readonly string[], hist
 }
 
 /** For any number of items, in one query: each item's strongest pairs. */
-export async function findItemNeighbours(db: Db, itemIds: readonly string[], neighbours: number): Promise<Map<string, Neighbour[]>> {
+export async function findItemNeighbours(
+  db: Db,
+  itemIds: readonly string[],
+  neighbours: number,
+): Promise<Map<string, Neighbour[]>> {
   const rows: { item_id: string; itemId: string; sim: number }[] = await db.query(
     `SELECT src.item_id, n."itemId", n.sim
        FROM unnest($1::text[]) AS src(item_id) CROSS JOIN LATERAL (${NEIGHBOURS}) n

@@ -17,7 +17,10 @@ export async function findUsersByIds(db: DataSource | EntityManager, ids: readon
  * Locks a user's row for the rest of the transaction (creating the user if new) and returns
  * what recording an event needs: one statement for a known user.
  */
-export async function lockUser(db: EntityManager, id: string): Promise<{ consent: boolean; profile_ref_time: Date | null }> {
+export async function lockUser(
+  db: EntityManager,
+  id: string,
+): Promise<{ consent: boolean; profile_ref_time: Date | null }> {
   const lock = (): Promise<{ consent: boolean; profile_ref_time: Date | null }[]> =>
     db.query(`SELECT consent, profile_ref_time FROM users WHERE id = $1 FOR UPDATE`, [id]);
   const [user] = await lock();
@@ -65,10 +68,18 @@ function toProfile(row: ProfileRow | undefined): StoredProfile {
  * JSON object: JSON.parse is native, while a row per term costs a row parse (and a timestamp
  * parse) each.
  */
-export async function findProfiles(db: DataSource | EntityManager, userIds: readonly string[]): Promise<Map<string, StoredProfile>> {
+export async function findProfiles(
+  db: DataSource | EntityManager,
+  userIds: readonly string[],
+): Promise<Map<string, StoredProfile>> {
   const wanted = storableIds(userIds);
   const rows: (ProfileRow & { user_id: string })[] =
-    wanted.length === 0 ? [] : await db.query(`SELECT u.id AS user_id, u.profile_ref_time AS ref, ${WEIGHTS_COLUMN} FROM "users" u WHERE u.id = ANY($1::text[])`, [wanted]);
+    wanted.length === 0
+      ? []
+      : await db.query(
+          `SELECT u.id AS user_id, u.profile_ref_time AS ref, ${WEIGHTS_COLUMN} FROM "users" u WHERE u.id = ANY($1::text[])`,
+          [wanted],
+        );
   const byId = new Map(rows.map((r) => [r.user_id, r]));
   return new Map(userIds.map((id) => [id, toProfile(byId.get(id))]));
 }
@@ -103,13 +114,20 @@ export async function findUsersWithPersonalData(
   return new Map(
     rows.map(({ weights, interacted, ...user }) => [
       user.id,
-      { user, profile: toProfile({ ref: user.profileRefTime, weights }), ...(withHistory ? { interacted: new Set(interacted ?? []) } : {}) },
+      {
+        user,
+        profile: toProfile({ ref: user.profileRefTime, weights }),
+        ...(withHistory ? { interacted: new Set(interacted ?? []) } : {}),
+      },
     ]),
   );
 }
 
 /** Items each user has interacted with, in one query. */
-export async function findInteractedItems(db: DataSource | EntityManager, userIds: readonly string[]): Promise<Map<string, Set<string>>> {
+export async function findInteractedItems(
+  db: DataSource | EntityManager,
+  userIds: readonly string[],
+): Promise<Map<string, Set<string>>> {
   const result = new Map<string, Set<string>>();
   for (const id of userIds) result.set(id, new Set());
   if (userIds.length === 0) return result;
@@ -184,8 +202,13 @@ export async function setConsent(db: DataSource | EntityManager, userId: string,
 }
 
 /** Deletes a user and, by cascade, their interactions and profile; returns what was there. */
-export async function deleteUser(db: EntityManager, userId: string): Promise<{ existed: boolean; interactions: number }> {
-  const [{ n }]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = $1`, [userId]);
+export async function deleteUser(
+  db: EntityManager,
+  userId: string,
+): Promise<{ existed: boolean; interactions: number }> {
+  const [{ n }]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM interactions WHERE user_id = $1`, [
+    userId,
+  ]);
   // TypeORM answers a DELETE ... RETURNING on Postgres with [rows, affected].
   const deleted: [unknown[], number] = await db.query(`DELETE FROM users WHERE id = $1 RETURNING id`, [userId]);
   return { existed: deleted[0].length > 0, interactions: n };
@@ -196,9 +219,14 @@ export async function deleteUser(db: EntityManager, userId: string): Promise<{ e
  * normal form of a term changes), adding the weights of a user's terms that meet; returns how
  * many distinct terms changed.
  */
-export async function renameInterestTerms(db: DataSource | EntityManager, normalise: (term: string) => string | null): Promise<number> {
+export async function renameInterestTerms(
+  db: DataSource | EntityManager,
+  normalise: (term: string) => string | null,
+): Promise<number> {
   const rows: { term: string }[] = await db.query(`SELECT DISTINCT term FROM user_interests`);
-  const renames = rows.map(({ term }) => [term, normalise(term)] as const).filter(([from, to]) => to !== null && to !== from);
+  const renames = rows
+    .map(({ term }) => [term, normalise(term)] as const)
+    .filter(([from, to]) => to !== null && to !== from);
   if (renames.length === 0) return 0;
   await db.query(
     `WITH renames AS (SELECT * FROM unnest($1::text[], $2::text[]) AS r(old, new)),

@@ -49,7 +49,7 @@ export class Scorer {
     const h = this.shape.activation === 'tanh' ? t.tanh(hiddenIn) : t.relu(hiddenIn);
     const deep = t.squeeze(t.matMul(h, t.reshape(v.w2, [this.shape.hidden, 1])), [1]);
     const wide = t.squeeze(t.matMul(x, t.reshape(v.linear, [this.shape.inputs, 1])), [1]);
-    return t.add(t.add(wide, deep), v.b2) as TF.Tensor1D;
+    return t.add<TF.Tensor1D>(t.add(wide, deep), v.b2);
   }
 
   /** The current weights as plain arrays (sampling during training scores with the serving kernel). */
@@ -63,7 +63,7 @@ export class Scorer {
     return {
       topology: { format, version: 1, config: this.shape },
       weightSpecs: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: s.dtype })),
-      weights: Buffer.from(data as ArrayBuffer),
+      weights: Buffer.from(data),
     };
   }
 

@@ -103,7 +103,7 @@ function discriminatorStep(d: Scorer, opt: TF.Optimizer, real: Float64Array[], f
     () => {
       const logits = d.apply(t.tensor2d(x, [rows.length, DISCRIMINATOR_INPUTS]));
       logits.dataSync().forEach((z, i) => (correct += z > 0 === labels[i] > 0.5 ? 1 : 0));
-      return t.losses.sigmoidCrossEntropy(t.tensor1d(labels), logits) as TF.Scalar;
+      return t.losses.sigmoidCrossEntropy<TF.Tensor, TF.Scalar>(t.tensor1d(labels), logits);
     },
     true,
     d.variables,
@@ -142,10 +142,10 @@ function policyStep(
       const logp = t.logSoftmax(t.add(scores, t.tensor2d(mask, [steps.length, width])));
       const picked = t.sum(t.mul(logp, t.tensor2d(chosen, [steps.length, width])), 1);
       const entropy = t.neg(t.sum(t.mul(t.exp(logp), t.maximum(logp, -30))));
-      return t.sub(
+      return t.sub<TF.Scalar>(
         t.neg(t.sum(t.mul(picked, t.tensor1d(advantage)))),
         t.mul(entropy, settings.entropy / steps.length),
-      ) as TF.Scalar;
+      );
     },
     true,
     policy.variables,

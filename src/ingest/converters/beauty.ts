@@ -18,7 +18,10 @@ export interface BeautyTimes {
   stepMs: number;
 }
 
-export const DEFAULT_BEAUTY_TIMES: BeautyTimes = { end: new Date('2026-11-01T00:00:00.000Z'), stepMs: 24 * 60 * 60 * 1000 };
+export const DEFAULT_BEAUTY_TIMES: BeautyTimes = {
+  end: new Date('2026-11-01T00:00:00.000Z'),
+  stepMs: 24 * 60 * 60 * 1000,
+};
 
 export const beautyItemId = (n: string | number) => `i${n}`;
 export const beautyUserId = (n: string | number) => `u${n}`;
@@ -59,7 +62,10 @@ export function beautyItems(attributes: unknown, tally: Tally = new Tally()): It
 }
 
 /** One `user item item ...` line as time-ordered purchases, or a reason. */
-export function beautySequence(text: string, times: BeautyTimes = DEFAULT_BEAUTY_TIMES): { ok: true; value: InteractionRecord[] } | { ok: false; reason: string } {
+export function beautySequence(
+  text: string,
+  times: BeautyTimes = DEFAULT_BEAUTY_TIMES,
+): { ok: true; value: InteractionRecord[] } | { ok: false; reason: string } {
   const parts = text.trim().split(/\s+/);
   if (parts.length < 2) return { ok: false, reason: 'a user with no items' };
   if (!parts.every((p) => /^\d+$/.test(p))) return { ok: false, reason: 'ids are not integers' };

@@ -31,6 +31,11 @@ export class Tally {
   }
 
   toJSON(): { read: number; written: number; dropped: number; droppedByReason: Record<string, number> } {
-    return { read: this.read, written: this.written, dropped: this.droppedTotal, droppedByReason: Object.fromEntries(this.dropped) };
+    return {
+      read: this.read,
+      written: this.written,
+      dropped: this.droppedTotal,
+      droppedByReason: Object.fromEntries(this.dropped),
+    };
   }
 }

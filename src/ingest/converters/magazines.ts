@@ -73,12 +73,16 @@ const AUTO_RENEWAL_NOTE = /\s*Learn more about auto-renewal subscriptions on Ama
 // Words that differ between spellings of one publisher ("Meredith" / "Meredith Corporation", "Conde Nast" /
 // "Conde Nast Publications"); dropped from the end of a folded publisher name.
 const CORPORATE_SUFFIXES = new Set(
-  'inc incorporated llc lp ltd limited co corp corporation company group publications publication publishing publishers publ pub media communications magazines'.split(' '),
+  'inc incorporated llc lp ltd limited co corp corporation company group publications publication publishing publishers publ pub media communications magazines'.split(
+    ' ',
+  ),
 );
 
 /** A publisher name for comparing listings: folded, without corporate suffixes ("Meredith corporation" -> "meredith"). */
 export function publisherKey(brand: string | null): string {
-  const words = foldText(brand ?? '').split(' ').filter((w) => w !== '');
+  const words = foldText(brand ?? '')
+    .split(' ')
+    .filter((w) => w !== '');
   while (words.length > 1 && CORPORATE_SUFFIXES.has(words[words.length - 1])) words.pop();
   if (words.length > 1 && words[0] === 'the') words.shift();
   return words.join(' ');
@@ -93,7 +97,8 @@ export function cleanCategories(raw: unknown): string[] {
 
 /** One metadata line as an item before catalogue-wide steps (dedupe, links, salient tags); a reason when unusable. */
 export function parseMagazine(raw: unknown): { ok: true; value: Parsed } | { ok: false; reason: string } {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'line is not a JSON object' };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: false, reason: 'line is not a JSON object' };
   const r = raw as Record<string, unknown>;
   const id = typeof r.asin === 'string' ? r.asin.trim() : '';
   if (id === '') return { ok: false, reason: 'missing asin' };
@@ -109,8 +114,18 @@ export function parseMagazine(raw: unknown): { ok: true; value: Parsed } | { ok:
   if (format) attributes.format = format;
   if (title.term) attributes.term = title.term;
   // No name was found: say so, so a shop can tell "Hearst Magazines" the fallback from a real title.
-  if (title.source === 'brand' || title.source === 'id') attributes.title_from = title.source === 'brand' ? 'publisher' : 'asin';
-  const item: ItemRecord = { id, title: title.title, description, brand, categories, tags: [], price: parsePrice(r.price), attributes };
+  if (title.source === 'brand' || title.source === 'id')
+    attributes.title_from = title.source === 'brand' ? 'publisher' : 'asin';
+  const item: ItemRecord = {
+    id,
+    title: title.title,
+    description,
+    brand,
+    categories,
+    tags: [],
+    price: parsePrice(r.price),
+    attributes,
+  };
   // See the rule at the top of this file; items with neither a name nor a description never merge.
   const named = title.source === 'title' || title.source === 'emphasis' || title.source === 'description';
   const copy = description === null ? '' : foldText(description.replace(AUTO_RENEWAL_NOTE, ''));
@@ -119,7 +134,17 @@ export function parseMagazine(raw: unknown): { ok: true; value: Parsed } | { ok:
     : copy !== ''
       ? [['description', publisherKey(brand), foldText(format), copy].join('|'), 'description']
       : [`id:${id}`, 'none'];
-  return { ok: true, value: { item, alsoBuy: strings(r.also_buy), alsoView: strings(r.also_view), titleSource: title.source, key, keyRule } };
+  return {
+    ok: true,
+    value: {
+      item,
+      alsoBuy: strings(r.also_buy),
+      alsoView: strings(r.also_view),
+      titleSource: title.source,
+      key,
+      keyRule,
+    },
+  };
 }
 
 function tagsOf(item: ItemRecord, corpus: DescriptionCorpus): string[] {
@@ -148,7 +173,11 @@ const linkCount = (p: Parsed) => p.alsoBuy.length + p.alsoView.length;
 /** Orders the listings of one magazine, the one to keep first: real description, most links, lowest asin. */
 function betterListing(a: Parsed, b: Parsed): number {
   const described = (p: Parsed) => (wordCount(p.item.description) > REAL_DESCRIPTION_WORDS ? 1 : 0);
-  return described(b) - described(a) || linkCount(b) - linkCount(a) || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0);
+  return (
+    described(b) - described(a) ||
+    linkCount(b) - linkCount(a) ||
+    (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0)
+  );
 }
 
 /** Builds the catalogue from parsed lines; separate from reading so tests can feed lines directly. */
@@ -213,10 +242,11 @@ export class MagazineCatalogueBuilder {
     // Links of merged duplicates are links of the kept product; links leaving the catalogue are dropped.
     const links = (lists: string[][], self: string): string[] => {
       const out = new Set<string>();
-      for (const list of lists) for (const asin of list) {
-        const target = keptId.get(asin);
-        if (target !== undefined && target !== self) out.add(target);
-      }
+      for (const list of lists)
+        for (const asin of list) {
+          const target = keptId.get(asin);
+          if (target !== undefined && target !== self) out.add(target);
+        }
       return [...out];
     };
     const titleSources: Record<string, number> = {};
@@ -228,8 +258,14 @@ export class MagazineCatalogueBuilder {
         titleSources[parsed.titleSource] = (titleSources[parsed.titleSource] ?? 0) + 1;
         const attributes: Record<string, unknown> = {
           ...item.attributes,
-          also_buy: links(all.map((p) => p.alsoBuy), item.id),
-          also_view: links(all.map((p) => p.alsoView), item.id),
+          also_buy: links(
+            all.map((p) => p.alsoBuy),
+            item.id,
+          ),
+          also_view: links(
+            all.map((p) => p.alsoView),
+            item.id,
+          ),
         };
         if (merged.length > 0) attributes.merged_asins = merged.map((p) => p.item.id).sort();
         return { ...item, tags: tagsOf(item, corpus), attributes };

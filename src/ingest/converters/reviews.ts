@@ -4,8 +4,12 @@ import { Tally } from './format';
 import { readJsonLines } from './jsonl';
 
 /** One review line as an interaction, or a reason; `keptId` maps every catalogue asin to the id it was written under. */
-export function reviewToInteraction(raw: unknown, keptId: ReadonlyMap<string, string>): { ok: true; value: InteractionRecord } | { ok: false; reason: string } {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'line is not a JSON object' };
+export function reviewToInteraction(
+  raw: unknown,
+  keptId: ReadonlyMap<string, string>,
+): { ok: true; value: InteractionRecord } | { ok: false; reason: string } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: false, reason: 'line is not a JSON object' };
   const r = raw as Record<string, unknown>;
   const userId = typeof r.reviewerID === 'string' ? r.reviewerID.trim() : '';
   if (userId === '') return { ok: false, reason: 'missing reviewerID' };
@@ -13,10 +17,16 @@ export function reviewToInteraction(raw: unknown, keptId: ReadonlyMap<string, st
   if (asin === '') return { ok: false, reason: 'missing asin' };
   const itemId = keptId.get(asin);
   if (itemId === undefined) return { ok: false, reason: 'asin not in the converted catalogue' };
-  const seconds = typeof r.unixReviewTime === 'number' ? r.unixReviewTime : typeof r.unixReviewTime === 'string' ? Number(r.unixReviewTime) : NaN;
+  const seconds =
+    typeof r.unixReviewTime === 'number'
+      ? r.unixReviewTime
+      : typeof r.unixReviewTime === 'string'
+        ? Number(r.unixReviewTime)
+        : NaN;
   // A review is the trace of a purchase; its time is the best time of the purchase we have.
   const when = new Date(seconds * 1000);
-  if (!Number.isFinite(seconds) || seconds <= 0 || Number.isNaN(when.getTime())) return { ok: false, reason: 'missing or invalid unixReviewTime' };
+  if (!Number.isFinite(seconds) || seconds <= 0 || Number.isNaN(when.getTime()))
+    return { ok: false, reason: 'missing or invalid unixReviewTime' };
   return { ok: true, value: { userId, itemId, kind: 'PURCHASE', occurredAt: when.toISOString(), query: null } };
 }
 

@@ -22,7 +22,11 @@ function linkIds(item: ItemRecord): string[] {
 export function chooseSample(catalogue: readonly ItemRecord[], size: number): ItemRecord[] {
   const described = catalogue.filter(
     // A title that fell back to the publisher ("Bonnier Corporation") names no magazine; the sample shows real names.
-    (i) => i.description !== null && i.description.split(' ').length > REAL_DESCRIPTION_WORDS && i.title !== i.brand && !i.title.startsWith('Magazine '),
+    (i) =>
+      i.description !== null &&
+      i.description.split(' ').length > REAL_DESCRIPTION_WORDS &&
+      i.title !== i.brand &&
+      !i.title.startsWith('Magazine '),
   );
   const byId = new Map(described.map((i) => [i.id, i]));
   // Undirected: an also_buy link from either side connects the two.
@@ -58,15 +62,13 @@ export function chooseSample(catalogue: readonly ItemRecord[], size: number): It
     }
     admit(best!);
   }
-  return [...chosen]
-    .sort()
-    .map((id) => {
-      const item = byId.get(id)!;
-      const attributes: Record<string, unknown> = { ...item.attributes };
-      for (const key of ['also_buy', 'also_view']) {
-        const v = item.attributes[key];
-        attributes[key] = Array.isArray(v) ? v.filter((x) => typeof x === 'string' && chosen.has(x)) : [];
-      }
-      return { ...item, attributes };
-    });
+  return [...chosen].sort().map((id) => {
+    const item = byId.get(id)!;
+    const attributes: Record<string, unknown> = { ...item.attributes };
+    for (const key of ['also_buy', 'also_view']) {
+      const v = item.attributes[key];
+      attributes[key] = Array.isArray(v) ? v.filter((x) => typeof x === 'string' && chosen.has(x)) : [];
+    }
+    return { ...item, attributes };
+  });
 }

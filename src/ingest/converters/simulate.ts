@@ -47,7 +47,10 @@ function links(item: ItemRecord, key: 'also_buy' | 'also_view', known: ReadonlyM
 }
 
 /** Interactions of `options.users` simulated users, sorted by user then time; same options, same output. */
-export function simulateUsers(items: readonly ItemRecord[], options: SimulationOptions = DEFAULT_SIMULATION): InteractionRecord[] {
+export function simulateUsers(
+  items: readonly ItemRecord[],
+  options: SimulationOptions = DEFAULT_SIMULATION,
+): InteractionRecord[] {
   if (items.length === 0) return [];
   const random = seededRandom(options.seed);
   const byId = new Map(items.map((i) => [i.id, i]));
@@ -59,7 +62,7 @@ export function simulateUsers(items: readonly ItemRecord[], options: SimulationO
     const userId = simulatedUserId(u);
     const steps = options.minSteps + randomInt(random, options.maxSteps - options.minSteps + 1);
     // Sessions start on random days; within a session steps are minutes apart.
-    let time = start + Math.floor(random() * (options.days - 7) * DAY / 1000) * 1000;
+    let time = start + Math.floor((random() * (options.days - 7) * DAY) / 1000) * 1000;
     let current = pick(items);
     const events: InteractionRecord[] = [];
     const emit = (kind: InteractionKind, itemId: string | null, query: string | null) => {
@@ -73,11 +76,15 @@ export function simulateUsers(items: readonly ItemRecord[], options: SimulationO
         emit('ADD_TO_CART', current.id, null);
         if (random() < P_PURCHASE_AFTER_CART) emit('PURCHASE', current.id, null);
       }
-      const neighbours = random() < P_FOLLOW_ALSO_BUY ? links(current, 'also_buy', byId) : links(current, 'also_view', byId);
-      const fallback = neighbours.length > 0 ? neighbours : [...links(current, 'also_buy', byId), ...links(current, 'also_view', byId)];
+      const neighbours =
+        random() < P_FOLLOW_ALSO_BUY ? links(current, 'also_buy', byId) : links(current, 'also_view', byId);
+      const fallback =
+        neighbours.length > 0
+          ? neighbours
+          : [...links(current, 'also_buy', byId), ...links(current, 'also_view', byId)];
       if (fallback.length === 0 || random() < P_RESTART) {
         current = pick(items);
-        time += Math.floor((1 + random() * 3) * DAY / 1000) * 1000;
+        time += Math.floor(((1 + random() * 3) * DAY) / 1000) * 1000;
       } else {
         current = byId.get(pick(fallback))!;
       }

@@ -5,29 +5,77 @@
 
 // Verbs that follow a magazine's name when a description opens with it ("Glamour gives you ...").
 export const PREDICATES = new Set(
-  ('is are was has have features covers offers gives brings provides contains includes delivers focuses ' +
+  (
+    'is are was has have features covers offers gives brings provides contains includes delivers focuses ' +
     'publishes presents celebrates explores helps serves keeps showcases reports examines combines inspires ' +
     'takes puts informs reaches connects shows tells highlights spotlights captures remains continues targets ' +
     'caters aims emphasizes emphasises speaks specializes specialises profiles reviews teaches tracks appeals ' +
     'introduces answers honors honours blends mixes guides lets makes motivates empowers entertains educates ' +
     'encourages equips goes challenges provide offer cover feature give bring deliver contain include ' +
-    'magazine\'s publication\'s was launched began debuted returns knows invites takes sets stands ' +
+    "magazine's publication's was launched began debuted returns knows invites takes sets stands " +
     'focusses chronicles documents investigates details depicts discusses addresses looks seeks strives ' +
     'gathers collects dedicates devotes treats explains enables allows supplies lists ranks rates tests ' +
     'uses dishes promises aligns reveals exists promotes reframes enriches grapples previews sets shares ' +
-    'takes brings follows puts lets walks opens features celebrates recognizes recognises welcomes')
-    .split(/\s+/),
+    'takes brings follows puts lets walks opens features celebrates recognizes recognises welcomes'
+  ).split(/\s+/),
 );
 
 // Words that are verbs after a name but plural nouns after an adjective ("Regular features include").
-export const AMBIGUOUS_PLURALS = new Set(['features', 'reviews', 'profiles', 'covers', 'tests', 'lists', 'ranks', 'rates', 'details', 'documents', 'reports', 'guides', 'shows', 'includes']);
+export const AMBIGUOUS_PLURALS = new Set([
+  'features',
+  'reviews',
+  'profiles',
+  'covers',
+  'tests',
+  'lists',
+  'ranks',
+  'rates',
+  'details',
+  'documents',
+  'reports',
+  'guides',
+  'shows',
+  'includes',
+]);
 export const FOLLOWING_VERBS = new Set(['include', 'are', 'cover', 'range', 'were', 'offer', 'and', ',']);
 
 // "X magazine is ..." : the lower-case noun between the name and the verb is not part of the name.
-export const PUBLICATION_NOUNS = new Set(['magazine', 'journal', 'publication', 'newsletter', 'newspaper', 'quarterly', 'digest', 'bulletin', 'review']);
+export const PUBLICATION_NOUNS = new Set([
+  'magazine',
+  'journal',
+  'publication',
+  'newsletter',
+  'newspaper',
+  'quarterly',
+  'digest',
+  'bulletin',
+  'review',
+]);
 
 // Lower-case words that may sit inside a name ("Car and Driver", "Welcome to Ukraine", "Town & Country").
-export const CONNECTORS = new Set(['+', 'of', 'the', 'and', '&', 'for', 'to', 'in', 'on', 'de', 'du', 'des', 'la', 'le', 'el', 'y', 'a', 'an', 'at', "n'", 'or']);
+export const CONNECTORS = new Set([
+  '+',
+  'of',
+  'the',
+  'and',
+  '&',
+  'for',
+  'to',
+  'in',
+  'on',
+  'de',
+  'du',
+  'des',
+  'la',
+  'le',
+  'el',
+  'y',
+  'a',
+  'an',
+  'at',
+  "n'",
+  'or',
+]);
 
 export const PLURAL_VERBS = new Set(['are', 'were', 'have', 'include', 'cover', 'offer', 'range']);
 export const ARTICLES = new Set(['the', 'a', 'an', 'your', 'its', 'our']);
@@ -35,24 +83,26 @@ export const ARTICLES = new Set(['the', 'a', 'an', 'your', 'its', 'our']);
 // Words that open a sentence rather than a name ("Each issue ...", "Every issue of Shooting Times");
 // stripped from the front of a capitalised run.
 export const OPENERS = new Set(
-  ('also regular special plus a an this that these our your its their his her my we you it they she he ' +
+  (
+    'also regular special plus a an this that these our your its their his her my we you it they she he ' +
     'each every any all no if with from for in on at by as of to and or but so get now here there what when where who how why ' +
-    'since after before whether while although because unlike like beyond across inside within throughout')
-    .split(/\s+/),
+    'since after before whether while although because unlike like beyond across inside within throughout'
+  ).split(/\s+/),
 );
 
 // A run made only of these (and openers) describes the magazine rather than naming it
 // ("Bi-monthly French magazine is ..."), so it is not taken as a title; inside a longer name
 // they are kept ("Popular Mechanics", "National Geographic Kids").
 const DESCRIPTORS = new Set(
-  ('weekly monthly bi-monthly bimonthly quarterly annual biannual daily yearly semi-annual bi-weekly biweekly ' +
+  (
+    'weekly monthly bi-monthly bimonthly quarterly annual biannual daily yearly semi-annual bi-weekly biweekly ' +
     'french italian german british spanish english japanese dutch swedish russian chinese canadian australian ' +
     'european international national official new latest best premier leading popular readers subscribers ' +
     'nobody must news lifestyle emphasis included purpose articles columns contributors submissions projects ' +
     'magazine journal publication newsletter newspaper issue issues edition subscription subscriptions ' +
     'published publishes written edited devoted dedicated focuses covers features provides offers includes contains ' +
-    'all-new brand-new')
-    .split(/\s+/),
+    'all-new brand-new'
+  ).split(/\s+/),
 );
 
 // "Fortune (1-year)": the subscription term is an offer, not part of the name.
@@ -66,7 +116,8 @@ export interface Token {
 
 // A '!' followed by a lower-case word (or "Magazine") does not end a sentence: it belongs to the name
 // ("OK! delivers", "Knitting Today! features", "YES! Magazine").
-const TOKEN = /(?:\p{Lu}\.){2,}|\b(?:Jr|Sr|St|Mr|Mrs|Dr)\.|[\p{L}\p{N}][\p{L}\p{N}'’\-&.]*[\p{L}\p{N}](?:!(?=\s+(?:\p{Ll}|Magazine\b)))?|[\p{L}\p{N}](?:!(?=\s+\p{Ll}))?|[,;:.!?()"“”]|[&+]/gu;
+const TOKEN =
+  /(?:\p{Lu}\.){2,}|\b(?:Jr|Sr|St|Mr|Mrs|Dr)\.|[\p{L}\p{N}][\p{L}\p{N}'’\-&.]*[\p{L}\p{N}](?:!(?=\s+(?:\p{Ll}|Magazine\b)))?|[\p{L}\p{N}](?:!(?=\s+\p{Ll}))?|[,;:.!?()"“”]|[&+]/gu;
 
 export function tokenise(text: string): Token[] {
   const tokens: Token[] = [];
@@ -93,10 +144,37 @@ export function isAllCaps(text: string): boolean {
   return letters.length > 0 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
 }
 
-const capitalise = (w: string) => w.replace(/(^|-)(\p{L})([^-]*)/gu, (_, dash: string, first: string, rest: string) => dash + first.toUpperCase() + rest.toLowerCase());
+const capitalise = (w: string) =>
+  w.replace(
+    /(^|-)(\p{L})([^-]*)/gu,
+    (_, dash: string, first: string, rest: string) => dash + first.toUpperCase() + rest.toLowerCase(),
+  );
 
 // Three-letter words that, in a name written wholly in capitals, are words rather than acronyms ("THE NEW YORK OBSERVER").
-const SHORT_WORDS = new Set(['NEW', 'OLD', 'BIG', 'TOP', 'OUR', 'ALL', 'OUT', 'ONE', 'TWO', 'DAY', 'WAY', 'MAN', 'MEN', 'AIR', 'SEA', 'SKI', 'ART', 'LAW', 'WAR', 'SUN', 'FUN', 'HOT']);
+const SHORT_WORDS = new Set([
+  'NEW',
+  'OLD',
+  'BIG',
+  'TOP',
+  'OUR',
+  'ALL',
+  'OUT',
+  'ONE',
+  'TWO',
+  'DAY',
+  'WAY',
+  'MAN',
+  'MEN',
+  'AIR',
+  'SEA',
+  'SKI',
+  'ART',
+  'LAW',
+  'WAR',
+  'SUN',
+  'FUN',
+  'HOT',
+]);
 
 /**
  * ALL-CAPS words longer than three letters read as names ("REASON" -> "Reason"); acronyms (OWL, PC) stay.
@@ -120,13 +198,20 @@ export function normaliseCase(name: string): string {
 }
 
 function joinName(tokens: string[]): string {
-  return tokens.join(' ').replace(/\s+:/g, ':').replace(/\s+([’']s)\b/g, '$1').trim();
+  return tokens
+    .join(' ')
+    .replace(/\s+:/g, ':')
+    .replace(/\s+([’']s)\b/g, '$1')
+    .trim();
 }
 
 /** A display name from the words of a run: case normalised, "X: X" said once, a trailing issue date dropped. */
 export function finishName(words: string[]): string {
   let name = normaliseCase(joinName(words)).replace(/\b(Magazine|Journal)['’]s$/, '$1');
-  name = name.replace(/\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+\d{4})?$/, '');
+  name = name.replace(
+    /\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+\d{4})?$/,
+    '',
+  );
   const halves = /^(.+?):\s*(.+)$/.exec(name);
   if (halves && halves[1].toLowerCase() === halves[2].toLowerCase()) name = halves[1];
   return name;

@@ -63,10 +63,16 @@ function capitalisedRuns(tokens: Token[]): Run[] {
       }
       // Up to two joining words ("Magazine of the Coast", "Tricycle: The Buddhist Review").
       let gap = 0;
-      while (gap < 2 && end + gap < tokens.length && (CONNECTORS.has(tokens[end + gap].text.toLowerCase()) || tokens[end + gap].text === ':')) gap++;
+      while (
+        gap < 2 &&
+        end + gap < tokens.length &&
+        (CONNECTORS.has(tokens[end + gap].text.toLowerCase()) || tokens[end + gap].text === ':')
+      )
+        gap++;
       const next = tokens[end + gap]?.text;
       // "PlayStation: the Official Magazine: Whether it's ...": after a colon a sentence may begin.
-      const sentenceAfterColon = tokens[end + gap - 1]?.text === ':' && next !== undefined && OPENERS.has(next.toLowerCase());
+      const sentenceAfterColon =
+        tokens[end + gap - 1]?.text === ':' && next !== undefined && OPENERS.has(next.toLowerCase());
       if (gap > 0 && next !== undefined && isCapitalised(next) && !sentenceAfterColon) {
         end += gap + 1;
         continue;
@@ -80,7 +86,23 @@ function capitalisedRuns(tokens: Token[]): Run[] {
 }
 
 // Adverbs that stand between a name and its verb ("Popular Mechanics directly aligns"); not "-ly" adjectives.
-const NOT_ADVERBS = new Set(['only', 'family', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'early', 'holy', 'italy', 'july', 'friendly', 'lovely', 'lively', 'likely']);
+const NOT_ADVERBS = new Set([
+  'only',
+  'family',
+  'daily',
+  'weekly',
+  'monthly',
+  'quarterly',
+  'yearly',
+  'early',
+  'holy',
+  'italy',
+  'july',
+  'friendly',
+  'lovely',
+  'lively',
+  'likely',
+]);
 
 /** The index after asides that may follow a name: "(formerly Malt Advocate)", "(ages 6-10)", an adverb. */
 function skipAsides(tokens: Token[], index: number): number {
@@ -105,7 +127,27 @@ function skipAsides(tokens: Token[], index: number): number {
 // Lower-case publication nouns that, after a capitalised name, mark it as the magazine's ("Good Housekeeping magazine, ...").
 const MARKING_NOUNS = new Set(['magazine', 'journal', 'newsletter', 'newspaper']);
 // "Creative Knitting's primary goal is": what a magazine's possessive is followed by.
-const OWN_NOUNS = new Set(['goal', 'goals', 'mission', 'aim', 'purpose', 'focus', 'audience', 'readers', 'readership', 'editors', 'editorial', 'content', 'coverage', 'writers', 'staff', 'team', 'pages', 'philosophy', 'issue']);
+const OWN_NOUNS = new Set([
+  'goal',
+  'goals',
+  'mission',
+  'aim',
+  'purpose',
+  'focus',
+  'audience',
+  'readers',
+  'readership',
+  'editors',
+  'editorial',
+  'content',
+  'coverage',
+  'writers',
+  'staff',
+  'team',
+  'pages',
+  'philosophy',
+  'issue',
+]);
 const CAPITAL_PUBLICATION = /^(?:Magazine|Journal|Newsletter)(?:['’]s)?$/;
 
 function insideQuotes(tokens: Token[], index: number): boolean {
@@ -141,9 +183,15 @@ export function titleFromDescription(description: string, scanChars = 400): stri
     const subscribe = words.length > 2 && words[0] === 'Subscribe' && words[1] === 'to';
     if (subscribe) words = words.slice(2);
     // "Every issue of Shooting Times" is found as its own run; a leading opener is not part of a name.
-    while (words.length > 1 && (OPENERS.has(words[0].toLowerCase()) || CONNECTORS.has(words[0].toLowerCase())) && words[0].toLowerCase() !== 'the') words = words.slice(1);
+    while (
+      words.length > 1 &&
+      (OPENERS.has(words[0].toLowerCase()) || CONNECTORS.has(words[0].toLowerCase())) &&
+      words[0].toLowerCase() !== 'the'
+    )
+      words = words.slice(1);
     if (!namesSomething(words) || isLoneModifier(words)) continue;
-    const opensSentence = run.startIndex === 0 || /^[.!?]$/.test(before) || (before === '"' && /^[.!?]$/.test(text(run.startIndex - 2)));
+    const opensSentence =
+      run.startIndex === 0 || /^[.!?]$/.test(before) || (before === '"' && /^[.!?]$/.test(text(run.startIndex - 2)));
     const last = words[words.length - 1];
     const after = skipAsides(tokens, run.endIndex);
     const f1 = text(after);
@@ -161,12 +209,21 @@ export function titleFromDescription(description: string, scanChars = 400): stri
       if (!possessor && (f2IsVerb || (MARKING_NOUNS.has(f1) && words.length > 1))) return finishName(words);
     }
     // "Martha Stewart Living lifestyle magazine for women is ...": one lower-case word between.
-    if (words.length > 1 && !/['’]s$/.test(last) && isWord(f1) && f1 === f1.toLowerCase() && !CONNECTORS.has(f1) && MARKING_NOUNS.has(f2)) return finishName(words);
+    if (
+      words.length > 1 &&
+      !/['’]s$/.test(last) &&
+      isWord(f1) &&
+      f1 === f1.toLowerCase() &&
+      !CONNECTORS.has(f1) &&
+      MARKING_NOUNS.has(f2)
+    )
+      return finishName(words);
     // "HOW magazine's goal is ...".
     if (f1 === "magazine's" || f1 === 'magazine’s') return finishName(words);
     // "Each issue of Clubhouse Jr.", "a subscription to Asimov's Science Fiction", "the pages of Southwest Art".
     const lead = `${text(run.startIndex - 2).toLowerCase()} ${before}`;
-    if (subscribe || (words === run.words && /^(?:issues? of|subscription to|subscribe to|pages of)$/.test(lead))) return finishName(words);
+    if (subscribe || (words === run.words && /^(?:issues? of|subscription to|subscribe to|pages of)$/.test(lead)))
+      return finishName(words);
     // "American History Presents the history ...": the verb was capitalised into the run.
     if (words.length > 1 && last !== last.toUpperCase() && PREDICATES.has(last.toLowerCase()) && ARTICLES.has(f1)) {
       return finishName(words.slice(0, -1));
@@ -177,7 +234,11 @@ export function titleFromDescription(description: string, scanChars = 400): stri
     // ("Pacific Standard grapples with ...", "As it has for 25 years, Cleveland Magazine discovers ..."); one word
     // before "-s" is as often an adjective and a plural noun, unless it is written in capitals ("TIME reveals ...").
     // ("Us Weekly's readers are ...": after a possessive the "-s" word is the noun it owns.)
-    if (opensClause && !/['’]s$/.test(last) && ((words === run.words && words.length > 1) || isAllCaps(words.join('')))) {
+    if (
+      opensClause &&
+      !/['’]s$/.test(last) &&
+      ((words === run.words && words.length > 1) || isAllCaps(words.join('')))
+    ) {
       // After a comma the run may close a list ("Gold List, Reader's Choice and Hot List issues."): a verb goes on.
       const goesOn = opensSentence || (isWord(f2) && f2 === f2.toLowerCase());
       if (looksLikeVerb(f1) && !nounAfterAll && goesOn) return finishName(words);
@@ -209,17 +270,29 @@ export function titleFromDescription(description: string, scanChars = 400): stri
     // "Alaska: the magazine about ...", "THE AUROREAN: upbeat ...", "PlayStation: the Official Magazine: ...".
     // "Premier Guitar January 2018: Our cover story ...": the issue's date is dropped.
     const colonAt = f1 === ':' ? after : /^\d{4}$/.test(f1) && f2 === ':' ? after + 1 : -1;
-    if (run.startIndex === 0 && colonAt >= 0 && (words.length > 1 || text(colonAt + 1) === text(colonAt + 1).toLowerCase())) return finishName(words);
+    if (
+      run.startIndex === 0 &&
+      colonAt >= 0 &&
+      (words.length > 1 || text(colonAt + 1) === text(colonAt + 1).toLowerCase())
+    )
+      return finishName(words);
     // "PC GAMER the #1 PC games magazine", "The nation's #1 motocross magazine. MOTOCROSS ACTION written ...":
     // a name in capitals opening a sentence, the sentence going on in lower case.
-    if (opensSentence && isAllCaps(words.join('')) && words.join('').replace(/[^\p{L}]/gu, '').length >= 3 && /\p{Ll}/u.test(f1) && f1 === f1.toLowerCase()) {
+    if (
+      opensSentence &&
+      isAllCaps(words.join('')) &&
+      words.join('').replace(/[^\p{L}]/gu, '').length >= 3 &&
+      /\p{Ll}/u.test(f1) &&
+      f1 === f1.toLowerCase()
+    ) {
       return finishName(words);
     }
     // "Revolver, the World's Loudest Rock Magazine, has ...": a name opening a sentence, then an appositive.
     const f2lower = f2.toLowerCase();
     if (opensSentence && f1 === ',' && (f2lower === 'the' || f2lower === 'a' || f2lower === 'an')) offer(0, words);
     // "At Condé Nast Traveler, we inspire ...": the publisher's own voice names the magazine.
-    if (run.words[0] === 'At' && opensSentence && f1 === ',' && (f2lower === 'we' || f2lower === 'our')) offer(1, words);
+    if (run.words[0] === 'At' && opensSentence && f1 === ',' && (f2lower === 'we' || f2lower === 'our'))
+      offer(1, words);
     // "With SPA Magazine, you'll discover ...": a name that calls itself a magazine.
     // Not a slogan opening with a possessive ("America's Most Popular Magazine").
     if (words.length > 1 && CAPITAL_PUBLICATION.test(last) && !/(?:['’]s|s['’])$/.test(words[0])) offer(2, words);
@@ -243,7 +316,9 @@ export function titleFromEmphasis(rawDescription: string): string | null {
   const opens = rawDescription.slice(0, m.index).trim() === '';
   if (!opens && !PREDICATES.has(m[3]) && !PUBLICATION_NOUNS.has(m[3])) return null;
   // Amazon's heading "<strong>Who Reads <em>Playboy</em>?</strong>" names the magazine after "Who Reads".
-  const text = cleanText(m[2]).replace(/[.,;:!?]+$/, '').replace(/^Who Reads\s+/, '');
+  const text = cleanText(m[2])
+    .replace(/[.,;:!?]+$/, '')
+    .replace(/^Who Reads\s+/, '');
   const words = text.split(' ');
   if (words.length === 0 || words.length > 8 || !/\p{Lu}/u.test(text) || !namesSomething(words)) return null;
   return normaliseCase(text);

@@ -23,7 +23,10 @@ export class Vocabulary {
    * `frozenN` is the item count of the last full build: a term first seen afterwards gets the
    * IDF of df = 1 under it, so no existing weight or norm changes when the delta grows.
    */
-  constructor(readonly frozenN: number, private readonly rule: IdfRule) {}
+  constructor(
+    readonly frozenN: number,
+    private readonly rule: IdfRule,
+  ) {}
 
   get size(): number {
     return this.terms.length;

@@ -17,7 +17,11 @@ export class TopK {
   readonly handles: Int32Array;
   size = 0;
 
-  constructor(readonly k: number, private readonly idOf: (handle: number) => string, private readonly rank: Int32Array = new Int32Array(0)) {
+  constructor(
+    readonly k: number,
+    private readonly idOf: (handle: number) => string,
+    private readonly rank: Int32Array = new Int32Array(0),
+  ) {
     this.scores = new Float64Array(Math.max(0, k));
     this.handles = new Int32Array(Math.max(0, k));
   }
@@ -69,7 +73,11 @@ export class TopK {
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
-      if (child + 1 < n && this.worse(this.scores[child + 1], this.handles[child + 1], this.scores[child], this.handles[child])) child++;
+      if (
+        child + 1 < n &&
+        this.worse(this.scores[child + 1], this.handles[child + 1], this.scores[child], this.handles[child])
+      )
+        child++;
       if (!this.worse(this.scores[child], this.handles[child], score, handle)) break;
       this.scores[i] = this.scores[child];
       this.handles[i] = this.handles[child];

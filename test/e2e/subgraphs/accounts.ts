@@ -45,7 +45,10 @@ export async function startAccounts(accounts: Map<string, Account>): Promise<{ u
       {
         typeDefs: accountsTypeDefs,
         resolvers: {
-          Query: { me: (_: unknown, __: unknown, { userId }: AccountsContext) => (userId ? (accounts.get(userId) ?? null) : null) },
+          Query: {
+            me: (_: unknown, __: unknown, { userId }: AccountsContext) =>
+              userId ? (accounts.get(userId) ?? null) : null,
+          },
           User: { __resolveReference: ({ id }: { id: string }) => accounts.get(id) ?? null },
         },
       },
@@ -53,7 +56,8 @@ export async function startAccounts(accounts: Map<string, Account>): Promise<{ u
   });
   const { url } = await startStandaloneServer(server, {
     listen: { port: 0, host: '127.0.0.1' },
-    context: ({ req }) => Promise.resolve({ userId: typeof req.headers['x-user-id'] === 'string' ? req.headers['x-user-id'] : null }),
+    context: ({ req }) =>
+      Promise.resolve({ userId: typeof req.headers['x-user-id'] === 'string' ? req.headers['x-user-id'] : null }),
   });
   return { url, stop: () => server.stop() };
 }

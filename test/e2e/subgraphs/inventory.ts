@@ -7,7 +7,9 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { InventoryData, inventorySchema, sampleInventory } from '../../../examples/gateway/inventory';
 
 /** Every sample item with derived stock, and known stock and reviews for the ids the tests name. */
-export function testInventory(overrides: { stock?: Record<string, number>; reviews?: InventoryData['reviews']; featured?: string[] } = {}): InventoryData {
+export function testInventory(
+  overrides: { stock?: Record<string, number>; reviews?: InventoryData['reviews']; featured?: string[] } = {},
+): InventoryData {
   const data = sampleInventory();
   for (const [id, n] of Object.entries(overrides.stock ?? {})) data.stock.set(id, n);
   for (const [id, reviews] of overrides.reviews ?? []) data.reviews.set(id, reviews);

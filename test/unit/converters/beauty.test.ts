@@ -23,10 +23,32 @@ describe('the beauty converter', () => {
     writeFileSync(join(dir, 'Beauty.txt'), '1 1 2\n2 2\n3 1 3\n4\nx 1\n');
     const items: ItemRecord[] = [];
     const interactions: InteractionRecord[] = [];
-    const result = await convertBeautyDir(dir, (i) => Promise.resolve(void items.push(i)), (e) => Promise.resolve(void interactions.push(e)));
+    const result = await convertBeautyDir(
+      dir,
+      (i) => Promise.resolve(void items.push(i)),
+      (e) => Promise.resolve(void interactions.push(e)),
+    );
     expect(items).toEqual([
-      { id: 'i1', title: 'Beauty item 1', description: null, brand: null, categories: [], tags: ['a17'], price: null, attributes: {} },
-      { id: 'i2', title: 'Beauty item 2', description: null, brand: null, categories: [], tags: ['a5', 'a17'], price: null, attributes: {} },
+      {
+        id: 'i1',
+        title: 'Beauty item 1',
+        description: null,
+        brand: null,
+        categories: [],
+        tags: ['a17'],
+        price: null,
+        attributes: {},
+      },
+      {
+        id: 'i2',
+        title: 'Beauty item 2',
+        description: null,
+        brand: null,
+        categories: [],
+        tags: ['a5', 'a17'],
+        price: null,
+        attributes: {},
+      },
     ]);
     expect(interactions.map((e) => `${e.userId}:${e.itemId}`)).toEqual(['u1:i1', 'u1:i2', 'u2:i2']);
     expect(interactions[1].occurredAt > interactions[0].occurredAt).toBe(true);
@@ -35,7 +57,11 @@ describe('the beauty converter', () => {
       read: 5,
       written: 2,
       dropped: 3,
-      droppedByReason: { 'sequence names an item without attributes': 1, 'a user with no items': 1, 'ids are not integers': 1 },
+      droppedByReason: {
+        'sequence names an item without attributes': 1,
+        'a user with no items': 1,
+        'ids are not integers': 1,
+      },
     });
   });
 });

@@ -2,7 +2,12 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { convertMagazinesFile, DUPLICATE_REASONS, MagazineCatalogueBuilder, publisherKey } from '../../../src/ingest/converters/magazines';
+import {
+  convertMagazinesFile,
+  DUPLICATE_REASONS,
+  MagazineCatalogueBuilder,
+  publisherKey,
+} from '../../../src/ingest/converters/magazines';
 import { convertReviewsFile } from '../../../src/ingest/converters/reviews';
 import type { InteractionRecord } from '../../../src/ingest/converters/format';
 import { projectRoot } from '../../../src/util/paths';
@@ -29,7 +34,13 @@ describe('the magazines catalogue', () => {
   builder.add(line('A1', { also_buy: ['B1', 'OUTSIDE'] }));
   builder.add(line('A2', { also_buy: ['B1', 'C1'], also_view: ['A1'] })); // same product as A1, more links: kept
   builder.add(line('A1')); // the dump repeats lines
-  builder.add(line('B1', { description: ['<b>Vogue</b> is unparalleled in its influence on fashion &amp; style.'], also_buy: ['A1'], price: '$12.99' }));
+  builder.add(
+    line('B1', {
+      description: ['<b>Vogue</b> is unparalleled in its influence on fashion &amp; style.'],
+      also_buy: ['A1'],
+      price: '$12.99',
+    }),
+  );
   builder.add(line('C1', { description: [], brand: 'Hearst', details: {} }));
   builder.add(line('C2', { description: [], brand: 'Hearst', details: {} })); // nothing tells C1 and C2 apart: both kept
   builder.add([1, 2]);
@@ -111,16 +122,26 @@ describe('the magazines catalogue', () => {
 });
 
 // Real description openings: the same magazine listed under several asins, reworded or with Amazon's note appended.
-const HOUSE = "Satisfy your passion for stylish living and practical ideas for updating every room in your home. Find great ways to use today's best furnishings and accessories within our pages.";
+const HOUSE =
+  "Satisfy your passion for stylish living and practical ideas for updating every room in your home. Find great ways to use today's best furnishings and accessories within our pages.";
 const MECHANICS_1 = 'Popular Mechanics is for people who have a passion to know how things work.';
-const MECHANICS_2 = 'Popular Mechanics directly aligns with the mindset of the contemporary man whose everyday life involves technology, data, science and constant flux.';
-const VOGUE_US = 'Vogue is the fashion authority. Setting the standard for over 100 years has made Vogue the best selling fashion magazine in the world.';
-const VOGUE_FR = "The French edition of Vogue covers fashion, beauty, health, fitness, travel, entertainment and other areas of interest to today's woman.";
-const RENEWAL = ' <a href="/gp/help/customer/display.html/ref=hp_left_ac?ie=UTF8&nodeId=201293140" target="_blank">Learn more</a> about auto-renewal subscriptions on Amazon.com';
+const MECHANICS_2 =
+  'Popular Mechanics directly aligns with the mindset of the contemporary man whose everyday life involves technology, data, science and constant flux.';
+const VOGUE_US =
+  'Vogue is the fashion authority. Setting the standard for over 100 years has made Vogue the best selling fashion magazine in the world.';
+const VOGUE_FR =
+  "The French edition of Vogue covers fashion, beauty, health, fitness, travel, entertainment and other areas of interest to today's woman.";
+const RENEWAL =
+  ' <a href="/gp/help/customer/display.html/ref=hp_left_ac?ie=UTF8&nodeId=201293140" target="_blank">Learn more</a> about auto-renewal subscriptions on Amazon.com';
 
 describe('the same magazine listed under several asins', () => {
   const mag = (asin: string, brand: string, description: string, over: Record<string, unknown> = {}) =>
-    line(asin, { brand, description: [description], details: { 'Format:': 'Print Magazine', 'Publisher:': brand }, ...over });
+    line(asin, {
+      brand,
+      description: [description],
+      details: { 'Format:': 'Print Magazine', 'Publisher:': brand },
+      ...over,
+    });
   const build = (lines: Record<string, unknown>[]) => {
     const builder = new MagazineCatalogueBuilder();
     for (const l of lines) builder.add(l);
@@ -131,10 +152,18 @@ describe('the same magazine listed under several asins', () => {
     const { items, keptId, stats, tally } = build([
       mag('B015W2X2U0', 'Hearst Magazines', MECHANICS_2, { also_buy: ['B00005N7QW'] }),
       mag('B00AHK8D02', 'Hearst Magazines, Inc.', MECHANICS_1, { also_buy: ['B00005N7QW', 'B015W2X2U0'] }),
-      mag('B00005N7SA', 'Hearst Magazines', MECHANICS_1, { also_buy: ['B00005N7QW', 'B00AHK8D02', 'B0000TEST1'], also_view: ['B00005N7QW'] }),
-      mag('B00005N7QW', 'Hearst Magazines', `${HOUSE} Who Reads House Beautiful? The House Beautiful reader is someone whose home is her bedrock.`, {
-        also_buy: ['B00AHK8D02', 'B015W2X2U0'],
+      mag('B00005N7SA', 'Hearst Magazines', MECHANICS_1, {
+        also_buy: ['B00005N7QW', 'B00AHK8D02', 'B0000TEST1'],
+        also_view: ['B00005N7QW'],
       }),
+      mag(
+        'B00005N7QW',
+        'Hearst Magazines',
+        `${HOUSE} Who Reads House Beautiful? The House Beautiful reader is someone whose home is her bedrock.`,
+        {
+          also_buy: ['B00AHK8D02', 'B015W2X2U0'],
+        },
+      ),
     ]);
     expect(items.map((i) => [i.id, i.title])).toEqual([
       ['B00005N7QW', 'House Beautiful'],
@@ -165,7 +194,9 @@ describe('the same magazine listed under several asins', () => {
     const { items } = build([
       mag('B00005N7TG', 'Conde Nast Publications', VOGUE_US),
       mag('B0000945IJ', 'Editions Conde Nast', VOGUE_FR),
-      mag('B0000TEST2', 'Conde Nast', VOGUE_US, { details: { 'Format:': 'Single Issue Magazine', 'Publisher:': 'Conde Nast' } }),
+      mag('B0000TEST2', 'Conde Nast', VOGUE_US, {
+        details: { 'Format:': 'Single Issue Magazine', 'Publisher:': 'Conde Nast' },
+      }),
     ]);
     expect(items.map((i) => i.title)).toEqual(['Vogue', 'Vogue', 'Vogue']);
   });
@@ -193,7 +224,14 @@ describe('the same magazine listed under several asins', () => {
   });
 });
 
-const REAL = join(projectRoot(), '..', 'shared', 'data', 'amazon-magazines-2018', 'meta_Magazine_Subscriptions.json.gz');
+const REAL = join(
+  projectRoot(),
+  '..',
+  'shared',
+  'data',
+  'amazon-magazines-2018',
+  'meta_Magazine_Subscriptions.json.gz',
+);
 const describeReal = existsSync(REAL) ? describe : describe.skip;
 if (!existsSync(REAL)) console.warn(`skipping the real-data magazines test: ${REAL} is not present`);
 
@@ -232,7 +270,9 @@ describeReal('the magazines converter on the real file', () => {
     // Before the rules for appositives, possessives, "Who Reads ..." and titles in capitals, 656 items with a
     // description of more than ten words were shown under their publisher's name; 565 are now, nearly all
     // because their copy never names the magazine.
-    const fallbackDescribed = catalogue.items.filter((i) => i.attributes.title_from === 'publisher' && (i.description ?? '').split(' ').length > 10);
+    const fallbackDescribed = catalogue.items.filter(
+      (i) => i.attributes.title_from === 'publisher' && (i.description ?? '').split(' ').length > 10,
+    );
     expect(fallbackDescribed.length).toBeLessThan(600);
   });
 
@@ -246,7 +286,10 @@ describeReal('the magazines converter on the real file', () => {
     expect(catalogue.stats.duplicatesByName).toBeGreaterThan(350);
     // No two written items share a name, publisher and format.
     const named = catalogue.items.filter((i) => i.attributes.title_from === undefined);
-    const keys = named.map((i) => `${i.title.toLowerCase()}|${publisherKey(i.brand)}|${String((i.attributes.format as string | undefined) ?? '')}`);
+    const keys = named.map(
+      (i) =>
+        `${i.title.toLowerCase()}|${publisherKey(i.brand)}|${String((i.attributes.format as string | undefined) ?? '')}`,
+    );
     expect(new Set(keys).size).toBe(keys.length);
   });
 

@@ -17,7 +17,14 @@ const item = (id: string, alsoBuy: string[], alsoView: string[] = []): ItemRecor
   attributes: { also_buy: alsoBuy, also_view: alsoView },
 });
 
-const graph = [item('a', ['b', 'c']), item('b', ['a', 'c']), item('c', ['d']), item('d', ['a'], ['e']), item('e', [], ['a']), item('z', [])];
+const graph = [
+  item('a', ['b', 'c']),
+  item('b', ['a', 'c']),
+  item('c', ['d']),
+  item('d', ['a'], ['e']),
+  item('e', [], ['a']),
+  item('z', []),
+];
 
 describe('simulated users', () => {
   it('repeats exactly with the same seed and differs with another', () => {
@@ -53,12 +60,23 @@ describe('choosing the sample', () => {
   });
 });
 
-const REAL = join(projectRoot(), '..', 'shared', 'data', 'amazon-magazines-2018', 'meta_Magazine_Subscriptions.json.gz');
+const REAL = join(
+  projectRoot(),
+  '..',
+  'shared',
+  'data',
+  'amazon-magazines-2018',
+  'meta_Magazine_Subscriptions.json.gz',
+);
 const itReal = existsSync(REAL) ? it : it.skip;
 
 describe('the shipped sample', () => {
   const dir = join(projectRoot(), 'data', 'sample');
-  const read = (f: string) => readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const read = (f: string) =>
+    readFileSync(join(dir, f), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
 
   it('is small, real items and labelled simulated users', () => {
     const items = read('items.jsonl');
@@ -67,7 +85,9 @@ describe('the shipped sample', () => {
     const ids = new Set(items.map((i: ItemRecord) => i.id));
     for (const e of interactions) if (e.itemId !== null) expect(ids.has(e.itemId)).toBe(true);
     expect(new Set(interactions.map((e: { userId: string }) => e.userId)).size).toBe(60);
-    expect(readFileSync(join(dir, 'SOURCE.md'), 'utf8')).toMatch(/Ni, Jiacheng Li, Julian McAuley[\s\S]*EMNLP 2019[\s\S]*SIMULATED/);
+    expect(readFileSync(join(dir, 'SOURCE.md'), 'utf8')).toMatch(
+      /Ni, Jiacheng Li, Julian McAuley[\s\S]*EMNLP 2019[\s\S]*SIMULATED/,
+    );
   });
 
   it('lists each magazine once, and links and interactions only kept listings', () => {
@@ -75,7 +95,10 @@ describe('the shipped sample', () => {
     const ids = new Set(items.map((i) => i.id));
     // Popular Mechanics and Prevention were shipped twice (B00005N7SA + B00AHK8D02, B00005NIOO + B000OPOEEE).
     expect(ids.has('B00AHK8D02') || ids.has('B000OPOEEE')).toBe(false);
-    const keys = items.map((i) => `${i.title.toLowerCase()}|${publisherKey(i.brand)}|${String((i.attributes.format as string | undefined) ?? '')}`);
+    const keys = items.map(
+      (i) =>
+        `${i.title.toLowerCase()}|${publisherKey(i.brand)}|${String((i.attributes.format as string | undefined) ?? '')}`,
+    );
     expect(new Set(keys).size).toBe(items.length);
     for (const i of items) {
       expect(i.title).not.toBe(i.brand);

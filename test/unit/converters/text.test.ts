@@ -40,7 +40,10 @@ describe('parsePrice', () => {
     ['$10.00 - $20.00', 10],
     [' $5 ', 5],
   ])('%s -> %s', (raw, expected) => expect(parsePrice(raw)).toBe(expected));
-  it.each(['', 'Free', '.a-box-inner{background-color:#fff;}', '$', '12.99.1', null, undefined, -1])('%s -> null', (raw) => {
-    expect(parsePrice(raw)).toBeNull();
-  });
+  it.each(['', 'Free', '.a-box-inner{background-color:#fff;}', '$', '12.99.1', null, undefined, -1])(
+    '%s -> null',
+    (raw) => {
+      expect(parsePrice(raw)).toBeNull();
+    },
+  );
 });

@@ -27,7 +27,12 @@ describe('recommendation engine on a hand-checked catalogue', () => {
   });
 
   it('drops unknown terms from the interest vector and normalises the rest', () => {
-    const v = engine.interestVector(new Map([['y', 2], ['unknown', 5]]));
+    const v = engine.interestVector(
+      new Map([
+        ['y', 2],
+        ['unknown', 5],
+      ]),
+    );
     expect(v).toEqual([{ term: 'y', weight: 1 }]);
   });
 
@@ -48,12 +53,20 @@ describe('recommendation engine on a hand-checked catalogue', () => {
   });
 
   it('leaves out excluded items and the item itself from similar items', () => {
-    expect(engine.recommend(new Map([['y', 1]]), { similarity: 'COSINE', k: 5, exclude: new Set(['B']) }).map((s) => s.itemId)).toEqual(['A']);
+    expect(
+      engine
+        .recommend(new Map([['y', 1]]), { similarity: 'COSINE', k: 5, exclude: new Set(['B']) })
+        .map((s) => s.itemId),
+    ).toEqual(['A']);
     expect(engine.similarItems('B', { similarity: 'JACCARD', k: 5 }).map((s) => s.itemId)).toEqual(['A']);
   });
 
   it('breaks ties by item id', () => {
-    const e = RecommendationEngine.build([{ id: 'b', tags: ['t'] }, { id: 'a', tags: ['t'] }, { id: 'c', tags: ['t'] }]);
+    const e = RecommendationEngine.build([
+      { id: 'b', tags: ['t'] },
+      { id: 'a', tags: ['t'] },
+      { id: 'c', tags: ['t'] },
+    ]);
     expect(e.recommend(new Map([['t', 1]]), { similarity: 'JACCARD', k: 2 }).map((s) => s.itemId)).toEqual(['a', 'b']);
   });
 
@@ -75,42 +88,52 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     .array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 4 })
     .chain((ns) => fc.tuple(...ns.map((n) => itemArb(`i${n}`))))
     .map((items) => ({ kind: 'upsert' as const, items })),
-  fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 4 }).map((ns) => ({ kind: 'remove' as const, ids: ns.map((n) => `i${n}`) })),
+  fc
+    .array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 4 })
+    .map((ns) => ({ kind: 'remove' as const, ids: ns.map((n) => `i${n}`) })),
 );
 
 describe('incremental updates', () => {
   it('answer exactly as an engine built from scratch on the live items with the frozen IDF, and as a plain build after a rebuild', () => {
     fc.assert(
-      fc.property(catalogueArb, fc.array(opArb, { maxLength: 8 }), rawArb, queryArb, fc.integer({ min: 0, max: 6 }), (items, ops, raw, q, minDelta) => {
-        const engine = RecommendationEngine.build(items, { jaccardTopN: q.topN, minDelta, rebuildShare: 0.25 });
-        const live = new Map<string, CatalogueItem>(items.map((i) => [i.id, i]));
-        for (const op of ops) {
-          if (op.kind === 'upsert') {
-            engine.upsert(op.items);
-            for (const i of op.items) live.set(i.id, i);
-          } else {
-            engine.remove(op.ids);
-            for (const id of op.ids) live.delete(id);
+      fc.property(
+        catalogueArb,
+        fc.array(opArb, { maxLength: 8 }),
+        rawArb,
+        queryArb,
+        fc.integer({ min: 0, max: 6 }),
+        (items, ops, raw, q, minDelta) => {
+          const engine = RecommendationEngine.build(items, { jaccardTopN: q.topN, minDelta, rebuildShare: 0.25 });
+          const live = new Map<string, CatalogueItem>(items.map((i) => [i.id, i]));
+          for (const op of ops) {
+            if (op.kind === 'upsert') {
+              engine.upsert(op.items);
+              for (const i of op.items) live.set(i.id, i);
+            } else {
+              engine.remove(op.ids);
+              for (const id of op.ids) live.delete(id);
+            }
           }
-        }
-        expect(engine.size).toBe(live.size);
-        const frozen = RecommendationEngine.build(live.values(), { jaccardTopN: q.topN, idf: (t) => engine.idf(t)! });
-        const exclude = new Set([...live.keys()].filter((_, i) => q.excludeMask[i]));
-        for (const similarity of KINDS) {
-          const opts = { similarity, k: q.k, exclude, diversity: q.diversity };
-          const fast = engine.recommend(raw, { ...opts, pruned: true });
-          expect(fast).toEqual(engine.recommend(raw, { ...opts, exhaustive: true }));
-          expect(fast).toEqual(engine.recommend(raw, opts));
-          expect(fast).toEqual(frozen.recommend(raw, opts));
-          for (const id of [...live.keys()].slice(0, 3)) expect(engine.similarItems(id, opts)).toEqual(frozen.similarItems(id, opts));
-        }
-        engine.rebuild();
-        const fresh = RecommendationEngine.build(live.values(), { jaccardTopN: q.topN });
-        for (const similarity of KINDS) {
-          const opts = { similarity, k: q.k, exclude, diversity: q.diversity };
-          expect(engine.recommend(raw, opts)).toEqual(fresh.recommend(raw, opts));
-        }
-      }),
+          expect(engine.size).toBe(live.size);
+          const frozen = RecommendationEngine.build(live.values(), { jaccardTopN: q.topN, idf: (t) => engine.idf(t)! });
+          const exclude = new Set([...live.keys()].filter((_, i) => q.excludeMask[i]));
+          for (const similarity of KINDS) {
+            const opts = { similarity, k: q.k, exclude, diversity: q.diversity };
+            const fast = engine.recommend(raw, { ...opts, pruned: true });
+            expect(fast).toEqual(engine.recommend(raw, { ...opts, exhaustive: true }));
+            expect(fast).toEqual(engine.recommend(raw, opts));
+            expect(fast).toEqual(frozen.recommend(raw, opts));
+            for (const id of [...live.keys()].slice(0, 3))
+              expect(engine.similarItems(id, opts)).toEqual(frozen.similarItems(id, opts));
+          }
+          engine.rebuild();
+          const fresh = RecommendationEngine.build(live.values(), { jaccardTopN: q.topN });
+          for (const similarity of KINDS) {
+            const opts = { similarity, k: q.k, exclude, diversity: q.diversity };
+            expect(engine.recommend(raw, opts)).toEqual(fresh.recommend(raw, opts));
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -29,7 +29,13 @@ describe('ranking metrics on hand-checked cases', () => {
 });
 
 describe('evaluation protocols', () => {
-  const e = (userId: string, itemId: string, t: number): EvalInteraction => ({ userId, itemId, kind: 'PURCHASE', occurredAtMs: t, query: null });
+  const e = (userId: string, itemId: string, t: number): EvalInteraction => ({
+    userId,
+    itemId,
+    kind: 'PURCHASE',
+    occurredAtMs: t,
+    query: null,
+  });
   const users = byUser([e('u', 'a', 1), e('u', 'b', 2), e('u', 'c', 3), e('v', 'a', 1), e('v', 'b', 2)]);
 
   it('leave-one-out hides the last item (and the one before for validation)', () => {
@@ -46,7 +52,13 @@ describe('evaluation protocols', () => {
   });
 
   it('also_buy links keep only other items of the catalogue', () => {
-    const item = (id: string, alsoBuy: string[]) => ({ id, tags: [], categories: [], brand: null, attributes: { also_buy: alsoBuy } });
+    const item = (id: string, alsoBuy: string[]) => ({
+      id,
+      tags: [],
+      categories: [],
+      brand: null,
+      attributes: { also_buy: alsoBuy },
+    });
     expect(alsoBuyLinks([item('x', ['y', 'x', 'outside']), item('y', [])])).toEqual(new Map([['x', new Set(['y'])]]));
   });
 });

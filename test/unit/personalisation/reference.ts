@@ -13,7 +13,11 @@ export class Reference {
   readonly vectors = new Map<string, Map<string, number>>();
   readonly idf: (term: string) => number;
 
-  constructor(items: CatalogueItem[], idf?: (term: string) => number, readonly topN = 50) {
+  constructor(
+    items: CatalogueItem[],
+    idf?: (term: string) => number,
+    readonly topN = 50,
+  ) {
     const latest = new Map(items.map((i) => [i.id, itemTermCounts(i)]));
     const df = new Map<string, number>();
     for (const counts of latest.values()) for (const t of counts.keys()) df.set(t, (df.get(t) ?? 0) + 1);
@@ -25,7 +29,9 @@ export class Reference {
   private readonly known: Set<string>;
 
   interest(raw: ReadonlyMap<string, number>): Map<string, number> {
-    const v = [...raw].filter(([t, w]) => this.known.has(t) && w > 0).map(([t, w]) => [t, w * this.idf(t)] as [string, number]);
+    const v = [...raw]
+      .filter(([t, w]) => this.known.has(t) && w > 0)
+      .map(([t, w]) => [t, w * this.idf(t)] as [string, number]);
     const norm = Math.hypot(...v.map(([, w]) => w));
     return new Map(v.map(([t, w]) => [t, w / norm]));
   }

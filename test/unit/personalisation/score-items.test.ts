@@ -3,10 +3,16 @@ import { RecommendationEngine } from '../../../src/personalisation/engine';
 
 const TERMS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 const catalogue = fc.uniqueArray(
-  fc.record({ id: fc.string({ minLength: 1, maxLength: 4 }), tags: fc.array(fc.constantFrom(...TERMS), { maxLength: 5 }) }),
+  fc.record({
+    id: fc.string({ minLength: 1, maxLength: 4 }),
+    tags: fc.array(fc.constantFrom(...TERMS), { maxLength: 5 }),
+  }),
   { selector: (i) => i.id, minLength: 1, maxLength: 40 },
 );
-const profile = fc.array(fc.tuple(fc.constantFrom(...TERMS, 'unknown'), fc.double({ min: 0.01, max: 10, noNaN: true })), { minLength: 1, maxLength: 6 });
+const profile = fc.array(
+  fc.tuple(fc.constantFrom(...TERMS, 'unknown'), fc.double({ min: 0.01, max: 10, noNaN: true })),
+  { minLength: 1, maxLength: 6 },
+);
 
 describe('engine.scoreItems: exact COSINE for chosen candidates (the content half of HYBRID)', () => {
   it('gives every listed item the score and reasons the full COSINE ranking gives it', () => {
@@ -38,8 +44,16 @@ describe('engine.scoreItems: exact COSINE for chosen candidates (the content hal
       fc.property(catalogue, (items) => {
         const engine = RecommendationEngine.build(items);
         const anchor = items[0].id;
-        const similar = new Map(engine.similarItems(anchor, { similarity: 'COSINE', k: items.length, exhaustive: true }).map((s) => [s.itemId, s.score]));
-        for (const s of engine.scoreItemsForItem(anchor, items.slice(1).map((i) => i.id))) expect(s.score).toBeCloseTo(similar.get(s.itemId) ?? 0, 9);
+        const similar = new Map(
+          engine
+            .similarItems(anchor, { similarity: 'COSINE', k: items.length, exhaustive: true })
+            .map((s) => [s.itemId, s.score]),
+        );
+        for (const s of engine.scoreItemsForItem(
+          anchor,
+          items.slice(1).map((i) => i.id),
+        ))
+          expect(s.score).toBeCloseTo(similar.get(s.itemId) ?? 0, 9);
       }),
       { numRuns: 200 },
     );

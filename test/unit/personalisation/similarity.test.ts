@@ -20,9 +20,24 @@ describe('similarity measures on hand-checked cases', () => {
   });
 
   it('tf-idf vectors are unit length and weight rare terms up', () => {
-    const v = tfidfVector(new Map([['rare', 1], ['common', 1]]), (t) => (t === 'rare' ? 3 : 1));
+    const v = tfidfVector(
+      new Map([
+        ['rare', 1],
+        ['common', 1],
+      ]),
+      (t) => (t === 'rare' ? 3 : 1),
+    );
     expect(v.get('rare')).toBeCloseTo(3 / Math.sqrt(10), 15);
     expect(v.get('common')).toBeCloseTo(1 / Math.sqrt(10), 15);
-    expect([...l2Normalise([['a', 3], ['b', 4], ['c', 0]])]).toEqual([['a', 0.6], ['b', 0.8]]);
+    expect([
+      ...l2Normalise([
+        ['a', 3],
+        ['b', 4],
+        ['c', 0],
+      ]),
+    ]).toEqual([
+      ['a', 0.6],
+      ['b', 0.8],
+    ]);
   });
 });

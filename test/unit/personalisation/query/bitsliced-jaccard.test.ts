@@ -2,5 +2,6 @@ import { prunedJaccard } from '../../../../src/personalisation/query/bitsliced-j
 import { expectTwinsAgree } from './twin';
 
 describe('prunedJaccard against its exhaustive twin', () => {
-  it('keeps exactly the top K of scoring every item, with exclusions', () => expectTwinsAgree('JACCARD', prunedJaccard));
+  it('keeps exactly the top K of scoring every item, with exclusions', () =>
+    expectTwinsAgree('JACCARD', prunedJaccard));
 });
