@@ -7,15 +7,7 @@
 import { mentions, Prepared, Reader, withFrontedLead } from '../generation/arrange';
 import type { Claim, ItemFacts } from '../generation/facts';
 import { claimFound, foreignValues } from '../generation/grounding';
-import {
-  BUILTIN_FORMS,
-  formTakes,
-  LeadForm,
-  leadLabels,
-  leadSegments,
-  plainTitle,
-  addresses,
-} from '../generation/lead';
+import { BUILTIN_FORMS, formTakes, LeadForm, leadLabels, leadSegments, addresses } from '../generation/lead';
 import { segment } from '../generation/segment';
 import { itemTerms } from '../generation/train/episodes';
 import { normaliseTerm, words } from '../personalisation/tokenise';
@@ -107,7 +99,7 @@ function firstSentences(
 export interface WrittenForEval {
   text: string;
   claims: Claim[];
-  /** The lead's own text ("For fans of X, " or "T is for anyone interested in X. "), null for none. */
+  /** The lead's own text ("For fans of X, " or "This is for anyone interested in X. "), null for none. */
   leadText: string | null;
 }
 
@@ -182,10 +174,10 @@ export function leadFills(
     if (form.audience !== undefined && !addresses(p.sentences, form.audience)) continue;
     for (let k = 1; k <= labels.length; k++) {
       if (!formTakes(form, labels.slice(0, k))) continue;
-      const segs = leadSegments(form, labels.slice(0, k), p.item.title);
+      const segs = leadSegments(form, labels.slice(0, k));
       const lead = segs.map((s) => s.text).join('');
       if (form.kind === 'standalone') {
-        if (form.subject === 'this' || plainTitle(p.item.title)) out.push({ lead: lead.trim(), sentence: null });
+        out.push({ lead: lead.trim(), sentence: null });
         continue;
       }
       p.sentences.forEach((s, i) => {

@@ -10,7 +10,7 @@ import { composedSentences, ComposedSentence } from './compose';
 import { contentHash, ItemFacts, Label, Segment } from './facts';
 import { contentSet, overlap, P, POLICY_INPUTS, ReadSentence } from './features';
 import { lowersAfterLead, takeFrontedLead } from './grammar';
-import { addresses, formTakes, LeadForm, leadLabels, leadSegments, leadWords, plainTitle } from './lead';
+import { addresses, formTakes, LeadForm, leadLabels, leadSegments, leadWords } from './lead';
 import { segment, Sentence } from './segment';
 import { words } from '../personalisation/tokenise';
 
@@ -110,7 +110,7 @@ export interface Arrangement {
   read: ReadSentence[];
   words: number;
   lead: boolean;
-  /** The lead as written ("For fans of X, " or "T is for anyone interested in X. "), null without one. */
+  /** The lead as written ("For fans of X, " or "This is for anyone interested in X. "), null without one. */
   leadText: string | null;
   /** The first sentence after any lead names a focus term. */
   focusFirst: boolean;
@@ -206,11 +206,10 @@ function leadOptions(
     if (form.kind === 'fronted' && !fronted) continue;
     // A form mined from the shop's copy ("For readers interested in") fits an item that addresses the same audience.
     if (form.audience !== undefined && !addresses(p.sentences, form.audience)) continue;
-    if (form.kind === 'standalone' && (firstText === null || (form.subject !== 'this' && !plainTitle(p.item.title))))
-      continue;
+    if (form.kind === 'standalone' && firstText === null) continue;
     for (let k = 1; k <= labels.length; k++) {
       const chosen = labels.slice(0, k);
-      if (formTakes(form, chosen) && leadWords(form, chosen, p.item.title) <= room) out.push({ form, labels: chosen });
+      if (formTakes(form, chosen) && leadWords(form, chosen) <= room) out.push({ form, labels: chosen });
     }
   }
   return out;
@@ -239,7 +238,7 @@ function chooseLead(
     [P.fillAfter, first.words / reader.maxWords],
   ]);
   options.forEach((o, i) => {
-    const w = leadWords(o.form, o.labels, p.item.title);
+    const w = leadWords(o.form, o.labels);
     row(x, i + 1, [
       [P.stepLead, 1],
       [o.form.kind === 'fronted' ? P.leadFronted : P.leadStandalone, 1],
@@ -336,7 +335,7 @@ export function arrange(p: Prepared, reader: Reader, options: ArrangeOptions): A
     pick,
     steps,
   );
-  const leadCount = lead ? leadWords(lead.form, lead.labels, p.item.title) : 0;
+  const leadCount = lead ? leadWords(lead.form, lead.labels) : 0;
   const placed: Unit[] = [first];
   let used = first.words + leadCount;
   for (;;) {
@@ -368,13 +367,13 @@ export function arrange(p: Prepared, reader: Reader, options: ArrangeOptions): A
   const segments: Segment[] = [];
   const read: ReadSentence[] = [];
   if (lead && lead.form.kind === 'standalone') {
-    const ls = leadSegments(lead.form, lead.labels, p.item.title);
+    const ls = leadSegments(lead.form, lead.labels);
     segments.push(...ls);
   }
   placed.forEach((u, i) => {
     const fronted = i === 0 && lead !== null && lead.form.kind === 'fronted';
     const own = formSegments(p, u, fronted);
-    const ls = fronted ? leadSegments(lead.form, lead.labels, p.item.title) : [];
+    const ls = fronted ? leadSegments(lead.form, lead.labels) : [];
     if (i > 0) segments.push({ text: ' ', claim: null });
     segments.push(...ls, ...own);
     read.push({
@@ -384,7 +383,7 @@ export function arrange(p: Prepared, reader: Reader, options: ArrangeOptions): A
       content: p.content[u.s],
     });
   });
-  const leadText = lead ? textOf(leadSegments(lead.form, lead.labels, p.item.title)) : null;
+  const leadText = lead ? textOf(leadSegments(lead.form, lead.labels)) : null;
   return {
     segments,
     read,
@@ -417,12 +416,12 @@ function composeArrangement(p: Prepared, reader: Reader, options: ArrangeOptions
           steps,
         )
       : null;
-  let used = lead ? leadWords(lead.form, lead.labels, p.item.title) : 0;
+  let used = lead ? leadWords(lead.form, lead.labels) : 0;
   const segments: Segment[] = [];
   const read: ReadSentence[] = [];
   sentences.forEach((s, i) => {
     if (i > 0 && used + s.words > reader.maxWords) return;
-    const ls = i === 0 && lead ? leadSegments(lead.form, lead.labels, p.item.title) : [];
+    const ls = i === 0 && lead ? leadSegments(lead.form, lead.labels) : [];
     if (i > 0) segments.push({ text: ' ', claim: null });
     // After a fronted lead, a connecting opening ("The price of...") goes on in lower case.
     const own =
@@ -436,7 +435,7 @@ function composeArrangement(p: Prepared, reader: Reader, options: ArrangeOptions
     read.push({ text: textOf(s.segments), anaphoric: i > 0, complete: true, content: contentSet(textOf(s.segments)) });
     used += s.words;
   });
-  const leadText = lead ? textOf(leadSegments(lead.form, lead.labels, p.item.title)) : null;
+  const leadText = lead ? textOf(leadSegments(lead.form, lead.labels)) : null;
   return {
     segments,
     read,

@@ -6,6 +6,7 @@
  * a label once warm.
  */
 import nlp from 'compromise/two';
+import { canBeVerb, isAdjective, nounReading } from './lexicon';
 
 const MAX_REMEMBERED = 20_000;
 
@@ -37,6 +38,21 @@ const AUDIENCE = new Set(
   ).split(' '),
 );
 
+/** "touring", "making": the "-ing" form of a verb the dictionary knows ("tour", "make"). */
+function isGerund(word: string): boolean {
+  const stem = word.toLowerCase().replace(/ing$/, '');
+  if (stem === word.toLowerCase() || stem.length < 2) return false;
+  return [stem, `${stem}e`, stem.replace(/(.)\1$/, '$1')].some((v) => canBeVerb(v));
+}
+
+/** Closed-class words the tagger can take for nouns ("its" a possessive noun): never a topic. */
+const FUNCTION_WORDS = new Set(
+  (
+    'it its itself this that these those there here who whom whose which what whatever his her hers him ' +
+    'their theirs them they our ours us we your yours you my mine me one ones each every some any all none'
+  ).split(' '),
+);
+
 /** "-ing" forms of verbs too light to be a pastime ("for fans of having"). */
 const LIGHT_GERUNDS = new Set(
   'having being doing getting making going taking using giving coming seeing keeping'.split(' '),
@@ -50,9 +66,14 @@ export const isTopicLabel: (label: string) => boolean = remembered((label: strin
   const words = label.split(/\s+/);
   if (words.length === 0 || words.length > 5) return false;
   if (AUDIENCE.has(words[words.length - 1].toLowerCase())) return false;
+  if (words.some((w) => FUNCTION_WORDS.has(w.toLowerCase()))) return false;
   // Each side of a coordination must be a noun phrase itself ("Professional and Trade" is not).
   const parts = label.split(/\s+(?:and|or|&)\s+/);
   if (parts.length > 1) return parts.every((part) => isTopicLabel(part));
+  // Whatever the frame makes the tagger think: the last word must be a noun in the dictionary
+  // ("upcoming", "encompasses" are none), or a name ("Pokemon").
+  const head = words[words.length - 1].replace(/['’]s$/i, '');
+  if (nounReading(head) === null && !/^\p{Lu}/u.test(head) && !isGerund(head)) return false;
   const terms = tagsOf(`For fans of ${label}.`).slice(3);
   if (terms.length === 0) return false;
   const last = terms[terms.length - 1].tags;
@@ -80,9 +101,23 @@ export const namesIn = remembered((phrase: string): boolean[] => {
   return phrase.split(/\s+/).map((_, i) => named[i] ?? false);
 });
 
+/** A fronted phrase on a longer sentence makes one a reader loses the thread of. */
+const MAX_FRONTED_WORDS = 30;
+
 function opensWithSubject(terms: { text: string; tags: Set<string> }[]): boolean {
-  if (terms.length < 3) return false;
+  if (terms.length < 3 || terms.length > MAX_FRONTED_WORDS) return false;
   const first = terms[0].tags;
+  const firstWord = terms[0].text.replace(/[^\p{L}'’-]/gu, '').toLowerCase();
+  const reading = nounReading(firstWord);
+  const secondIsVerb = terms[1].tags.has('Verb') && !terms[1].tags.has('Gerund');
+  // "Covers more than 550 suppliers...": a plural noun that is also a verb's "-s", with no verb
+  // after it, is a verb with no subject.
+  if (reading?.plural && canBeVerb(firstWord) && !secondIsVerb) return false;
+  // "Objective is to inform...": a bare singular common noun as the subject is a headline's
+  // shorthand; lowered after a lead it reads as a mistake.
+  const determined = first.has('Determiner') || first.has('Pronoun') || first.has('Possessive');
+  const named = first.has('ProperNoun') || first.has('Person') || first.has('Place') || first.has('Organization');
+  if (reading?.singular && !reading.plural && !determined && !named && secondIsVerb) return false;
   if (first.has('Verb')) return first.has('Infinitive') || first.has('Imperative');
   if (first.has('Preposition') || first.has('Conjunction') || first.has('QuestionWord') || first.has('Adverb'))
     return false;
@@ -158,14 +193,27 @@ export const standsWithoutArticle = remembered((label: string): boolean => {
   if (/\s(?:and|&)\s/.test(label)) return true;
   const words = label.split(/\s+/);
   const last = words[words.length - 1];
+  // "interested in United States": a country whose name takes "the".
+  if (/^(?:states|kingdom|republic|islands|emirates|netherlands|philippines)$/i.test(last)) return false;
+  // The dictionary first: the tagger reads "lens" as a plural.
+  const reading = nounReading(last.replace(/['’]s$/i, ''));
+  const lower = /^\p{Ll}/u.test(last);
+  // No noun: a name ("AFVs") or a verb's gerund ("touring") is left to the tagger; anything else goes.
+  if (reading === null && lower && !isGerund(last)) return false;
+  // "interested in Scottish": a people's adjective reads as one, whatever else it may mean.
+  if (words.length === 1 && tagsOf(last)[0]?.tags.has('Demonym')) return false;
+  // "interested in organic": a lone adjective (not a gerund: "driving", "touring" name pastimes).
+  if (words.length === 1 && lower && isAdjective(last) && !reading?.plural && !/ing$/.test(last)) return false;
+  if (reading?.plural) return true;
+  // A noun only ever plural ("surroundings", "arts"), which WordNet lists as a lemma of its own;
+  // not a singular that ends in "s" ("lens", "bus", "crisis").
+  if (/[^s]s$/.test(last) && !/(?:us|is|ns)$/.test(last)) return true;
   const terms = tagsOf(`They are interested in ${label} today.`).slice(4, -1);
   const tags = terms[terms.length - 1]?.tags;
   if (!tags) return false;
   // "interested in Arabian / Western": a demonym or adjective, capitalised or not, names no topic.
   if (tags.has('Adjective') || tags.has('Demonym')) return false;
-  // "interested in United States": a country whose name takes "the".
-  if (/^(?:states|kingdom|republic|islands|emirates|netherlands|philippines)$/i.test(last)) return false;
-  if (tags.has('Plural') || tags.has('Uncountable') || tags.has('Gerund') || /^\p{Lu}/u.test(last)) return true;
+  if (tags.has('Uncountable') || tags.has('Gerund') || /^\p{Lu}/u.test(last)) return true;
   // A bare singular noun: the parser (and a careful reader) wants an article before most of them,
   // and the tagger cannot tell "crochet" from "repertoire"; it can modify a noun instead.
   return false;
@@ -173,6 +221,8 @@ export const standsWithoutArticle = remembered((label: string): boolean => {
 
 /** Whether the label ends in a singular common noun (it can then modify another: "bird fans"). */
 export const isSingularNoun = remembered((label: string): boolean => {
+  const reading = nounReading(label.split(/\s+/).pop()!);
+  if (reading !== null && !reading.singular) return false;
   const terms = tagsOf(`For ${label} fans today.`).slice(1, -2);
   const tags = terms[terms.length - 1]?.tags;
   return (

@@ -3,7 +3,7 @@
  * ..."), from a phrase inventory (a few built-in forms that are grammatical for any noun-phrase
  * label, and forms mined from the shop's own copy at training time), filled only with this
  * item's own labels. A form is either fronted (it opens the first sentence, which must start with
- * its subject) or a sentence of its own about the item's title.
+ * its subject) or a sentence of its own ("This is for anyone interested in X.").
  */
 import { countWords, Sentence } from './segment';
 import { normaliseTerm, words } from '../personalisation/tokenise';
@@ -11,16 +11,17 @@ import { isSingularNoun, isTopicLabel, namesIn, standsWithoutArticle } from './g
 import { ItemFacts, Label, labelOf, Segment } from './facts';
 
 export interface LeadForm {
-  /** Words before the labels, e.g. "For fans of" or "is for anyone interested in". */
+  /** Words before the labels, e.g. "For fans of" or "This is for anyone interested in". */
   words: string;
   /** Words after the label ("For {bird} fans"): such a form takes one singular noun as a modifier. */
   after?: string;
   kind: 'fronted' | 'standalone';
   /**
-   * A standalone lead's subject: the item's title ("Crochet Today is for..."), or "This"
-   * when the title will not do.
+   * A standalone lead's subject, always "This": a title as the subject ("Interweave Crochet is
+   * for...") reads as a verb wherever the title starts with one, and leads must parse whatever
+   * the item is called.
    */
-  subject?: 'title' | 'this';
+  subject?: 'this';
   origin: 'builtin' | 'mined';
   /** How many distinct items of the shop's copy used the form (0 for the built-in ones). */
   uses: number;
@@ -43,7 +44,6 @@ export function addresses(sentences: readonly Sentence[], audience: string): boo
 export const BUILTIN_FORMS: LeadForm[] = [
   { words: 'For fans of', kind: 'fronted', origin: 'builtin', uses: 0 },
   { words: 'For anyone interested in', kind: 'fronted', origin: 'builtin', uses: 0 },
-  { words: 'is for anyone interested in', kind: 'standalone', subject: 'title', origin: 'builtin', uses: 0 },
   { words: 'For', after: 'fans', kind: 'fronted', origin: 'builtin', uses: 0 },
   { words: 'This is for anyone interested in', kind: 'standalone', subject: 'this', origin: 'builtin', uses: 0 },
   { words: 'This is for', after: 'fans', kind: 'standalone', subject: 'this', origin: 'builtin', uses: 0 },
@@ -200,11 +200,6 @@ function findLeadLabels(item: ItemFacts, focus: readonly string[], sentences: re
   return out;
 }
 
-/** A title a standalone lead can name: plain words, short (not "Zoetrope: All-Story"). */
-export function plainTitle(title: string): boolean {
-  return /^[\p{L}][\p{L}\p{N} '’.-]*$/u.test(title.trim()) && countWords(title) <= 6 && !COMPANY.test(title);
-}
-
 function labelSegments(labels: readonly Label[]): Segment[] {
   const out: Segment[] = [];
   labels.forEach((l, i) => {
@@ -215,24 +210,16 @@ function labelSegments(labels: readonly Label[]): Segment[] {
 }
 
 /** The segments of a lead: a fronted one ends in ", " before the sentence it opens. */
-export function leadSegments(form: LeadForm, labels: readonly Label[], title: string): Segment[] {
+export function leadSegments(form: LeadForm, labels: readonly Label[]): Segment[] {
   const after = form.after === undefined ? '' : ` ${form.after}`;
-  if (form.kind === 'fronted')
-    return [{ text: `${form.words} `, claim: null }, ...labelSegments(labels), { text: `${after}, `, claim: null }];
-  if (form.subject === 'this')
-    return [{ text: `${form.words} `, claim: null }, ...labelSegments(labels), { text: `${after}. `, claim: null }];
-  return [
-    { text: title.trim(), claim: { source: 'TITLE', ref: 'title' } },
-    { text: ` ${form.words} `, claim: null },
-    ...labelSegments(labels),
-    { text: `${after}. `, claim: null },
-  ];
+  const end = form.kind === 'fronted' ? ', ' : '. ';
+  return [{ text: `${form.words} `, claim: null }, ...labelSegments(labels), { text: `${after}${end}`, claim: null }];
 }
 
 /** Words a lead adds to the text. */
-export function leadWords(form: LeadForm, labels: readonly Label[], title: string): number {
+export function leadWords(form: LeadForm, labels: readonly Label[]): number {
   return countWords(
-    leadSegments(form, labels, title)
+    leadSegments(form, labels)
       .map((s) => s.text)
       .join(''),
   );

@@ -13,6 +13,7 @@ import { findCachedCopy, saveCachedCopy } from '../db/repositories/descriptions'
 import { perTurnLoader } from '../util/per-turn-loader';
 import { prepare, Prepared } from './arrange';
 import { Claim, contentHash, ItemFacts } from './facts';
+import { loadLexicon } from './lexicon';
 import { installBundledModel, loadVersion, newestVersion, toCopyModel } from './versions';
 import { CopyModel, UNTRAINED, write } from './writer';
 
@@ -71,6 +72,8 @@ export class DescriptionService {
     installBundled?: boolean;
   }): Promise<DescriptionService> {
     const service = new DescriptionService(deps.dataSource, deps.logger);
+    // The dictionary the lead's labels are checked against: read now, so no request waits for it.
+    loadLexicon();
     if (deps.installBundled) {
       const installed = await installBundledModel(deps.dataSource);
       if (installed) deps.logger.info({ modelVersion: installed }, 'installed the bundled sample model');

@@ -84,7 +84,9 @@ export function toMlp(a: NetworkArtifacts, format: string): MlpWeights {
 }
 
 export function toCopyModel(v: StoredVersion): CopyModel {
-  const inventory = v.config.inventory?.length ? v.config.inventory : BUILTIN_FORMS;
+  // Versions trained before leads stopped naming the title as their subject carry that form: left out.
+  const stored = (v.config.inventory ?? []).filter((f) => (f as { subject?: string }).subject !== 'title');
+  const inventory = stored.length > 0 ? stored : BUILTIN_FORMS;
   return {
     version: v.version,
     policy: toMlp(v.policy, POLICY_FORMAT),
