@@ -16,7 +16,7 @@ import { makeViewer } from '../src/auth/viewer';
 import { createContext } from '../src/context';
 import { openDatabase } from '../src/db/data-source';
 import { upsertItems } from '../src/db/repositories/items';
-import { prepare } from '../src/generation/arrange';
+import { prepare } from '../src/generation/prepare';
 import { readItems } from '../src/generation/data';
 import { DescriptionRequest, DescriptionService } from '../src/generation/service';
 import { itemTerms } from '../src/generation/train/episodes';

@@ -9,7 +9,8 @@
 import type * as TF from '@tensorflow/tfjs';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { prepare, Prepared, Reader } from '../generation/arrange';
+import { Reader } from '../generation/arrange';
+import { prepare, Prepared } from '../generation/prepare';
 import { describedItems, readItems, splitOf } from '../generation/data';
 import { DISCRIMINATOR_INPUTS, textFeatures } from '../generation/features';
 import { catalogueLexicon } from '../generation/grounding';

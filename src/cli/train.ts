@@ -6,7 +6,7 @@
  * once (NOTIFY) or at their next poll.
  */
 import { SingleBar } from 'cli-progress';
-import { prepare, Prepared } from '../generation/arrange';
+import { prepare, Prepared } from '../generation/prepare';
 import { logBackend } from '../generation/backend';
 import { readItems, splitOf, CatalogueItem } from '../generation/data';
 import { BUILTIN_FORMS } from '../generation/lead';

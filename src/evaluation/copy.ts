@@ -4,7 +4,8 @@
  * fields, foreign values), personalisation (the first sentence names a focus term; two readers
  * get different texts), and every lead fill the writer can produce, for the parser to check.
  */
-import { mentions, Prepared, Reader, withFrontedLead } from '../generation/arrange';
+import { mentions, Reader, withFrontedLead } from '../generation/arrange';
+import { Prepared } from '../generation/prepare';
 import type { Claim, ItemFacts } from '../generation/facts';
 import { claimFound, foreignValues } from '../generation/grounding';
 import { BUILTIN_FORMS, formTakes, LeadForm, leadLabels, leadSegments, addresses } from '../generation/lead';

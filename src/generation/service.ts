@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { findCachedCopy, saveCachedCopy } from '../db/repositories/descriptions';
 import { perTurnLoader } from '../util/per-turn-loader';
-import { prepare, Prepared } from './arrange';
+import { prepare, Prepared } from './prepare';
 import { Claim, contentHash, ItemFacts } from './facts';
 import { loadLexicon } from './lexicon';
 import { installBundledModel, loadVersion, newestVersion, toCopyModel } from './versions';

@@ -5,7 +5,8 @@
  * same bonus for leading with the reader's interests that training rewards. Plain JavaScript
  * over the version's exported weights; no TensorFlow.js.
  */
-import { arrange, Arrangement, Picker, Prepared, Reader, mentions } from './arrange';
+import { arrange, Arrangement, Picker, Reader, mentions } from './arrange';
+import { Prepared } from './prepare';
 import { Claim, render } from './facts';
 import { DEFAULT_POLICY, DISCRIMINATOR_INPUTS, POLICY_INPUTS, textFeatures } from './features';
 import { linearOnly, mlpScore, mlpScores, MlpWeights, sigmoid } from './kernels';

@@ -3,7 +3,8 @@
  * focus a user who shares them would have, and a word budget), the shop's real copy for a
  * budget (the description's own opening, whole sentences in order), and sampled choices.
  */
-import type { Prepared, Picker, Reader } from '../arrange';
+import type { Picker, Reader } from '../arrange';
+import type { Prepared } from '../prepare';
 import type { ReadSentence } from '../features';
 import { normaliseTerm } from '../../personalisation/tokenise';
 import { randomInt, shuffle } from '../../util/random';

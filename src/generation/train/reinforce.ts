@@ -11,7 +11,8 @@
 import { SingleBar } from 'cli-progress';
 import type * as TF from '@tensorflow/tfjs';
 import { seededRandom, shuffle } from '../../util/random';
-import { arrange, Arrangement, Prepared, Reader } from '../arrange';
+import { arrange, Arrangement, Reader } from '../arrange';
+import { Prepared } from '../prepare';
 import { tf } from '../backend';
 import { DEFAULT_POLICY, DISCRIMINATOR_INPUTS, POLICY_INPUTS, ReadSentence, textFeatures } from '../features';
 import { mlpScore, sigmoid } from '../kernels';

@@ -8,7 +8,7 @@ import { contentHash, ItemFacts } from '../../../src/generation/facts';
 import { claimFound } from '../../../src/generation/grounding';
 import { DescriptionRequest, DescriptionService } from '../../../src/generation/service';
 import { itemTerms } from '../../../src/generation/train/episodes';
-import { prepare } from '../../../src/generation/arrange';
+import { prepare } from '../../../src/generation/prepare';
 import { installBundledModel, saveVersion, StoredVersion } from '../../../src/generation/versions';
 import { upsertItems } from '../../../src/db/repositories/items';
 import { createTestDatabase, TestDatabase } from '../../support/db';

@@ -1,6 +1,6 @@
 /** Catalogues the generation tests write for: the shipped magazines sample, a home-and-beauty shop, and a tiny trained model. */
 import { join } from 'node:path';
-import { prepare } from '../../../src/generation/arrange';
+import { prepare } from '../../../src/generation/prepare';
 import { readItems, splitOf, CatalogueItem } from '../../../src/generation/data';
 import { BUILTIN_FORMS } from '../../../src/generation/lead';
 import { mineLeadForms } from '../../../src/generation/train/mine';

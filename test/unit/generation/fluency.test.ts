@@ -6,7 +6,7 @@
  * sentences. The parser is a test instrument only: without it these tests are skipped, saying so,
  * unless REQUIRE_LINK_GRAMMAR is set (as CI sets it), where its absence fails them.
  */
-import { prepare } from '../../../src/generation/arrange';
+import { prepare } from '../../../src/generation/prepare';
 import { fluency, leadFills, termFrequencies, twoReaders } from '../../../src/evaluation/copy';
 import { linkGrammarMissing, parsesWithoutNulls } from '../../../src/evaluation/link-grammar';
 import { bundledModelDir, importVersion, toCopyModel } from '../../../src/generation/versions';

@@ -4,7 +4,7 @@
  * text but connecting words, and that no text names a number, brand or category the item lacks.
  */
 import fc from 'fast-check';
-import { prepare } from '../../../src/generation/arrange';
+import { prepare } from '../../../src/generation/prepare';
 import { COMPOSED_CONNECTIVES } from '../../../src/generation/compose';
 import type { ItemFacts } from '../../../src/generation/facts';
 import { catalogueLexicon, claimFound, foreignValues, uncoveredWords } from '../../../src/generation/grounding';
