@@ -34,7 +34,9 @@ const AUDIENCE = new Set(
   (
     'women woman men man kids kid children child teens teen girls girl boys boy parents parent families ' +
     'family people person readers reader adults adult seniors senior babies baby mom moms dad dads ' +
-    'enthusiasts enthusiast fans fan lovers lover collectors collector subscribers subscriber christians racers'
+    'enthusiasts enthusiast fans fan lovers lover collectors collector subscribers subscriber christians racers ' +
+    'travelers traveler travellers traveller owners owner residents resident visitors visitor students student ' +
+    'teachers teacher members member professionals professional beginners beginner vegans vegan vegetarians vegetarian'
   ).split(' '),
 );
 
@@ -92,6 +94,30 @@ export const isTopicLabel: (label: string) => boolean = remembered((label: strin
   }
   if (last.has('Pronoun') || last.has('Actor') || last.has('QuestionWord')) return false;
   return !terms.some((t) => t.tags.has('Preposition') || t.tags.has('Determiner') || t.tags.has('Adverb'));
+});
+
+/**
+ * A one-word plural label the copy itself uses as a noun ("the best mutual and bond funds",
+ * "battles"): the dictionary knows it as a plural noun and the tagger, reading the copy's own
+ * sentence, tags that use a noun and no verb. The frame "For fans of funds." alone can mislead
+ * the tagger into a verb; the copy's sentence cannot ("each issue features ..." stays a verb).
+ */
+export function isPluralTopicInCopy(label: string, sentence: string): boolean {
+  if (/\s/.test(label)) return false;
+  const lower = label.toLowerCase();
+  if (AUDIENCE.has(lower) || FUNCTION_WORDS.has(lower) || !nounReading(lower)?.plural) return false;
+  return pluralNounUses(sentence).has(lower);
+}
+
+/** The words of a sentence the tagger reads as plural nouns and never as verbs, lower-cased. */
+const pluralNounUses = remembered((sentence: string): Set<string> => {
+  const out = new Set<string>();
+  for (const t of tagsOf(sentence)) {
+    // Not a kind of person ('Actor': "soldiers", "vegans"): who an item is for, not what it is about.
+    if (t.tags.has('Noun') && t.tags.has('Plural') && !t.tags.has('Verb') && !t.tags.has('Actor'))
+      out.add(t.text.replace(/[^\p{L}'’-]/gu, '').toLowerCase());
+  }
+  return out;
 });
 
 /** Which words of a phrase, written in lower case, are still names (a place, a person, an organisation). */

@@ -7,7 +7,7 @@
  */
 import { countWords, Sentence } from './segment';
 import { normaliseTerm, words } from '../personalisation/tokenise';
-import { isSingularNoun, isTopicLabel, namesIn, standsWithoutArticle } from './grammar';
+import { isPluralTopicInCopy, isSingularNoun, isTopicLabel, namesIn, standsWithoutArticle } from './grammar';
 import { ItemFacts, Label, labelOf, Segment } from './facts';
 
 export interface LeadForm {
@@ -70,13 +70,19 @@ interface CopyToken {
   text: string;
   folds: string[];
   initial: boolean;
+  /** The sentence it stands in. */
+  sentence: string;
 }
 
 function copyTokens(sentences: readonly Sentence[]): CopyToken[] {
   return sentences.flatMap((s) =>
     s.text
       .split(/\s+/)
-      .map((raw, i) => ({ text: raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''), initial: i === 0 }))
+      .map((raw, i) => ({
+        text: raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''),
+        initial: i === 0,
+        sentence: s.text,
+      }))
       .filter((t) => t.text !== '')
       .map((t) => ({ ...t, folds: words(t.text) })),
   );
@@ -158,7 +164,7 @@ export function leadLabel(label: Label, item: ItemFacts, sentences: readonly Sen
       })
       .join(' ');
   }
-  if (!isTopicLabel(shown)) return null;
+  if (!isTopicLabel(shown) && !(mid !== undefined && isPluralTopicInCopy(shown, mid[0].sentence))) return null;
   if (isBrand || standsWithoutArticle(shown)) return { ...label, text: shown, bare: true };
   // A singular count noun serves only as a modifier ("For crochet fans"): short, no "and" in it,
   // and a category of the shop or a word of the title. A tag picked from the copy ("spree",

@@ -1,4 +1,9 @@
-import { isTopicLabel, standsWithoutArticle, takesFrontedLead } from '../../../src/generation/grammar';
+import {
+  isPluralTopicInCopy,
+  isTopicLabel,
+  standsWithoutArticle,
+  takesFrontedLead,
+} from '../../../src/generation/grammar';
 import { canBeVerb, nounReading } from '../../../src/generation/lexicon';
 
 describe('what the dictionary says a lead label can be', () => {
@@ -31,5 +36,17 @@ describe('what the dictionary says a lead label can be', () => {
     expect(takesFrontedLead('Features include news, practical tips and reviews.')).toBe(true);
     const long = `Each issue brings ${'new and useful '.repeat(10)}ideas.`;
     expect(takesFrontedLead(long)).toBe(false);
+  });
+
+  // A singular tag ("battle") has no lead of its own ("For fans of battle" wants an article); the
+  // copy's own plural does, when the copy uses it as a noun and it names no kind of person.
+  it('takes the plural a sentence of the copy uses as a noun, never a verb or a kind of person', () => {
+    expect(isPluralTopicInCopy('battles', 'Coverage of the strategies, leaders and battles of the Civil War.')).toBe(
+      true,
+    );
+    expect(isPluralTopicInCopy('features', 'Each issue features new products and recipes.')).toBe(false);
+    expect(isPluralTopicInCopy('battles', 'Each issue brings new products.')).toBe(false);
+    expect(isPluralTopicInCopy('vegans', 'A magazine for vegans and their friends.')).toBe(false);
+    expect(isPluralTopicInCopy('travelers', 'Tips and stories for travelers.')).toBe(false);
   });
 });
