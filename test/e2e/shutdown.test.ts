@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnReplica, Replica } from '../../bench/replica-start';
 import { createTestDatabase, TestDatabase } from '../support/db';
+import { freePort } from '../support/free-port';
 
 /** Sends the request line, headers and the first half of the body; `finish` sends the rest and resolves with the raw response. */
 function halfSentRequest(base: string, body: string): Promise<{ finish: () => Promise<string> }> {
@@ -54,23 +55,27 @@ describe('graceful shutdown on SIGTERM', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  const cases: [string, () => Parameters<typeof spawnReplica>[0]][] = [
+  const cases: [string, () => Promise<Parameters<typeof spawnReplica>[0]>][] = [
     [
       'on DATABASE_URL (production)',
-      () => ({
-        databaseUrl: db.url,
-        schema: db.schema,
-        env: { GATEWAY_SECRET: 'shutdown-test-gateway-secret-0123456789' },
-      }),
+      () =>
+        Promise.resolve({
+          databaseUrl: db.url,
+          schema: db.schema,
+          env: { GATEWAY_SECRET: 'shutdown-test-gateway-secret-0123456789' },
+        }),
     ],
     [
       'on the embedded PostgreSQL (the npm start path)',
-      () => {
+      async () => {
         // A data folder the postgres user may create (the process runs PostgreSQL as that user when root).
         const dir = mkdtempSync(join(tmpdir(), 'tailor-shutdown-'));
         dirs.push(dir);
         rmSync(dir, { recursive: true });
-        return { schema: 'public', env: { NODE_ENV: 'development', EMBEDDED_PG_PORT: '54377', EMBEDDED_PG_DIR: dir } };
+        return {
+          schema: 'public',
+          env: { NODE_ENV: 'development', EMBEDDED_PG_PORT: String(await freePort()), EMBEDDED_PG_DIR: dir },
+        };
       },
     ],
   ];
@@ -78,7 +83,7 @@ describe('graceful shutdown on SIGTERM', () => {
   it.each(cases)(
     '%s: refuses new connections, finishes the request in flight, closes everything, exits 0',
     async (_name, options) => {
-      const replica = await spawnReplica({ ...options(), timeoutMs: 180_000 });
+      const replica = await spawnReplica({ ...(await options()), timeoutMs: 180_000 });
       let exited: Promise<number | null> | undefined;
       try {
         const query = JSON.stringify({

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnReplica, Replica } from '../../bench/replica-start';
 import { projectRoot } from '../../src/util/paths';
+import { freePort } from '../support/free-port';
 
 /** The README's curl example: its user header and its JSON body. */
 function readmeExample(): { user: string; body: { query: string } } {
@@ -37,7 +38,7 @@ describe('npm start on a fresh machine (embedded PostgreSQL, shipped sample)', (
       schema: 'public',
       env: {
         NODE_ENV: 'development',
-        EMBEDDED_PG_PORT: '54378',
+        EMBEDDED_PG_PORT: String(await freePort()),
         EMBEDDED_PG_DIR: dir,
         SEED_SAMPLE: undefined,
         DATABASE_SCHEMA: undefined,
