@@ -25,6 +25,7 @@ import type { WeightedTerm } from '../domain/recommendation';
 import { explain } from './query/reasons';
 import { DenseVector, Scratch } from './query/scratch';
 import { idRanks, TopK } from './query/top-k';
+import { byWeight, QueryVector, toQueryVector, VectorEntry } from './query/query-vector';
 import { termWeight } from './similarity';
 import { scaleToUnit } from './tfidf';
 import { queryTerms, type TermSource } from './tokenise';
@@ -73,13 +74,6 @@ export const DEFAULT_JACCARD_TOP_N = 50;
  * same top K.
  */
 const SCAN_ITEMS_PER_TERM = 10;
-
-/** A unit query vector by term id, heaviest first (ties by term): JACCARD's U is a prefix. */
-interface QueryVector {
-  ids: number[];
-  terms: string[];
-  weights: number[];
-}
 
 export class RecommendationEngine {
   private readonly counter = new TermCounter();
@@ -391,19 +385,4 @@ export class RecommendationEngine {
     }
     this.otherLoaded = -1;
   }
-}
-
-interface VectorEntry {
-  id: number;
-  term: string;
-  weight: number;
-}
-
-/** Sorted in place by weight descending, then term: the order of features, interests and queries. */
-function byWeight(entries: VectorEntry[]): VectorEntry[] {
-  return entries.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
-}
-
-function toQueryVector(entries: VectorEntry[]): QueryVector {
-  return { ids: entries.map((e) => e.id), terms: entries.map((e) => e.term), weights: entries.map((e) => e.weight) };
 }
