@@ -23,6 +23,7 @@ import { DEFAULT_COLLAB } from '../personalisation/collab';
 import { RecommendationEngine } from '../personalisation/engine';
 import { DAY_MS } from '../personalisation/interests';
 import { TermCounter } from '../personalisation/index/vocabulary';
+import { learnedSection } from '../evaluation/learned-report';
 
 /** Published full-ranking figures on this protocol (S3-Rec paper, all-items table; SOURCE.md). */
 const PUBLISHED = [
@@ -48,6 +49,8 @@ function main(): void {
       alphas: { type: 'string', default: '0.2,0.3,0.4,0.5,0.6' },
       split: { type: 'string', default: 'test' },
       tune: { type: 'boolean', default: false },
+      // The learned ranker (trained here on the validation split) beside the fixed rankers.
+      learned: { type: 'boolean', default: true },
       out: { type: 'string', default: 'docs/evaluation-recommend.md' },
     },
   });
@@ -150,6 +153,8 @@ function main(): void {
   const empties = userResults.filter((r) => r.empty > 0).map((r) => `${r.ranker}: ${r.empty}`);
   if (empties.length)
     log(`\nUsers for whom nothing shares a term (empty list, counted as misses): ${empties.join(', ')}.`);
+  if (values.learned && split === 'test')
+    learnedSection(engine, items, users, termsOf, settings, userResults, log, (m) => process.stderr.write(`${m}\n`));
 
   if (values.catalogue) {
     const catalogue = readItems(values.catalogue);

@@ -8,6 +8,7 @@ export interface EvalItem {
   tags: string[];
   categories: string[];
   brand: string | null;
+  price?: number | null;
   attributes: Record<string, unknown>;
 }
 
@@ -32,6 +33,7 @@ export function readItems(file: string): EvalItem[] {
       tags?: string[];
       categories?: string[];
       brand?: string | null;
+      price?: number | null;
       attributes?: Record<string, unknown>;
     };
     return {
@@ -39,6 +41,7 @@ export function readItems(file: string): EvalItem[] {
       tags: r.tags ?? [],
       categories: r.categories ?? [],
       brand: r.brand ?? null,
+      price: typeof r.price === 'number' && Number.isFinite(r.price) ? r.price : null,
       attributes: r.attributes ?? {},
     };
   });
