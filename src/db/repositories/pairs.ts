@@ -1,8 +1,11 @@
 /**
  * Item-to-item co-occurrence (the collaborative signal, personalisation/collab.ts says what the
  * numbers mean): item_pairs holds w(a -> b), item_pair_users how many users have each item in
- * their history. Every process reads them at request time, so an interaction recorded on one
- * process counts on all of them at the next request.
+ * their history. Every writer also appends the items whose pairs it changed to item_pair_changes,
+ * the feed each process follows to keep its in-memory neighbour table exact
+ * (services/co-occurrence.ts), so an interaction recorded on one process counts on all of them at
+ * the next request. `findUserCoSignals` and `findItemNeighbours` read pairs per request, as HYBRID
+ * did before the table: the tests hold the table to them.
  *
  * A user's history here is their distinct items with a counted, non-SEARCH interaction, ordered
  * by first appearance (time, then log order) for building pairs, and by latest appearance for
@@ -44,10 +47,15 @@ export async function addToCoOccurrence(
   if (previous.includes(itemId)) return 0;
   const deltas = pairsForNewItem(previous, itemId, options);
   await applyPairDeltas(tx, deltas, 1);
+  // The items whose strongest pairs (as item_a) or user count changed go on the feed every
+  // process follows (migration PairFeed), in this transaction.
+  const changed = [...new Set([itemId, ...deltas.map((d) => d.a)])].sort();
   await tx.query(
-    `INSERT INTO item_pair_users (item_id, users) VALUES ($1, 1)
-     ON CONFLICT (item_id) DO UPDATE SET users = item_pair_users.users + 1`,
-    [itemId],
+    `WITH counted AS (
+       INSERT INTO item_pair_users (item_id, users) VALUES ($1, 1)
+       ON CONFLICT (item_id) DO UPDATE SET users = item_pair_users.users + 1)
+     INSERT INTO item_pair_changes (item_id) SELECT unnest($2::text[])`,
+    [itemId, changed],
   );
   return deltas.length;
 }
@@ -72,6 +80,12 @@ export async function removeFromCoOccurrence(
   await tx.query(`SELECT 1 FROM item_pair_users WHERE item_id = ANY($1) ORDER BY item_id FOR UPDATE`, [sequence]);
   await tx.query(`DELETE FROM item_pair_users WHERE item_id = ANY($1) AND users <= 1`, [sequence]);
   await tx.query(`UPDATE item_pair_users SET users = users - 1 WHERE item_id = ANY($1)`, [sequence]);
+  await appendPairChanges(tx, [...sequence, ...pairsOfHistory(sequence, options).map((d) => d.a)]);
+}
+
+/** Puts items on the pair change feed (migration PairFeed): their pairs or user counts changed. */
+export async function appendPairChanges(tx: EntityManager, itemIds: readonly string[]): Promise<void> {
+  await tx.query(`INSERT INTO item_pair_changes (item_id) SELECT unnest($1::text[])`, [[...new Set(itemIds)].sort()]);
 }
 
 /**
@@ -174,6 +188,8 @@ export async function rebuildCoOccurrence(
       );
       items = Number(n);
     });
+    // Every process reads every item's pairs again.
+    await tx.query(`INSERT INTO item_pair_changes (item_id) VALUES (NULL)`);
     return { pairs, items };
   });
 }
