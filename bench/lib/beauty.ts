@@ -12,6 +12,8 @@ import { convertBeautyDir } from '../../src/ingest/converters/beauty';
 import { JsonLinesWriter } from '../../src/ingest/converters/jsonl';
 import { importFiles } from '../../src/ingest/import';
 import { installBundledModel } from '../../src/generation/versions';
+import { rebuildCoOccurrence } from '../../src/db/repositories/pairs';
+import { DEFAULT_COLLAB } from '../../src/personalisation/collab';
 import { projectRoot } from '../../src/util/paths';
 
 export const BEAUTY_SCHEMA = 'bench_beauty';
@@ -27,6 +29,15 @@ export async function prepareBeauty(databaseUrl: string, log: (line: string) => 
   try {
     // The description model shipped with the sample writes the copy here too (stored once).
     await installBundledModel(db);
+    // A run's recordInteraction scenario adds events of its own users: take them back out.
+    const [{ own }]: { own: number }[] = await db.query(
+      `SELECT count(*)::int AS own FROM users WHERE id LIKE 'bench-%'`,
+    );
+    if (own > 0) {
+      await db.query(`DELETE FROM users WHERE id LIKE 'bench-%'`);
+      await rebuildCoOccurrence(db, DEFAULT_COLLAB);
+      log(`Beauty data: removed the ${own} users an earlier run's recordInteraction added`);
+    }
     const [{ n }]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM interactions`);
     if (n === INTERACTIONS) {
       log(`Beauty data: found in schema ${BEAUTY_SCHEMA} (${n} interactions), not imported again`);
