@@ -174,7 +174,7 @@ async function sqlPerRequest(url: string): Promise<Record<string, number>> {
   }
 }
 
-/** Replaces the table between the markers of docs/bench-http.md (the analysis around it stays), or writes the file. */
+/** Replaces the table between the markers of docs/bench-http.md (the analysis around it stays), or adds it first. */
 function writeResults(table: string, data: 'sample' | 'beauty'): void {
   const file = join(projectRoot(), 'docs', 'bench-http.md');
   const [start, end] = [`<!-- bench:http ${data} results -->`, `<!-- /bench:http ${data} results -->`];
@@ -186,7 +186,9 @@ function writeResults(table: string, data: 'sample' | 'beauty'): void {
     file,
     at >= 0 && until > at
       ? current.slice(0, at) + block + current.slice(until + end.length)
-      : `# HTTP benchmark\n\n${block}\n`,
+      : current
+        ? `${block}\n\n${current}` // markers missing: the new table goes first, nothing is lost
+        : `# HTTP benchmark\n\n${block}\n`,
   );
 }
 
