@@ -192,18 +192,20 @@ export async function applyProfileUpdate(
   userId: string,
   update: { rescale: number; refMs: number; additions: Map<string, number> },
 ): Promise<void> {
-  if (update.rescale !== 1) {
-    await db.query(`UPDATE user_interests SET weight = weight * $2 WHERE user_id = $1`, [userId, update.rescale]);
-  }
-  if (update.additions.size > 0) {
-    await db.query(
-      `INSERT INTO user_interests (user_id, term, weight)
-       SELECT $1, t.term, t.weight FROM unnest($2::text[], $3::float8[]) AS t(term, weight)
-       ON CONFLICT (user_id, term) DO UPDATE SET weight = user_interests.weight + excluded.weight`,
-      [userId, [...update.additions.keys()], [...update.additions.values()]],
-    );
-  }
-  await db.query(`UPDATE users SET profile_ref_time = $2 WHERE id = $1`, [userId, new Date(update.refMs)]);
+  // One statement: the rescale of the terms the event does not name, the rescale plus addition
+  // of those it does (weight * rescale + addition, the order the two-step update computed in),
+  // and the new reference time. The three touch different rows.
+  await db.query(
+    `WITH rescaled AS (
+       UPDATE user_interests SET weight = weight * $2
+        WHERE user_id = $1 AND $2::float8 <> 1 AND term <> ALL($3::text[])),
+     added AS (
+       INSERT INTO user_interests (user_id, term, weight)
+       SELECT $1, t.term, t.weight FROM unnest($3::text[], $4::float8[]) AS t(term, weight)
+       ON CONFLICT (user_id, term) DO UPDATE SET weight = user_interests.weight * $2 + excluded.weight)
+     UPDATE users SET profile_ref_time = $5 WHERE id = $1`,
+    [userId, update.rescale, [...update.additions.keys()], [...update.additions.values()], new Date(update.refMs)],
+  );
 }
 
 /** Replaces several users' profiles at once (bulk import rebuilds them from the log). */
