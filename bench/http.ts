@@ -1,18 +1,22 @@
 /**
- * npm run bench:http: autocannon against a real tailor process on the sample data.
- * Scenarios: (a) { __typename }, (b) a user's 10 recommendations with item features, the
- * sample's 60 users in turn, (c) the same with personalised descriptions (warm cache), (d)
- * recordInteraction. Prints requests per
- * second, p50/p99 latency and errors for each, the ratios of (b), (c), (d) to (a) measured in
- * the same run, and the SQL statements one request of each kind makes.
+ * npm run bench:http: autocannon against a real tailor process, by default on the real Beauty
+ * data (imported once into its own schema, bench/lib/beauty.ts), with --sample on the shipped
+ * sample. Scenarios: (a) { __typename }; (b) COSINE, (j) JACCARD and (h) HYBRID: a user's 10
+ * recommendations with item features, going round 5,000 users (--users=N; the sample's 60);
+ * (c) HYBRID with personalised descriptions (warm cache; COSINE on the sample); (s) an item's
+ * 10 similarItems by HYBRID, going round the items; (d) recordInteraction, a different item each
+ * time. Prints requests per second, p50/p99 latency and errors for each, each ratio to (a)
+ * measured in the same run, the SQL statements one request of each kind makes, and the machine's
+ * load average before and after.
  *
  * The server runs as a child process (NODE_ENV=production, identity from gateway headers),
  * so the load generator does not share its event loop. Options: --duration=10 --connections=50,
- * --only=bc (just those scenarios, no table), --cpu-prof=DIR (V8 CPU profile of the server).
+ * --only=bh (just those scenarios, no table), --cpu-prof=DIR (V8 CPU profile of the server).
  * BENCH_SHOW_SQL=1 prints the statements counted for each scenario.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -24,6 +28,7 @@ import { createLogger } from '../src/logger';
 import { createHttpServer } from '../src/server';
 import { buildServices } from '../src/services';
 import { projectRoot } from '../src/util/paths';
+import { BEAUTY_SCHEMA, beautyUsers, prepareBeauty } from './lib/beauty';
 import { GATEWAY_SECRET, SERVICE_HEADERS, startTailorProcess } from './lib/tailor-process';
 
 const args = new Map(
@@ -34,11 +39,20 @@ const args = new Map(
 );
 const DURATION = Number(args.get('duration') ?? 10);
 const CONNECTIONS = Number(args.get('connections') ?? 50);
-const SCHEMA = 'bench_http';
-/** The user whose requests the SQL count follows. */
-const USER = 'sim-user-001';
-/** --only=b runs just those scenarios (e.g. under --cpu-prof=DIR, which profiles the server process). */
-const ONLY = new Set((args.get('only') ?? 'abcd').split(''));
+/** --sample: the shipped sample (300 items, 60 simulated users), a quick run; default the real Beauty data. */
+const SAMPLE = args.has('sample');
+const SCHEMA = SAMPLE ? 'bench_http' : BEAUTY_SCHEMA;
+/** The user and item whose requests the SQL count follows. */
+const USER = SAMPLE ? 'sim-user-001' : 'u1';
+const ITEM = SAMPLE ? 'B00005N7NQ' : 'i1';
+/** Requests go round this many distinct users, so no request is cheaper for repeating the one before. */
+const USERS = SAMPLE
+  ? Array.from({ length: 60 }, (_, i) => `sim-user-${String(i + 1).padStart(3, '0')}`)
+  : beautyUsers(Number(args.get('users') ?? 5000));
+const ITEMS = SAMPLE ? ['B00005N7NQ'] : Array.from({ length: 12_101 }, (_, i) => `i${i + 1}`);
+const ALL = SAMPLE ? 'abcd' : 'abjhcsd';
+/** --only=bh runs just those scenarios (e.g. under --cpu-prof=DIR, which profiles the server process). */
+const ONLY = new Set((args.get('only') ?? ALL).split(''));
 const CPU_PROF = args.get('cpu-prof');
 /**
  * The server's node starts with the flags `npm start` gives it (package.json), so the bench
@@ -50,33 +64,48 @@ function startFlags(): string[] {
 }
 const NODE_ARGS = (args.get('node-args') ?? startFlags().join(' ')).split(' ').filter(Boolean);
 
-const RECOMMENDATIONS = `recommendations(first: 10) { score item { id title features { term weight } } }`;
-/** (b) and (c) go round the sample's 60 simulated users, so no request is cheaper for repeating the one before. */
-const USERS = Array.from({ length: 60 }, (_, i) => `sim-user-${String(i + 1).padStart(3, '0')}`);
-const QUERIES = {
+const recommendations = (similarity: string) =>
+  `recommendations(similarity: ${similarity}, first: 10) { score item { id title features { term weight } } }`;
+const byUser = (fields: string) => (u: string) => ({
+  query: `query ($u: ID!) { user(id: $u) { ${fields} } }`,
+  variables: { u },
+});
+const QUERIES: Record<string, (key: string) => { query: string; variables?: object }> = {
   a: () => ({ query: '{ __typename }' }),
-  b: (u: string) => ({ query: `query ($u: ID!) { user(id: $u) { ${RECOMMENDATIONS} } }`, variables: { u } }),
+  b: byUser(recommendations('COSINE')),
+  j: byUser(recommendations('JACCARD')),
+  h: byUser(recommendations('HYBRID')),
   // The caller is a service, so the user the texts are for is named: without it every text is the
   // generic one, written from the item alone, which never touches the description cache.
-  c: (u: string) => ({
-    query: `query ($u: ID!) { user(id: $u) { recommendations(first: 10) { score item { id title features { term weight } personalisedDescription(userId: $u) { text highlights personalised } } } } }`,
+  c: (u) => ({
+    query: `query ($u: ID!) { user(id: $u) { recommendations(similarity: ${SAMPLE ? 'COSINE' : 'HYBRID'}, first: 10) { score item { id title features { term weight } personalisedDescription(userId: $u) { text highlights personalised } } } } }`,
     variables: { u },
   }),
+  s: (i) => ({
+    query: `query ($i: ID!) { item(id: $i) { similarItems(similarity: HYBRID, first: 10) { score item { id title features { term weight } } } } }`,
+    variables: { i },
+  }),
 };
-const RECORD = (userId: string, key: string) => ({
+/** A VIEW of a different item each time (counted: profile and co-occurrence change), by users who cycle. */
+const RECORD = (userId: string, key: string, i: number) => ({
   query: `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`,
-  variables: { input: { userId, itemId: 'B00005N7NQ', kind: 'VIEW', idempotencyKey: key } },
+  variables: { input: { userId, itemId: ITEMS[(i * 7919) % ITEMS.length], kind: 'VIEW', idempotencyKey: key } },
 });
 
-function run(url: string, title: string, body: (i: number) => object): Promise<autocannon.Result> {
+function run(
+  url: string,
+  title: string,
+  body: (i: number) => object,
+  options: { amount?: number } = {},
+): Promise<autocannon.Result> {
   let i = 0;
   return new Promise((resolve, reject) => {
     autocannon(
       {
         url,
         title,
-        connections: CONNECTIONS,
-        duration: DURATION,
+        connections: options.amount ? 8 : CONNECTIONS,
+        ...(options.amount ? { amount: options.amount } : { duration: DURATION }),
         method: 'POST',
         headers: SERVICE_HEADERS,
         requests: [{ setupRequest: (req: any) => ({ ...req, body: JSON.stringify(body(i++)) }) }],
@@ -131,12 +160,12 @@ async function sqlPerRequest(url: string): Promise<Record<string, number>> {
         process.stdout.write(`${statements.map((t) => `  ${t.replace(/\s+/g, ' ').slice(0, 140)}`).join('\n')}\n`);
       return statements.length;
     };
-    return {
-      a: await count(() => QUERIES.a()),
-      b: await count(() => QUERIES.b(USER)),
-      c: await count(() => QUERIES.c(USER)),
-      d: await count((run) => RECORD('bench-sql', `bench-sql-${Date.now()}-${run}`)),
-    };
+    const out: Record<string, number> = {};
+    for (const k of ALL) {
+      if (k === 'd') out.d = await count((run) => RECORD('bench-sql', `bench-sql-${Date.now()}-${run}`, run));
+      else out[k] = await count(() => QUERIES[k](k === 's' ? ITEM : USER));
+    }
+    return out;
   } finally {
     pg.Client.prototype.query = clientQuery;
     await server.apollo.stop();
@@ -145,10 +174,10 @@ async function sqlPerRequest(url: string): Promise<Record<string, number>> {
   }
 }
 
-/** Replaces the table between the markers of docs/bench-http.md (the analysis around it stays), or writes the file. */
-function writeResults(table: string): void {
+/** Replaces the table between the markers of docs/bench-http.md (the analysis around it stays), or adds it first. */
+function writeResults(table: string, data: 'sample' | 'beauty'): void {
   const file = join(projectRoot(), 'docs', 'bench-http.md');
-  const [start, end] = ['<!-- bench:http results -->', '<!-- /bench:http results -->'];
+  const [start, end] = [`<!-- bench:http ${data} results -->`, `<!-- /bench:http ${data} results -->`];
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const at = current.indexOf(start);
   const until = current.indexOf(end);
@@ -157,70 +186,84 @@ function writeResults(table: string): void {
     file,
     at >= 0 && until > at
       ? current.slice(0, at) + block + current.slice(until + end.length)
-      : `# HTTP benchmark\n\n${block}\n`,
+      : current
+        ? `${block}\n\n${current}` // markers missing: the new table goes first, nothing is lost
+        : `# HTTP benchmark\n\n${block}\n`,
   );
 }
 
 async function main() {
   const nodeArgs = [...NODE_ARGS, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [])];
-  const tailor = await startTailorProcess(SCHEMA, { RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000000' }, nodeArgs);
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const tailor = await startTailorProcess(
+    SCHEMA,
+    { RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000000' },
+    nodeArgs,
+    SAMPLE ? undefined : (databaseUrl) => prepareBeauty(databaseUrl, log),
+  );
   const databaseUrl = tailor.databaseUrl;
   try {
     const url = tailor.url;
-    // Warm the description cache for (c), and the JIT for everything.
     const post = async (body: object) =>
       (
         await fetch(url, { method: 'POST', headers: SERVICE_HEADERS, body: JSON.stringify(body) })
       ).json() as Promise<any>;
-    for (let k = 0; k < 3; k++) await post(QUERIES.a());
+    for (let k = 0; k < 3; k++) await post(QUERIES.a(''));
+    // Warm the description cache for (c) over every user it will ask for, and the JIT for everything.
+    const started = Date.now();
+    const warm = await run(url, 'warm-up', (i) => QUERIES.c(USERS[i % USERS.length]), { amount: USERS.length });
+    if (warm.errors + warm.non2xx > 0) throw new Error(`warm-up: ${warm.errors + warm.non2xx} errors`);
     let personalised = 0;
-    for (const u of USERS) {
-      await post(QUERIES.b(u));
-      const warm = await post(QUERIES.c(u));
-      if (warm.errors) throw new Error(`(c) failed for ${u}: ${JSON.stringify(warm.errors).slice(0, 300)}`);
-      personalised += warm.data.user.recommendations.filter(
+    for (const u of USERS.slice(0, 20)) {
+      const res = await post(QUERIES.c(u));
+      if (res.errors) throw new Error(`(c) failed for ${u}: ${JSON.stringify(res.errors).slice(0, 300)}`);
+      personalised += res.data.user.recommendations.filter(
         (r: any) => r.item.personalisedDescription.personalised,
       ).length;
     }
     if (personalised === 0) throw new Error('(c) returned no personalised description, so it would measure nothing');
+    log(`warm-up: (c) for ${USERS.length} users in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
+    const user = (i: number) => USERS[i % USERS.length];
     const scenarios: Record<string, [string, (i: number) => object]> = {
-      a: ['(a) { __typename }', () => QUERIES.a()],
-      b: ['(b) 10 recommendations with features', (i) => QUERIES.b(USERS[i % USERS.length])],
-      c: ['(c) (b) + personalised descriptions, warm', (i) => QUERIES.c(USERS[i % USERS.length])],
-      d: ['(d) recordInteraction', (i) => RECORD(`bench-user-${i % 2000}`, `bench-${Date.now()}-${i}`)],
+      a: ['(a) `{ __typename }`', () => QUERIES.a('')],
+      b: ['(b) COSINE: 10 recommendations + features', (i) => QUERIES.b(user(i))],
+      j: ['(j) JACCARD: 10 recommendations + features', (i) => QUERIES.j(user(i))],
+      h: ['(h) HYBRID: 10 recommendations + features', (i) => QUERIES.h(user(i))],
+      c: [`(c) ${SAMPLE ? '(b)' : '(h)'} + personalised descriptions (warm)`, (i) => QUERIES.c(user(i))],
+      s: ['(s) similarItems HYBRID: 10 + features', (i) => QUERIES.s(ITEMS[(i * 31) % ITEMS.length])],
+      d: ['(d) recordInteraction', (i) => RECORD(`bench-user-${i % USERS.length}`, `bench-${Date.now()}-${i}`, i)],
     };
+    const load = os.loadavg()[0].toFixed(1);
     const results: Record<string, autocannon.Result> = {};
-    for (const [k, [title, body]] of Object.entries(scenarios))
-      if (ONLY.has(k)) results[k] = await run(url, title, body);
+    for (const k of ALL) if (ONLY.has(k)) results[k] = await run(url, scenarios[k][0], scenarios[k][1]);
+    const loadAfter = os.loadavg()[0].toFixed(1);
     if (!results.a) {
       for (const [k, r] of Object.entries(results))
-        process.stdout.write(
-          `${k}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors + r.non2xx}\n`,
+        log(
+          `${k}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors + r.non2xx}`,
         );
       return;
     }
     const sql = await sqlPerRequest(databaseUrl);
-
-    const labels: Record<string, string> = {
-      a: '(a) `{ __typename }`',
-      b: '(b) 10 recommendations + features',
-      c: '(c) (b) + personalised descriptions (warm)',
-      d: '(d) recordInteraction',
-    };
     const lines = [
       `| scenario | req/s | ratio to (a) | p50 ms | p99 ms | errors + non-2xx | SQL per request |`,
       `| --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
       ...Object.entries(results).map(
         ([k, r]) =>
-          `| ${labels[k]} | ${r.requests.average.toFixed(0)} | ${(r.requests.average / results.a.requests.average).toFixed(2)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${sql[k]} |`,
+          `| ${scenarios[k][0]} | ${r.requests.average.toFixed(0)} | ${(r.requests.average / results.a.requests.average).toFixed(2)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${sql[k]} |`,
       ),
     ];
+    if (results.b && results.h)
+      lines.push('', `HYBRID p50 / COSINE p50: ${(results.h.latency.p50 / results.b.latency.p50).toFixed(2)}`);
     const flags = NODE_ARGS.length > 0 ? `, server node ${NODE_ARGS.join(' ')}` : '';
-    const header = `npm run bench:http (${CONNECTIONS} connections, ${DURATION} s each, server NODE_ENV=production in a child process${flags}, sample data; ${new Date().toISOString().slice(0, 10)})`;
+    const data = SAMPLE
+      ? 'sample data (300 items, 60 users)'
+      : `Beauty data (12,101 items, 22,363 users, 198,502 interactions), ${USERS.length} users in turn`;
+    const header = `npm run bench:http${SAMPLE ? ' -- --sample' : ''} (${CONNECTIONS} connections, ${DURATION} s each, server NODE_ENV=production in a child process${flags}, ${data}; ${new Date().toISOString().slice(0, 16)}Z, load average ${load} before, ${loadAfter} after)`;
     const table = [header, '', ...lines].join('\n');
-    process.stdout.write(`\n${table}\n`);
-    if (ONLY.size === 4) writeResults(table);
+    log(`\n${table}`);
+    if (ONLY.size === ALL.length) writeResults(table, SAMPLE ? 'sample' : 'beauty');
   } finally {
     await tailor.stop();
   }

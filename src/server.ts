@@ -18,7 +18,8 @@ import { GraphQLFormattedError } from 'graphql';
 import type { Config } from './config';
 import { Authenticator } from './auth/authenticator';
 import { Context, createContext } from './context';
-import { ping } from './db/repositories/database';
+import { ping, poolStats } from './db/repositories/database';
+import { createMetrics } from './graphql/metrics';
 import { DomainError } from './domain/errors';
 import { extensionsOf, toGraphQLError } from './graphql/errors';
 import { armor, clientErrorsAre400, mutationRateLimit, RateLimiter } from './graphql/limits';
@@ -131,6 +132,13 @@ export async function createHttpServer(services: Services, config: Config, logge
   app.set('etag', false);
   const httpServer = http.createServer(app);
   const protection = armor();
+  const metrics = createMetrics({
+    pool: () => poolStats(services.db),
+    index: () => ({ items: services.catalogue.engine.size, buildMs: services.catalogue.buildMs }),
+    coOccurrence: () => services.coOccurrence.stats(),
+    modelVersion: () => services.descriptions.model.modelVersion,
+    descriptionCache: () => services.descriptions.model.cacheLookups,
+  });
   const plugins: ApolloServerPlugin<Context>[] = [
     ...(protection.plugins as ApolloServerPlugin<Context>[]),
     ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -139,6 +147,7 @@ export async function createHttpServer(services: Services, config: Config, logge
       : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     mutationRateLimit(new RateLimiter(config.rateLimitMutationsPerMinute)),
     requestLog(logger, config.slowRequestMs),
+    metrics.plugin,
     // The schema declares no cache hints and every answer may be personal, so the policy is always
     // "no-store" (set below); the plugin that works that out costs an object and a closure per
     // resolved field, and its per-field hook is what makes Apollo wrap every resolver.
@@ -163,6 +172,10 @@ export async function createHttpServer(services: Services, config: Config, logge
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
   });
   app.get('/ready', async (_req, res) => {
     try {

@@ -1,6 +1,7 @@
 /**
  * A real tailor process for load scripts: NODE_ENV=production, identity from gateway headers,
- * the sample data in a schema of its own, on DATABASE_URL or an embedded Postgres.
+ * the sample data in a fresh schema of its own (or data a `prepare` step put there), on
+ * DATABASE_URL or an embedded Postgres.
  */
 import { spawn, ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -32,13 +33,18 @@ export async function startTailorProcess(
   schema: string,
   extraEnv: Record<string, string> = {},
   nodeArgs: string[] = [],
+  /** Called before the server starts, with the database it will use (e.g. to import data); the schema is then kept as it is. */
+  prepare?: (databaseUrl: string) => Promise<void>,
 ): Promise<TailorProcess> {
   let databaseUrl = process.env.DATABASE_URL;
   const embedded = databaseUrl ? undefined : await startEmbeddedPostgres({ port: 54321 });
   databaseUrl ??= embedded!.url;
-  const admin = await openDatabase({ url: databaseUrl, poolSize: 1 });
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.destroy();
+  if (prepare) await prepare(databaseUrl);
+  else {
+    const admin = await openDatabase({ url: databaseUrl, poolSize: 1 });
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.destroy();
+  }
 
   const port = 4100 + Math.floor(Math.random() * 800);
   const base = `http://127.0.0.1:${port}`;
@@ -50,7 +56,7 @@ export async function startTailorProcess(
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
       DATABASE_SCHEMA: schema,
-      SEED_SAMPLE: 'true',
+      SEED_SAMPLE: prepare ? 'false' : 'true',
       GATEWAY_SECRET,
       LOG_LEVEL: 'warn',
       ...extraEnv,

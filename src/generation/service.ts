@@ -51,6 +51,8 @@ export class DescriptionService {
   private reloading: Promise<boolean> | null = null;
   private reloadAgain: Promise<boolean> | null = null;
   private calls = 0;
+  /** Lookups of personalised texts in the cache since start, found and not found (for /metrics). */
+  readonly cacheLookups = { hits: 0, misses: 0 };
   private closed = false;
   /** Segmentation and sentence forms per item content: the user-independent half of the work. */
   private readonly prepared = new LRUCache<string, Prepared>({ max: 20_000 });
@@ -200,6 +202,8 @@ export class DescriptionService {
         });
       }
     }
+    this.cacheLookups.hits += done.size;
+    this.cacheLookups.misses += cacheable.length - done.size;
     const misses = wanted.filter((r) => !done.has(requestKey(r)));
     if (misses.length > 0) {
       this.calls++;

@@ -17,8 +17,8 @@ export const Item: ItemResolvers = {
   similarItems: async (item, args, { loaders, services }) => {
     const first = bounded('Item.similarItems.first', args.first);
     const similarity = args.similarity ?? 'COSINE';
-    const neighbours = similarity === 'HYBRID' ? await loaders.itemNeighbours.load(item.id) : undefined;
-    return services.personalisation.similarItems(item.id, { similarity, first }, neighbours);
+    const feed = similarity === 'HYBRID' ? await loaders.pairFeed() : undefined;
+    return services.personalisation.similarItems(item.id, { similarity, first }, feed);
   },
   personalisedDescription: async (item, { userId, maxWords }, { loaders, services, viewer }) => {
     const budget = bounded('Item.personalisedDescription.maxWords', maxWords);

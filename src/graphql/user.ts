@@ -2,12 +2,15 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { UserResolvers } from '../__generated__/resolvers-types';
 import { bounded } from '../domain/arguments';
 import { loadUser, UserNeeds } from './loaders';
-import { selectedFields } from './lookahead';
+import { fieldArguments, selectedFields } from './lookahead';
 
 /** What the fields asked of a user will read beside the user row (recommendations exclude what the user has seen). */
 export function userNeeds(info: GraphQLResolveInfo): UserNeeds {
   const fields = selectedFields(info, 'User');
-  if (fields.has('recommendations')) return 'history';
+  if (fields.has('recommendations')) {
+    const hybrid = fieldArguments(info, 'User', 'recommendations').some((args) => args.similarity === 'HYBRID');
+    return hybrid ? 'hybrid' : 'history';
+  }
   if (fields.has('interests')) return 'profile';
   return 'user';
 }
@@ -27,11 +30,15 @@ export const User: UserResolvers = {
     const diversity = bounded('User.recommendations.diversity', args.diversity);
     const excludeInteracted = args.excludeInteracted ?? true;
     const similarity = args.similarity ?? 'COSINE';
-    const [profile, interacted, coSignal] = await Promise.all([
+    const [profile, interacted, coHistory] = await Promise.all([
       loaders.profile.load(user.id),
       excludeInteracted ? loaders.interacted.load(user.id) : Promise.resolve(new Set<string>()),
-      similarity === 'HYBRID' ? loaders.coSignal.load(user.id) : Promise.resolve(undefined),
+      similarity === 'HYBRID' ? loaders.coHistory.load(user.id) : Promise.resolve(undefined),
     ]);
-    return services.personalisation.recommend(profile, { similarity, first, exclude: interacted, diversity }, coSignal);
+    return services.personalisation.recommend(
+      profile,
+      { similarity, first, exclude: interacted, diversity },
+      coHistory,
+    );
   },
 };

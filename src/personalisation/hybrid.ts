@@ -69,31 +69,29 @@ export function hybridRank(
   // pool has a cosine of at most the pool's last (0 when the pool is not full: then every item
   // with a cosine is in it).
   const bar = content.length === pool ? content[pool - 1].score : 0;
-  const others: { itemId: string; collab: number }[] = [];
-  for (const [itemId, c] of collab.scores)
-    if (!exclude.has(itemId) && !contentOf.has(itemId)) others.push({ itemId, collab: c });
-  others.sort((a, b) => b.collab - a.collab || (a.itemId < b.itemId ? -1 : 1));
   // The scale: the strongest evidence among items the catalogue still has.
   let maxCollab = 0;
   for (const s of content) maxCollab = Math.max(maxCollab, collab.scores.get(s.itemId) ?? 0);
-  for (const o of others) {
-    if (o.collab <= maxCollab) break;
-    if (engine.has(o.itemId)) {
-      maxCollab = o.collab;
-      break;
-    }
-  }
+  for (const [itemId, c] of collab.scores)
+    if (c > maxCollab && !exclude.has(itemId) && engine.has(itemId)) maxCollab = c;
   const collabPart = (itemId: string) => (maxCollab > 0 ? (collab.scores.get(itemId) ?? 0) / maxCollab : 0);
   const offer = (s: Scored) => best.offer(s.itemId, alpha * s.score + (1 - alpha) * collabPart(s.itemId), s.score);
 
   const best = new BestList(pool);
   content.forEach(offer);
+  // An item outside the pool scores at most alpha * bar + its collaborative part; once the list
+  // is full its last score only rises, so an item whose bound is below it now can never enter.
+  const bound = (c: number) => alpha * bar + (1 - alpha) * (maxCollab > 0 ? c / maxCollab : 0);
+  const floor = best.full ? best.lastScore : -Infinity;
+  const others: { itemId: string; collab: number }[] = [];
+  for (const [itemId, c] of collab.scores)
+    if (bound(c) >= floor && !exclude.has(itemId) && !contentOf.has(itemId)) others.push({ itemId, collab: c });
+  others.sort((a, b) => b.collab - a.collab || (a.itemId < b.itemId ? -1 : 1));
   // Score the others exactly, in order of evidence, until even a perfect-for-its-rank one
   // (cosine = bar) could not enter: every later one has less evidence.
   const CHUNK = 32;
   for (let at = 0; at < others.length; at += CHUNK) {
-    const bound = alpha * bar + (1 - alpha) * (maxCollab > 0 ? others[at].collab / maxCollab : 0);
-    if (best.full && bound < best.lastScore) break;
+    if (best.full && bound(others[at].collab) < best.lastScore) break;
     const chunk = others.slice(at, at + CHUNK).map((o) => o.itemId);
     score(chunk, false).forEach(offer);
   }

@@ -43,6 +43,8 @@ export class Catalogue {
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<number> | undefined;
   private again = false;
+  /** How long the index took to build at start. */
+  buildMs = 0;
 
   private constructor(
     private readonly options: CatalogueOptions,
@@ -61,7 +63,8 @@ export class Catalogue {
     const engine = RecommendationEngine.build(rows.map(toCatalogueItem), { jaccardTopN: options.jaccardTopN });
     const catalogue = new Catalogue(options, engine);
     catalogue.remember(rows);
-    options.logger.info({ items: engine.size, ms: Date.now() - started }, 'recommendation index built');
+    catalogue.buildMs = Date.now() - started;
+    options.logger.info({ items: engine.size, ms: catalogue.buildMs }, 'recommendation index built');
     return catalogue;
   }
 

@@ -10,6 +10,8 @@ import { Descriptions } from './descriptions';
 import { InteractionService } from './interactions';
 import { PersonalisationService } from './personalisation';
 import { PrivacyService } from './privacy';
+import { CoOccurrenceFollower } from './co-occurrence';
+import { DEFAULT_COLLAB } from '../personalisation/collab';
 
 export interface Services {
   db: DataSource;
@@ -20,6 +22,8 @@ export interface Services {
   /** The NOTIFY channel every process of this schema listens on. */
   channel: string;
   personalisation: PersonalisationService;
+  /** Every item's strongest co-occurrence pairs, followed from the pair feed. */
+  coOccurrence: CoOccurrenceFollower;
   interactions: InteractionService;
   privacy: PrivacyService;
   descriptions: Descriptions;
@@ -46,7 +50,8 @@ export async function buildServices({ db, url, schema, config, logger }: Service
     itemCacheSize: config.itemCacheSize,
   });
   catalogue.follow();
-  const personalisation = new PersonalisationService(db, catalogue, {
+  const coOccurrence = await CoOccurrenceFollower.load(db, DEFAULT_COLLAB.neighbours, logger);
+  const personalisation = new PersonalisationService(db, catalogue, coOccurrence, {
     popularityWindowMs: p.popularityWindowMs,
     hybridAlpha: p.hybridAlpha,
     clock: config.clock,
@@ -69,7 +74,11 @@ export async function buildServices({ db, url, schema, config, logger }: Service
     db,
     logger,
     catalogue,
-    userReads: new UserReads(db),
+    userReads: new UserReads(db, {
+      historyLength: personalisation.collab.historyLength,
+      feedLow: () => coOccurrence.low(),
+    }),
+    coOccurrence,
     channel,
     personalisation,
     interactions,

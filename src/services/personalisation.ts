@@ -1,19 +1,22 @@
 /**
  * Interests, recommendations and similar items: reads stored profiles (already batched by the
  * caller's loaders), asks the engine, and falls back to popularity for users with no usable
- * history. HYBRID's co-occurrence reads are here too, with the blend's settings.
+ * history. HYBRID's co-occurrence comes from the pairs this process holds (services/co-occurrence.ts),
+ * made current by the pair feed count each HYBRID request reads.
  */
 import type { DataSource } from 'typeorm';
 import { findPopularItems } from '../db/repositories/interactions';
-import { findItemNeighbours, findUserCoSignals, type UserCoSignal } from '../db/repositories/pairs';
-import type { StoredProfile } from '../db/repositories/users';
+import { countPairChangesAbove } from '../db/repositories/pair-feed';
+import type { StoredProfile, UserCoHistory } from '../db/repositories/users';
 import type { Recommendation, WeightedTerm } from '../domain/recommendation';
 import { CollabOptions, DEFAULT_COLLAB, itemCollab, Neighbour, userCollab } from '../personalisation/collab';
 import type { Scored, SimilarityKind } from '../personalisation/engine';
 import { hybridRank, HybridScored } from '../personalisation/hybrid';
 import { DEFAULT_KIND_WEIGHTS } from '../personalisation/interests';
 import type { Clock } from '../util/clock';
+import { perTurnLoader } from '../util/per-turn-loader';
 import type { Catalogue } from './catalogue';
+import type { CoOccurrenceFollower, FeedState } from './co-occurrence';
 
 /** What the API ranks by: the engine's similarities, or HYBRID (content blended with co-occurrence). */
 export type Ranking = SimilarityKind | 'HYBRID';
@@ -34,27 +37,38 @@ const POPULAR_POOL = 500;
 
 export class PersonalisationService {
   private popular: { at: number; items: { itemId: string; score: number }[] } | undefined;
+  /** The pair feed's count for requests that read nothing else (similarItems), one statement a turn. */
+  private readonly feedCounts = perTurnLoader<number, number>(async (lows) => {
+    const counts = new Map<number, number>();
+    for (const low of new Set(lows)) counts.set(low, await countPairChangesAbove(this.db, low));
+    return lows.map((low) => counts.get(low)!);
+  });
 
   constructor(
     private readonly db: DataSource,
     private readonly catalogue: Catalogue,
+    private readonly coOccurrence: CoOccurrenceFollower,
     private readonly options: PersonalisationOptions,
   ) {}
 
-  private get collab(): CollabOptions {
+  get collab(): CollabOptions {
     return this.options.collab ?? DEFAULT_COLLAB;
   }
 
-  /** HYBRID's evidence for users: their recent items with those items' strongest pairs, one statement for all. */
-  async coSignals(userIds: readonly string[]): Promise<UserCoSignal[]> {
-    const signals = await findUserCoSignals(this.db, userIds, this.collab.historyLength, this.collab.neighbours);
-    return userIds.map((id) => signals.get(id)!);
+  /** How many pair feed rows lie above this process's watermark now (see services/co-occurrence.ts). */
+  async pairFeed(): Promise<FeedState> {
+    const low = this.coOccurrence.low();
+    return { low, count: await this.feedCounts.load(low) };
   }
 
-  /** HYBRID's evidence for items (similarItems): each item's strongest pairs, one statement for all. */
-  async itemNeighbours(itemIds: readonly string[]): Promise<Neighbour[][]> {
-    const lists = await findItemNeighbours(this.db, itemIds, this.collab.neighbours);
-    return itemIds.map((id) => lists.get(id)!);
+  /** An item's strongest pairs as this process holds them, each list built once per call site. */
+  private neighbourLists(): (itemId: string) => Neighbour[] {
+    const lists = new Map<string, Neighbour[]>();
+    return (itemId) => {
+      let list = lists.get(itemId);
+      if (!list) lists.set(itemId, (list = this.coOccurrence.neighboursOf(itemId)));
+      return list;
+    };
   }
 
   interests(profile: StoredProfile, first: number): WeightedTerm[] {
@@ -73,12 +87,13 @@ export class PersonalisationService {
   async recommend(
     profile: StoredProfile,
     args: { similarity: Ranking; first: number; exclude: ReadonlySet<string>; diversity: number },
-    coSignal?: UserCoSignal,
+    coHistory?: UserCoHistory,
   ): Promise<Recommendation[]> {
     const engine = this.catalogue.engine;
     if (args.similarity === 'HYBRID') {
-      if (!coSignal) throw new Error("HYBRID needs the user's co-occurrence signal");
-      const collab = userCollab(coSignal.history, (id) => coSignal.neighbours.get(id), this.collab);
+      if (!coHistory) throw new Error("HYBRID needs the user's recent items and the pair feed's count");
+      await this.coOccurrence.ensure(coHistory.feed);
+      const collab = userCollab(coHistory.history, this.neighbourLists(), this.collab);
       const ranked = hybridRank(engine, { profile: profile.weights }, collab, {
         alpha: this.options.hybridAlpha,
         k: args.first,
@@ -99,15 +114,17 @@ export class PersonalisationService {
   }
 
   /** Items like this one; HYBRID blends content with the item's own co-occurrence pairs (cold items: content only). */
-  similarItems(
+  async similarItems(
     itemId: string,
     args: { similarity: Ranking; first: number },
-    neighbours?: readonly Neighbour[],
-  ): Recommendation[] {
+    feed?: FeedState,
+  ): Promise<Recommendation[]> {
     const engine = this.catalogue.engine;
     if (!engine.has(itemId)) return [];
     if (args.similarity === 'HYBRID') {
-      const collab = itemCollab(itemId, neighbours ?? [], this.collab);
+      if (!feed) throw new Error("HYBRID needs the pair feed's count");
+      await this.coOccurrence.ensure(feed);
+      const collab = itemCollab(itemId, this.coOccurrence.neighboursOf(itemId), this.collab);
       return hybridRank(engine, { itemId }, collab, { alpha: this.options.hybridAlpha, k: args.first }).map(
         personalised,
       );

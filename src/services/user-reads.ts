@@ -13,26 +13,56 @@ import type { UserEntity } from '../db/entities';
 import {
   findInteractedItems,
   findProfiles,
+  findUserCoHistories,
   findUsersByIds,
   findUsersWithPersonalData,
   type StoredProfile,
+  type UserCoHistory,
   type UserWithPersonalData,
 } from '../db/repositories/users';
 import { perTurnLoader } from '../util/per-turn-loader';
 
+/** What HYBRID reads with a user: how many recent items, and from where to count the pair feed. */
+export interface HybridReads {
+  historyLength: number;
+  feedLow: () => number;
+}
+
+export type UserNeeds = 'user' | 'profile' | 'history' | 'hybrid';
+
 export class UserReads {
   private readonly withProfile: DataLoader<string, UserWithPersonalData | null>;
   private readonly withHistory: DataLoader<string, UserWithPersonalData | null>;
+  private readonly withHybrid: DataLoader<string, UserWithPersonalData | null>;
+  private readonly coHistories: DataLoader<string, UserCoHistory>;
 
-  constructor(private readonly db: DataSource) {
-    const loader = (history: boolean) =>
+  constructor(
+    private readonly db: DataSource,
+    hybrid: HybridReads,
+  ) {
+    const loader = (history: boolean, co: boolean) =>
       perTurnLoader<string, UserWithPersonalData | null>(async (ids) => {
         // The same id can come from several requests: read it once.
-        const found = await findUsersWithPersonalData(db, [...new Set(ids)], history);
+        const found = await findUsersWithPersonalData(
+          db,
+          [...new Set(ids)],
+          history,
+          co ? { historyLength: hybrid.historyLength, feedLow: hybrid.feedLow() } : undefined,
+        );
         return ids.map((id) => found.get(id) ?? null);
       });
-    this.withProfile = loader(false);
-    this.withHistory = loader(true);
+    this.withProfile = loader(false, false);
+    this.withHistory = loader(true, false);
+    this.withHybrid = loader(true, true);
+    this.coHistories = perTurnLoader(async (ids) => {
+      const found = await findUserCoHistories(db, [...new Set(ids)], hybrid.historyLength, hybrid.feedLow());
+      return ids.map((id) => found.get(id)!);
+    });
+  }
+
+  /** HYBRID's read for a user loaded without it: recent items and the pair feed's count. */
+  coHistory(id: string): Promise<UserCoHistory> {
+    return this.coHistories.load(id);
   }
 
   /** Users by id, in the order asked (null for unknown ids): one statement, for one request's loader. */
@@ -53,8 +83,9 @@ export class UserReads {
     return ids.map((id) => sets.get(id)!);
   }
 
-  /** The user with their profile, and with `history` the items they have interacted with; null if unknown. */
-  load(id: string, history: boolean): Promise<UserWithPersonalData | null> {
-    return (history ? this.withHistory : this.withProfile).load(id);
+  /** The user with their profile, and the items they have interacted with (and HYBRID's read) as `needs` says; null if unknown. */
+  load(id: string, needs: Exclude<UserNeeds, 'user'>): Promise<UserWithPersonalData | null> {
+    const loader = needs === 'hybrid' ? this.withHybrid : needs === 'history' ? this.withHistory : this.withProfile;
+    return loader.load(id);
   }
 }

@@ -116,6 +116,32 @@ describe('two tailor processes on one Postgres behind a gateway', () => {
     expect(retried.recordInteraction.replayed).toBe(true);
   });
 
+  it("changes HYBRID's answer on the other replica at its next request when one records another user's event", async () => {
+    const reader = 'sim-user-021';
+    const [{ item_id: newest }] = await db.dataSource.query(
+      `SELECT item_id FROM interactions WHERE user_id = $1 AND counted AND item_id IS NOT NULL AND kind <> 'SEARCH'
+        GROUP BY item_id ORDER BY max(occurred_at) DESC, max(id) DESC LIMIT 1`,
+      [reader],
+    );
+    const [{ id: other }] = await db.dataSource.query(`SELECT id FROM items WHERE id <> $1 ORDER BY id LIMIT 1`, [
+      newest,
+    ]);
+    const hybrid = `{ user(id: "${reader}") { recommendations(similarity: HYBRID, first: 10) { score item { id } boughtTogether { item { id } weight } } } }`;
+    const before = await post(replicas[1], hybrid, reader);
+    expect(before.errors).toBeUndefined();
+    // Another shopper buys the reader's newest item and one more, through the first replica: the
+    // item's pairs and user count change, which the second replica holds in memory.
+    const record = (itemId: string) =>
+      `mutation { recordInteraction(input: { userId: "replica-hybrid", itemId: "${itemId}", kind: PURCHASE }) { interaction { counted } } }`;
+    for (const itemId of [newest, other]) {
+      const res = await post(replicas[0], record(itemId), 'replica-hybrid');
+      expect(res.data.recordInteraction.interaction.counted).toBe(true);
+    }
+    const after = await post(replicas[1], hybrid, reader);
+    expect(after.data).not.toEqual(before.data);
+    expect(await post(replicas[0], hybrid, reader)).toEqual(after);
+  });
+
   it('switches every replica to a model version trained while they run', async () => {
     const versions = async () =>
       Promise.all(

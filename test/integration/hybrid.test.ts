@@ -4,7 +4,8 @@
  * and the API ranks exactly as hybridRank over those numbers, with reasons a person can read.
  */
 import { daysAgo, testConfig } from '../support/config';
-import { rebuildCoOccurrence } from '../../src/db/repositories/pairs';
+import { findItemNeighbours, findUserCoSignals, rebuildCoOccurrence } from '../../src/db/repositories/pairs';
+import { findUserCoHistories } from '../../src/db/repositories/users';
 import { seedSample } from '../../src/ingest/seed';
 import { createLogger } from '../../src/logger';
 import { CoOccurrence, DEFAULT_COLLAB, itemCollab, userCollab } from '../../src/personalisation/collab';
@@ -109,6 +110,58 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
     const forgot = await app.run(`mutation { forgetUser(userId: "hybrid-live") { forgotten } }`);
     expect(forgot.errors).toBeUndefined();
     expect(await tables()).toEqual(before);
+  });
+
+  /** What a process holds once it has caught up with the feed, beside what the per-request read gives. */
+  const heldAndRead = async (process: TestApp) => {
+    const { personalisation, coOccurrence } = process.services;
+    await coOccurrence.ensure(await personalisation.pairFeed());
+    const read = await findItemNeighbours(db.dataSource, itemIds, DEFAULT_COLLAB.neighbours);
+    return { held: itemIds.map((id) => coOccurrence.neighboursOf(id)), read: itemIds.map((id) => read.get(id)) };
+  };
+
+  it('each process holds exactly the strongest pairs the per-request read gives, through live events, rebuilds and forgetUser', async () => {
+    const [a, b] = (
+      await db.dataSource.query(`SELECT item_id FROM item_pair_users ORDER BY users, item_id LIMIT 2`)
+    ).map((r: { item_id: string }) => r.item_id);
+    for (const item of [a, b, itemIds[0]]) {
+      await other.run(RECORD, { input: { userId: 'hybrid-held', itemId: item, kind: 'PURCHASE' } });
+    }
+    for (const process of [app, other]) {
+      const { held, read } = await heldAndRead(process);
+      expect(held).toEqual(read);
+    }
+    // The recent items read with the user are the history the per-request read used.
+    const users = ['hybrid-held', 'sim-user-001', 'sim-user-002', 'nobody'];
+    const reference = await findUserCoSignals(db.dataSource, users, DEFAULT_COLLAB.historyLength, 1);
+    const recent = await findUserCoHistories(db.dataSource, users, DEFAULT_COLLAB.historyLength, 0);
+    for (const u of users) expect(recent.get(u)!.history).toEqual(reference.get(u)!.history);
+    expect(recent.get('hybrid-held')!.history).toHaveLength(3);
+    await app.run(`mutation { forgetUser(userId: "hybrid-held") { forgotten } }`);
+    await rebuildCoOccurrence(db.dataSource, DEFAULT_COLLAB);
+    const { held, read } = await heldAndRead(other);
+    expect(held).toEqual(read);
+  });
+
+  it('a feed row that commits below one already seen still counts at the next request', async () => {
+    const slow = db.dataSource.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    // Takes a feed number now and commits after a later number is seen.
+    await slow.query(`INSERT INTO item_pair_changes (item_id) VALUES ($1)`, [itemIds[1]]);
+    await db.dataSource.query(`INSERT INTO item_pair_changes (item_id) VALUES ($1)`, [itemIds[2]]);
+    const { coOccurrence, personalisation } = app.services;
+    await coOccurrence.ensure(await personalisation.pairFeed());
+    const low = coOccurrence.low();
+    await slow.query(`UPDATE item_pairs SET weight = weight + 100 WHERE item_a = $1`, [itemIds[1]]);
+    await slow.commitTransaction();
+    await slow.release();
+    const state = await personalisation.pairFeed();
+    expect(state).toEqual({ low, count: 2 });
+    const { held, read } = await heldAndRead(app);
+    expect(held).toEqual(read);
+    await db.dataSource.query(`UPDATE item_pairs SET weight = weight - 100 WHERE item_a = $1`, [itemIds[1]]);
+    await db.dataSource.query(`INSERT INTO item_pair_changes (item_id) VALUES ($1)`, [itemIds[1]]);
   });
 
   it('ranks exactly as hybridRank over the stored numbers, explained by shared terms and co-purchases', async () => {
@@ -249,7 +302,10 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
       expect(res.errors).toBeUndefined();
       return db.queries.filter((q) => !/updated_at >=|model_versions/.test(q)).length;
     };
+    await count(50); // item rows come from memory after their first read
     const one = await count(1);
     expect(await count(50)).toBe(one);
+    // The user, profile, items seen, recent items and the pair feed's count: one statement.
+    expect(one).toBe(1);
   });
 });

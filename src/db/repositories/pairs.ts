@@ -1,8 +1,11 @@
 /**
  * Item-to-item co-occurrence (the collaborative signal, personalisation/collab.ts says what the
  * numbers mean): item_pairs holds w(a -> b), item_pair_users how many users have each item in
- * their history. Every process reads them at request time, so an interaction recorded on one
- * process counts on all of them at the next request.
+ * their history. Every writer also appends the items whose pairs it changed to item_pair_changes,
+ * the feed each process follows to keep its in-memory neighbour table exact
+ * (services/co-occurrence.ts), so an interaction recorded on one process counts on all of them at
+ * the next request. `findUserCoSignals` and `findItemNeighbours` read pairs per request, as HYBRID
+ * did before the table: the tests hold the table to them.
  *
  * A user's history here is their distinct items with a counted, non-SEARCH interaction, ordered
  * by first appearance (time, then log order) for building pairs, and by latest appearance for
@@ -42,12 +45,26 @@ export async function addToCoOccurrence(
 ): Promise<number> {
   const previous = await sequenceNewestFirst(tx, userId, interactionId);
   if (previous.includes(itemId)) return 0;
-  const deltas = pairsForNewItem(previous, itemId, options);
-  await applyPairDeltas(tx, deltas, 1);
+  const deltas = sortedByPair(pairsForNewItem(previous, itemId, options));
+  // The items whose strongest pairs (as item_a) or user count changed go on the feed every
+  // process follows (migration PairFeed). One statement: the pairs, the item's user count, the
+  // feed rows. A history can name items that have left the catalogue (the log keeps their ids):
+  // their pairs are not kept; the rows found are locked as a foreign key check would lock them,
+  // and pair rows in (a, b) order (sortedByPair).
+  const changed = [...new Set([itemId, ...deltas.map((d) => d.a)])].sort();
   await tx.query(
-    `INSERT INTO item_pair_users (item_id, users) VALUES ($1, 1)
-     ON CONFLICT (item_id) DO UPDATE SET users = item_pair_users.users + 1`,
-    [itemId],
+    `WITH live AS (SELECT id FROM items WHERE id = ANY($1::text[]) OR id = ANY($2::text[]) FOR KEY SHARE),
+     pairs AS (
+       INSERT INTO item_pairs (item_a, item_b, weight)
+       SELECT a, b, w FROM unnest($1::text[], $2::text[], $3::float8[]) WITH ORDINALITY AS d(a, b, w, n)
+        WHERE a IN (SELECT id FROM live) AND b IN (SELECT id FROM live)
+        ORDER BY n
+       ON CONFLICT (item_a, item_b) DO UPDATE SET weight = item_pairs.weight + EXCLUDED.weight),
+     counted AS (
+       INSERT INTO item_pair_users (item_id, users) VALUES ($4, 1)
+       ON CONFLICT (item_id) DO UPDATE SET users = item_pair_users.users + 1)
+     INSERT INTO item_pair_changes (item_id) SELECT unnest($5::text[])`,
+    [deltas.map((d) => d.a), deltas.map((d) => d.b), deltas.map((d) => d.weight), itemId, changed],
   );
   return deltas.length;
 }
@@ -68,36 +85,28 @@ export async function removeFromCoOccurrence(
   );
   const sequence = rows.map((r) => r.item_id);
   if (sequence.length === 0) return;
-  await applyPairDeltas(tx, pairsOfHistory(sequence, options), -1);
+  await subtractPairDeltas(tx, pairsOfHistory(sequence, options));
   await tx.query(`SELECT 1 FROM item_pair_users WHERE item_id = ANY($1) ORDER BY item_id FOR UPDATE`, [sequence]);
   await tx.query(`DELETE FROM item_pair_users WHERE item_id = ANY($1) AND users <= 1`, [sequence]);
   await tx.query(`UPDATE item_pair_users SET users = users - 1 WHERE item_id = ANY($1)`, [sequence]);
+  await appendPairChanges(tx, [...sequence, ...pairsOfHistory(sequence, options).map((d) => d.a)]);
+}
+
+/** Puts items on the pair change feed (migration PairFeed): their pairs or user counts changed. */
+export async function appendPairChanges(tx: EntityManager, itemIds: readonly string[]): Promise<void> {
+  await tx.query(`INSERT INTO item_pair_changes (item_id) SELECT unnest($1::text[])`, [[...new Set(itemIds)].sort()]);
 }
 
 /**
- * Adds sign * weight to each pair. Rows are locked in (a, b) order so that two transactions
+ * Subtracts each weight from its pair (forgetUser). Rows are locked in (a, b) order so that two transactions
  * touching the same pairs take their locks in the same order and cannot deadlock; a pair whose
  * weight falls to zero is deleted (weights are sums of 1 and the backward weight, so for the
  * default 0.5 the subtraction is exact).
  */
-async function applyPairDeltas(tx: EntityManager, deltas: readonly PairDelta[], sign: 1 | -1): Promise<void> {
+async function subtractPairDeltas(tx: EntityManager, deltas: readonly PairDelta[]): Promise<void> {
   if (deltas.length === 0) return;
-  const sorted = [...deltas].sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
+  const sorted = sortedByPair(deltas);
   const params = [sorted.map((d) => d.a), sorted.map((d) => d.b), sorted.map((d) => d.weight)];
-  if (sign > 0) {
-    // A history can name items that have left the catalogue (the log keeps their ids): their
-    // pairs are not kept. The rows found are locked as a foreign key check would lock them.
-    await tx.query(
-      `WITH live AS (SELECT id FROM items WHERE id = ANY($1::text[]) OR id = ANY($2::text[]) FOR KEY SHARE)
-       INSERT INTO item_pairs (item_a, item_b, weight)
-       SELECT a, b, w FROM unnest($1::text[], $2::text[], $3::float8[]) WITH ORDINALITY AS d(a, b, w, n)
-        WHERE a IN (SELECT id FROM live) AND b IN (SELECT id FROM live)
-        ORDER BY n
-       ON CONFLICT (item_a, item_b) DO UPDATE SET weight = item_pairs.weight + EXCLUDED.weight`,
-      params,
-    );
-    return;
-  }
   await tx.query(
     `SELECT 1 FROM item_pairs WHERE (item_a, item_b) IN (SELECT a, b FROM unnest($1::text[], $2::text[]) AS d(a, b))
       ORDER BY item_a, item_b FOR UPDATE`,
@@ -113,6 +122,11 @@ async function applyPairDeltas(tx: EntityManager, deltas: readonly PairDelta[], 
       WHERE p.item_a = d.a AND p.item_b = d.b`,
     params,
   );
+}
+
+/** In (a, b) order: the order every writer locks pair rows in, so two never deadlock. */
+function sortedByPair(deltas: readonly PairDelta[]): PairDelta[] {
+  return [...deltas].sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
 }
 
 /**
@@ -174,6 +188,8 @@ export async function rebuildCoOccurrence(
       );
       items = Number(n);
     });
+    // Every process reads every item's pairs again.
+    await tx.query(`INSERT INTO item_pair_changes (item_id) VALUES (NULL)`);
     return { pairs, items };
   });
 }

@@ -2,6 +2,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { UserEntity } from '../entities';
 import { storableIds } from './items';
+import { feedCountColumn } from './pair-feed';
 
 /** The columns of UserEntity under its property names, from `users u`. */
 const USER_COLUMNS = `u.id, u.consent, u.profile_ref_time AS "profileRefTime", u.created_at AS "createdAt"`;
@@ -89,7 +90,23 @@ export interface UserWithPersonalData {
   profile: StoredProfile;
   /** Items the user has interacted with; only when asked for. */
   interacted?: Set<string>;
+  /** HYBRID: the user's recent items and the pair feed's count; only when asked for. */
+  coSignal?: UserCoHistory;
 }
+
+/** What HYBRID reads with the user: their recent items, and how many pair feed rows lay above `low`. */
+export interface UserCoHistory {
+  /** Distinct items by latest counted, non-SEARCH interaction, newest first (at most historyLength). */
+  history: string[];
+  feed: { low: number; count: number };
+}
+
+/** HYBRID's history: distinct items by their latest counted, non-SEARCH event, newest first (collab.ts). */
+export const RECENT_HISTORY = (userColumn: string, limit: string) =>
+  `(SELECT json_agg(h.item_id) FROM (
+      SELECT x.item_id FROM interactions x
+       WHERE x.user_id = ${userColumn} AND x.counted AND x.item_id IS NOT NULL AND x.kind <> 'SEARCH'
+       GROUP BY x.item_id ORDER BY max(x.occurred_at) DESC, max(x.id) DESC LIMIT ${limit}) h)`;
 
 /**
  * Users with their profiles, and with `withHistory` the items they have interacted with, in one
@@ -100,6 +117,7 @@ export async function findUsersWithPersonalData(
   db: DataSource | EntityManager,
   ids: readonly string[],
   withHistory: boolean,
+  hybrid?: { historyLength: number; feedLow: number },
 ): Promise<Map<string, UserWithPersonalData>> {
   const wanted = storableIds(ids);
   if (wanted.length === 0) return new Map();
@@ -107,20 +125,45 @@ export async function findUsersWithPersonalData(
   const history = withHistory
     ? `, (SELECT json_agg(x.item_id) FROM interactions x WHERE x.user_id = u.id AND x.item_id IS NOT NULL) AS interacted`
     : '';
-  const rows: (UserEntity & Pick<ProfileRow, 'weights'> & { interacted?: string[] | null })[] = await db.query(
-    `SELECT ${USER_COLUMNS}, ${WEIGHTS_COLUMN}${history} FROM "users" u WHERE u.id = ANY($1::text[])`,
-    [wanted],
+  const co = hybrid ? `, ${RECENT_HISTORY('u.id', '$2')} AS recent, ${feedCountColumn('$3')}` : '';
+  const rows: (UserEntity &
+    Pick<ProfileRow, 'weights'> & {
+      interacted?: string[] | null;
+      recent?: string[] | null;
+      pair_feed_count?: number;
+    })[] = await db.query(
+    `SELECT ${USER_COLUMNS}, ${WEIGHTS_COLUMN}${history}${co} FROM "users" u WHERE u.id = ANY($1::text[])`,
+    hybrid ? [wanted, hybrid.historyLength, hybrid.feedLow] : [wanted],
   );
   return new Map(
-    rows.map(({ weights, interacted, ...user }) => [
+    rows.map(({ weights, interacted, recent, pair_feed_count, ...user }) => [
       user.id,
       {
         user,
         profile: toProfile({ ref: user.profileRefTime, weights }),
         ...(withHistory ? { interacted: new Set(interacted ?? []) } : {}),
+        ...(hybrid
+          ? { coSignal: { history: recent ?? [], feed: { low: hybrid.feedLow, count: pair_feed_count ?? 0 } } }
+          : {}),
       },
     ]),
   );
+}
+
+/** HYBRID's read for users loaded without it: their recent items and the pair feed's count, in one statement. */
+export async function findUserCoHistories(
+  db: DataSource | EntityManager,
+  ids: readonly string[],
+  historyLength: number,
+  feedLow: number,
+): Promise<Map<string, UserCoHistory>> {
+  const [row]: { recent: Record<string, string[] | null> | null; pair_feed_count: number }[] = await db.query(
+    `SELECT (SELECT json_object_agg(u.id, ${RECENT_HISTORY('u.id', '$2')}) FROM unnest($1::text[]) AS u(id)) AS recent,
+            ${feedCountColumn('$3')}`,
+    [storableIds(ids), historyLength, feedLow],
+  );
+  const feed = { low: feedLow, count: row.pair_feed_count };
+  return new Map(ids.map((id) => [id, { history: row.recent?.[id] ?? [], feed }]));
 }
 
 /** Items each user has interacted with, in one query. */
@@ -149,18 +192,20 @@ export async function applyProfileUpdate(
   userId: string,
   update: { rescale: number; refMs: number; additions: Map<string, number> },
 ): Promise<void> {
-  if (update.rescale !== 1) {
-    await db.query(`UPDATE user_interests SET weight = weight * $2 WHERE user_id = $1`, [userId, update.rescale]);
-  }
-  if (update.additions.size > 0) {
-    await db.query(
-      `INSERT INTO user_interests (user_id, term, weight)
-       SELECT $1, t.term, t.weight FROM unnest($2::text[], $3::float8[]) AS t(term, weight)
-       ON CONFLICT (user_id, term) DO UPDATE SET weight = user_interests.weight + excluded.weight`,
-      [userId, [...update.additions.keys()], [...update.additions.values()]],
-    );
-  }
-  await db.query(`UPDATE users SET profile_ref_time = $2 WHERE id = $1`, [userId, new Date(update.refMs)]);
+  // One statement: the rescale of the terms the event does not name, the rescale plus addition
+  // of those it does (weight * rescale + addition, the order the two-step update computed in),
+  // and the new reference time. The three touch different rows.
+  await db.query(
+    `WITH rescaled AS (
+       UPDATE user_interests SET weight = weight * $2
+        WHERE user_id = $1 AND $2::float8 <> 1 AND term <> ALL($3::text[])),
+     added AS (
+       INSERT INTO user_interests (user_id, term, weight)
+       SELECT $1, t.term, t.weight FROM unnest($3::text[], $4::float8[]) AS t(term, weight)
+       ON CONFLICT (user_id, term) DO UPDATE SET weight = user_interests.weight * $2 + excluded.weight)
+     UPDATE users SET profile_ref_time = $5 WHERE id = $1`,
+    [userId, update.rescale, [...update.additions.keys()], [...update.additions.values()], new Date(update.refMs)],
+  );
 }
 
 /** Replaces several users' profiles at once (bulk import rebuilds them from the log). */
