@@ -1,13 +1,14 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { UserResolvers } from '../__generated__/resolvers-types';
 import { bounded } from '../domain/arguments';
+import { parseFilter } from '../domain/filter';
 import { loadUser, UserNeeds } from './loaders';
 import { selectedFields } from './lookahead';
 
-/** What the fields asked of a user will read beside the user row (recommendations exclude what the user has seen). */
+/** What the fields asked of a user will read beside the user row (rankings exclude what the user has seen or rejected). */
 export function userNeeds(info: GraphQLResolveInfo): UserNeeds {
   const fields = selectedFields(info, 'User');
-  if (fields.has('recommendations')) return 'history';
+  if (fields.has('recommendations') || fields.has('rank')) return 'history';
   if (fields.has('interests')) return 'profile';
   return 'user';
 }
@@ -27,11 +28,26 @@ export const User: UserResolvers = {
     const diversity = bounded('User.recommendations.diversity', args.diversity);
     const excludeInteracted = args.excludeInteracted ?? true;
     const similarity = args.similarity ?? 'COSINE';
+    const filter = parseFilter(args.filter);
     const [profile, interacted, coSignal] = await Promise.all([
       loaders.profile.load(user.id),
       excludeInteracted ? loaders.interacted.load(user.id) : Promise.resolve(new Set<string>()),
       similarity === 'HYBRID' ? loaders.coSignal.load(user.id) : Promise.resolve(undefined),
     ]);
-    return services.personalisation.recommend(profile, { similarity, first, exclude: interacted, diversity }, coSignal);
+    const exclude = new Set([...interacted, ...filter.excludeIds]);
+    return services.personalisation.recommend(
+      profile,
+      { similarity, first, exclude, diversity, filter: filter.items },
+      coSignal,
+    );
+  },
+  rank: async (user, args, { loaders, services, viewer }) => {
+    viewer.assertCanReadPersonal(user.id);
+    const similarity = args.similarity ?? 'COSINE';
+    const [profile, coSignal] = await Promise.all([
+      loaders.profile.load(user.id),
+      similarity === 'HYBRID' ? loaders.coSignal.load(user.id) : Promise.resolve(undefined),
+    ]);
+    return services.personalisation.rank(profile, args.itemIds, similarity, coSignal);
   },
 };

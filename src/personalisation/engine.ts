@@ -14,13 +14,15 @@
  * the delta plus the dead items exceed `rebuildShare` of the base (and `minDelta`), the engine
  * rebuilds fully, after which it equals a plain `build(liveItems)` exactly.
  */
+import { Facets, type FacetSource } from './index/facets';
 import { Segments, TermCounts } from './index/segments';
 import { IdfRule, SMOOTH_IDF, TermCounter } from './index/vocabulary';
 import type { BaseQuery, ExhaustiveOption } from './query/base-query';
 import { prunedJaccard } from './query/bitsliced-jaccard';
-import { exhaustiveBase } from './query/exhaustive';
+import { exhaustiveBase, exhaustiveList } from './query/exhaustive';
 import { mmr, mmrPoolSize } from './query/mmr';
 import { prunedCosine } from './query/pruned-cosine';
+import { isRestricted, type Restriction, Restrictions } from './query/restrict';
 import type { WeightedTerm } from '../domain/recommendation';
 import { explain } from './query/reasons';
 import { DenseVector, Scratch } from './query/scratch';
@@ -32,7 +34,7 @@ import { queryTerms, type TermSource } from './tokenise';
 export type { WeightedTerm } from '../domain/recommendation';
 
 /** An item as the engine indexes it: its id and the labels its terms come from. */
-export interface CatalogueItem extends TermSource {
+export interface CatalogueItem extends TermSource, FacetSource {
   id: string;
 }
 
@@ -56,7 +58,9 @@ export interface EngineOptions {
   idf?: (term: string) => number;
 }
 
-export interface QueryOptions extends ExhaustiveOption {
+export type { Restriction } from './query/restrict';
+
+export interface QueryOptions extends ExhaustiveOption, Restriction {
   similarity: SimilarityKind;
   k: number;
   exclude?: ReadonlySet<string>;
@@ -89,6 +93,7 @@ export class RecommendationEngine {
   private readonly rule: IdfRule;
 
   private segments!: Segments;
+  private restrictions!: Restrictions;
   /** Each base item's position in id order: ties in the top K settled without comparing strings. */
   private baseRank: Int32Array = new Int32Array(0);
   private scratch!: Scratch;
@@ -112,11 +117,14 @@ export class RecommendationEngine {
     const latest = new Map<string, CatalogueItem>();
     for (const item of items) latest.set(item.id, item);
     const counter = engine.counter;
+    const facets = new Facets();
+    for (const item of latest.values()) facets.append(item);
     engine.load(
       latest.size,
       (function* () {
         for (const item of latest.values()) yield [item.id, counter.counts(item)] as const;
       })(),
+      facets,
     );
     return engine;
   }
@@ -190,19 +198,23 @@ export class RecommendationEngine {
     for (const item of items) {
       this.segments.remove(item.id);
       this.segments.append(item.id, this.counter.counts(item));
+      this.restrictions.facets.append(item);
     }
+    this.restrictions.invalidate();
     this.maybeRebuild();
   }
 
   remove(itemIds: string[]): void {
     for (const id of itemIds) this.segments.remove(id);
+    this.restrictions.invalidate();
     this.maybeRebuild();
   }
 
   /** Merges base and delta into a new base, recomputing IDF over the live items. */
   rebuild(): void {
     const docs = this.segments.liveDocs();
-    this.load(docs.length, docs);
+    // Facets follow the handles: live base items, then live delta items, as liveDocs orders them.
+    this.load(docs.length, docs, this.restrictions.facets.compact(this.restrictions.alive));
   }
 
   /** Sizes for the benchmark: postings, and bytes of the posting-proportional and all typed arrays. */
@@ -241,9 +253,10 @@ export class RecommendationEngine {
     return { items: this.segments.live, postings: base.postings, postingBytes, totalBytes };
   }
 
-  private load(n: number, docs: Iterable<TermCounts>): void {
+  private load(n: number, docs: Iterable<TermCounts>, facets: Facets): void {
     this.segments = new Segments(n, docs, this.rule);
     this.baseRank = idRanks(this.segments.baseIds, this.segments.baseOf);
+    this.restrictions = new Restrictions(this.segments, facets, this.baseRank);
     this.scratch = new Scratch(this.segments.baseIds.length);
   }
 
@@ -287,7 +300,8 @@ export class RecommendationEngine {
 
   private query(v: QueryVector, opts: QueryOptions, exclude: ReadonlySet<string>): Scored[] {
     const k = Math.max(0, Math.floor(opts.k));
-    if (k === 0 || v.ids.length === 0) return [];
+    if (k === 0) return [];
+    if (v.ids.length === 0) return isRestricted(opts) ? this.zeroScores(k, opts, exclude) : [];
     const diversity = Math.min(1, Math.max(0, opts.diversity ?? 0));
     const cosine = opts.similarity === 'COSINE';
     const { segments, scratch } = this;
@@ -297,6 +311,7 @@ export class RecommendationEngine {
     this.dense.reserve(vocab.size);
     this.dense.load(v.ids, v.weights, n);
     const { values: dense, bits: inQuery } = this.dense;
+    const allowed = this.restrictions.allowed(opts);
     try {
       const top = new TopK(diversity > 0 ? mmrPoolSize(k) : k, segments.idOf, this.baseRank);
       const stamp = scratch.next();
@@ -317,14 +332,17 @@ export class RecommendationEngine {
         query: dense,
         inQuery,
         terms: v.ids.slice(0, n),
+        allowed: allowed?.bits,
       };
       const scanAll = cosine && !opts.pruned && base.count <= SCAN_ITEMS_PER_TERM * n;
       if (opts.exhaustive || scanAll) exhaustiveBase(q, opts.similarity, top);
+      else if (allowed && allowed.list.length * SCAN_ITEMS_PER_TERM < this.postingsOf(q.terms))
+        exhaustiveList(q, opts.similarity, top, allowed.list);
       else if (cosine) prunedCosine(q, top);
       else prunedJaccard(q, top);
       const offset = base.count;
       for (let j = 0; j < delta.count; j++) {
-        if (segments.deltaDead[j] === 1 || skippedDelta.has(j)) continue;
+        if (segments.deltaDead[j] === 1 || skippedDelta.has(j) || (allowed && allowed.bits[offset + j] === 0)) continue;
         top.offer(cosine ? delta.cosine(j, vocab.idf, dense, inQuery) : delta.jaccard(j, inQuery, n), offset + j);
       }
       let ranked = top.sorted();
@@ -332,6 +350,13 @@ export class RecommendationEngine {
         const relevance = ranked.map((r) => r.score);
         const picks = mmr(relevance, k, diversity, (i, j) => this.itemCosine(ranked[i].handle, ranked[j].handle));
         ranked = picks.map((i) => ranked[i]);
+      }
+      if (allowed && ranked.length < k) {
+        // Every allowed item scoring above 0 is in: the rest score 0, in id order.
+        const taken = new Set(ranked.map((r) => r.handle));
+        const skipped = (h: number) => (h < offset ? scratch.skip[h] === stamp : skippedDelta.has(h - offset));
+        for (const h of this.restrictions.fill(allowed, k - ranked.length, taken, skipped))
+          ranked.push({ handle: h, score: 0 });
       }
       return ranked.map(({ handle, score }) => ({
         itemId: segments.idOf(handle),
@@ -342,6 +367,45 @@ export class RecommendationEngine {
       this.dense.clear(v.ids, n);
       this.unloadOther();
     }
+  }
+
+  /** Whether the item is live and passes the restriction. */
+  passes(itemId: string, restriction: Restriction): boolean {
+    return this.restrictions.passes(itemId, restriction);
+  }
+
+  /**
+   * Up to `need` allowed items outside `taken` and `exclude`, in id order: the score-0 items that
+   * complete a restricted answer (HYBRID and POPULAR use it as the engine's own queries do).
+   */
+  completion(
+    need: number,
+    restriction: Restriction,
+    taken: ReadonlySet<string>,
+    exclude: ReadonlySet<string>,
+  ): string[] {
+    const allowed = this.restrictions.allowed(restriction);
+    if (!allowed || need <= 0) return [];
+    const { segments } = this;
+    const handles = new Set<number>();
+    for (const id of taken) {
+      const h = segments.handleOf(id);
+      if (h !== undefined) handles.add(h);
+    }
+    const skipped = (h: number) => exclude.has(segments.idOf(h));
+    return this.restrictions.fill(allowed, need, handles, skipped).map(segments.idOf);
+  }
+
+  /** The score-0 answer of a query with no terms: the first allowed items in id order. */
+  private zeroScores(k: number, restriction: Restriction, exclude: ReadonlySet<string>): Scored[] {
+    return this.completion(k, restriction, new Set(), exclude).map((itemId) => ({ itemId, score: 0, reasons: [] }));
+  }
+
+  private postingsOf(terms: readonly number[]): number {
+    const { inv } = this.segments;
+    let sum = 0;
+    for (const t of terms) sum += inv.length(t);
+    return sum;
   }
 
   private scoreHandles(v: QueryVector, itemIds: Iterable<string>, withReasons: boolean): Scored[] {

@@ -13,7 +13,7 @@
  * alpha * cosine is at most that of the pool's last item, whose own score is at least that much.
  */
 import type { CoEvidence, CollabSignal } from './collab';
-import type { RecommendationEngine, Scored, WeightedTerm } from './engine';
+import type { RecommendationEngine, Restriction, Scored, WeightedTerm } from './engine';
 import { mmr, mmrPoolSize } from './query/mmr';
 import { REASONS } from './query/reasons';
 import { before } from './query/top-k';
@@ -24,6 +24,8 @@ export interface HybridOptions {
   k: number;
   exclude?: ReadonlySet<string>;
   diversity?: number;
+  /** Only items passing this (a filter, or only some ids): both halves honour it, and score-0 items complete the answer. */
+  restriction?: Restriction;
 }
 
 export interface HybridScored extends Scored {
@@ -54,6 +56,7 @@ export function hybridRank(
   const exclude = new Set(options.exclude ?? []);
   if ('itemId' in query) exclude.add(query.itemId);
   const pool = diversity > 0 ? mmrPoolSize(k) : k;
+  const restriction: Restriction = options.restriction ?? {};
   const score = (items: Iterable<string>, reasons: boolean) =>
     'profile' in query
       ? engine.scoreItems(query.profile, items, { reasons })
@@ -62,16 +65,18 @@ export function hybridRank(
   // Candidates: the content top-pool from the index (with reasons)...
   const content =
     'profile' in query
-      ? engine.recommend(query.profile, { similarity: 'COSINE', k: pool, exclude })
-      : engine.similarItems(query.itemId, { similarity: 'COSINE', k: pool, exclude });
-  const contentOf = new Map<string, Scored>(content.map((s) => [s.itemId, s]));
+      ? engine.recommend(query.profile, { similarity: 'COSINE', k: pool, exclude, ...restriction })
+      : engine.similarItems(query.itemId, { similarity: 'COSINE', k: pool, exclude, ...restriction });
+  const contentOf = new Map<string, Scored>(content.filter((s) => s.score > 0).map((s) => [s.itemId, s]));
   // ...and the items with co-occurrence evidence, strongest first. Any of them outside the content
   // pool has a cosine of at most the pool's last (0 when the pool is not full: then every item
   // with a cosine is in it).
   const bar = content.length === pool ? content[pool - 1].score : 0;
   const others: { itemId: string; collab: number }[] = [];
+  const restricted = Boolean(restriction.filter) || Boolean(restriction.only);
   for (const [itemId, c] of collab.scores)
-    if (!exclude.has(itemId) && !contentOf.has(itemId)) others.push({ itemId, collab: c });
+    if (!exclude.has(itemId) && !contentOf.has(itemId) && (!restricted || engine.passes(itemId, restriction)))
+      others.push({ itemId, collab: c });
   others.sort((a, b) => b.collab - a.collab || (a.itemId < b.itemId ? -1 : 1));
   // The scale: the strongest evidence among items the catalogue still has.
   let maxCollab = 0;
@@ -88,6 +93,7 @@ export function hybridRank(
 
   const best = new BestList(pool);
   content.forEach(offer);
+  // A restricted content query ends with score-0 items; those count here only as collab offers them.
   // Score the others exactly, in order of evidence, until even a perfect-for-its-rank one
   // (cosine = bar) could not enter: every later one has less evidence.
   const CHUNK = 32;
@@ -103,6 +109,12 @@ export function hybridRank(
     content: e.content,
     collab: collabPart(e.itemId),
   }));
+  if (restricted && top.length < pool) {
+    // Every allowed item scoring above 0 is in: the rest score 0, in id order.
+    const taken = new Set(top.map((r) => r.itemId));
+    for (const itemId of engine.completion(pool - top.length, restriction, taken, exclude))
+      top.push({ itemId, score: 0, content: 0, collab: 0 });
+  }
   if (diversity > 0) {
     const vectors = top.map((r) => featureMap(engine, r.itemId));
     top = mmr(

@@ -9,6 +9,7 @@ import { UserReads } from './user-reads';
 import { Descriptions } from './descriptions';
 import { InteractionService } from './interactions';
 import { PersonalisationService } from './personalisation';
+import { TrendingService } from './trending';
 import { PrivacyService } from './privacy';
 
 export interface Services {
@@ -20,6 +21,7 @@ export interface Services {
   /** The NOTIFY channel every process of this schema listens on. */
   channel: string;
   personalisation: PersonalisationService;
+  trending: TrendingService;
   interactions: InteractionService;
   privacy: PrivacyService;
   descriptions: Descriptions;
@@ -49,8 +51,14 @@ export async function buildServices({ db, url, schema, config, logger }: Service
   const personalisation = new PersonalisationService(db, catalogue, {
     popularityWindowMs: p.popularityWindowMs,
     hybridAlpha: p.hybridAlpha,
+    feedback: {
+      negativeWeight: p.negativeWeight,
+      impressionDecay: p.impressionDecay,
+      impressionGrace: p.impressionGrace,
+    },
     clock: config.clock,
   });
+  const trending = new TrendingService(db, catalogue, { smoothing: p.trendingSmoothing, clock: config.clock });
   const feed = new ChangeFeed(url, channel, logger);
   feed.on('items', () => catalogue.refreshInBackground());
   feed.on('users', () => personalisation.forgetCaches());
@@ -72,6 +80,7 @@ export async function buildServices({ db, url, schema, config, logger }: Service
     userReads: new UserReads(db),
     channel,
     personalisation,
+    trending,
     interactions,
     privacy,
     descriptions,

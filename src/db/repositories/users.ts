@@ -45,14 +45,34 @@ export async function ensureUsers(db: DataSource | EntityManager, ids: readonly 
 export interface StoredProfile {
   weights: Map<string, number>;
   refMs: number;
+  /** Items the user marked NOT_INTERESTED (and did not undo). */
+  rejected: Set<string>;
+  /** Items shown IMPRESSIONS_READ_MIN times or more since the user last engaged with them, with the count. */
+  impressions: Map<string, number>;
 }
+
+/**
+ * Impressions below this count are not read: no penalty starts before the second showing
+ * (IMPRESSION_GRACE >= 1 gives DECAY^(n - GRACE + 1) < 1 only from n >= GRACE), and a user's
+ * once-shown items are the bulk of the rows. The most recent 1,000 are read.
+ */
+const IMPRESSIONS_READ_MIN = 2;
 
 /** A user's interest weights as one JSON object (null without consent), from `users u`. */
 const WEIGHTS_COLUMN = `CASE WHEN u.consent THEN (SELECT json_object_agg(ui.term, ui.weight) FROM user_interests ui WHERE ui.user_id = u.id) END AS weights`;
 
+/**
+ * A user's rejected items and repeated impressions, from `users u`: read with the profile in the
+ * statement a ranking request already makes (issue 16), so feedback costs no extra round trip.
+ */
+const FEEDBACK_COLUMNS = `(SELECT json_agg(DISTINCT n.item_id) FROM interactions n WHERE n.user_id = u.id AND n.kind = 'NOT_INTERESTED') AS rejected,
+  (SELECT json_object_agg(s.item_id, s.shown) FROM (SELECT item_id, shown FROM impressions i WHERE i.user_id = u.id AND i.shown >= ${IMPRESSIONS_READ_MIN} ORDER BY last_shown_at DESC LIMIT 1000) s) AS impressions`;
+
 interface ProfileRow {
   ref: Date | null;
   weights: Record<string, number> | null;
+  rejected?: string[] | null;
+  impressions?: Record<string, number> | null;
 }
 
 /** Users without a profile, and users who turned personalisation off, get an empty one: every personal output then falls back to generic. */
@@ -60,6 +80,8 @@ function toProfile(row: ProfileRow | undefined): StoredProfile {
   return {
     weights: new Map(row?.weights ? Object.entries(row.weights) : []),
     refMs: row?.ref ? row.ref.getTime() : -Infinity,
+    rejected: new Set(row?.rejected ?? []),
+    impressions: new Map(row?.impressions ? Object.entries(row.impressions) : []),
   };
 }
 
@@ -77,7 +99,7 @@ export async function findProfiles(
     wanted.length === 0
       ? []
       : await db.query(
-          `SELECT u.id AS user_id, u.profile_ref_time AS ref, ${WEIGHTS_COLUMN} FROM "users" u WHERE u.id = ANY($1::text[])`,
+          `SELECT u.id AS user_id, u.profile_ref_time AS ref, ${WEIGHTS_COLUMN}, ${FEEDBACK_COLUMNS} FROM "users" u WHERE u.id = ANY($1::text[])`,
           [wanted],
         );
   const byId = new Map(rows.map((r) => [r.user_id, r]));
@@ -104,19 +126,20 @@ export async function findUsersWithPersonalData(
   const wanted = storableIds(ids);
   if (wanted.length === 0) return new Map();
   // Repeats are dropped by the Set below, which is cheaper than a DISTINCT's sort in Postgres.
+  // The history a ranking needs: what the user interacted with, rejected and was shown.
   const history = withHistory
-    ? `, (SELECT json_agg(x.item_id) FROM interactions x WHERE x.user_id = u.id AND x.item_id IS NOT NULL) AS interacted`
+    ? `, (SELECT json_agg(x.item_id) FROM interactions x WHERE x.user_id = u.id AND x.item_id IS NOT NULL) AS interacted, ${FEEDBACK_COLUMNS}`
     : '';
-  const rows: (UserEntity & Pick<ProfileRow, 'weights'> & { interacted?: string[] | null })[] = await db.query(
+  const rows: (UserEntity & Omit<ProfileRow, 'ref'> & { interacted?: string[] | null })[] = await db.query(
     `SELECT ${USER_COLUMNS}, ${WEIGHTS_COLUMN}${history} FROM "users" u WHERE u.id = ANY($1::text[])`,
     [wanted],
   );
   return new Map(
-    rows.map(({ weights, interacted, ...user }) => [
+    rows.map(({ weights, rejected, impressions, interacted, ...user }) => [
       user.id,
       {
         user,
-        profile: toProfile({ ref: user.profileRefTime, weights }),
+        profile: toProfile({ ref: user.profileRefTime, weights, rejected, impressions }),
         ...(withHistory ? { interacted: new Set(interacted ?? []) } : {}),
       },
     ]),
