@@ -336,7 +336,7 @@ export class RecommendationEngine {
       };
       const scanAll = cosine && !opts.pruned && base.count <= SCAN_ITEMS_PER_TERM * n;
       if (opts.exhaustive || scanAll) exhaustiveBase(q, opts.similarity, top);
-      else if (allowed && allowed.list.length * SCAN_ITEMS_PER_TERM < this.postingsOf(q.terms))
+      else if (allowed && allowed.list.length * (base.postings / Math.max(1, base.count)) < this.postingsOf(q.terms))
         exhaustiveList(q, opts.similarity, top, allowed.list);
       else if (cosine) prunedCosine(q, top);
       else prunedJaccard(q, top);
