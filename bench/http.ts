@@ -2,8 +2,8 @@
  * npm run bench:http: autocannon against a real tailor process on the sample data.
  * Scenarios: (a) { __typename }, (b) a user's 10 recommendations with item features, the
  * sample's 60 users in turn, (c) the same with personalised descriptions (warm cache), (d)
- * recordInteraction. Prints requests per
- * second, p50/p99 latency and errors for each, the ratios of (b), (c), (d) to (a) measured in
+ * recordInteraction, (e) User.rank of 100 sample ids, (f) recordImpressions of 20 ids (issue 16).
+ * Prints requests per second, p50/p99 latency and errors for each, the ratios to (a) measured in
  * the same run, and the SQL statements one request of each kind makes.
  *
  * The server runs as a child process (NODE_ENV=production, identity from gateway headers),
@@ -38,7 +38,8 @@ const SCHEMA = 'bench_http';
 /** The user whose requests the SQL count follows. */
 const USER = 'sim-user-001';
 /** --only=b runs just those scenarios (e.g. under --cpu-prof=DIR, which profiles the server process). */
-const ONLY = new Set((args.get('only') ?? 'abcd').split(''));
+const ONLY = new Set((args.get('only') ?? 'abcdef').split(''));
+const SCENARIOS = 6;
 const CPU_PROF = args.get('cpu-prof');
 /**
  * The server's node starts with the flags `npm start` gives it (package.json), so the bench
@@ -63,6 +64,21 @@ const QUERIES = {
     variables: { u },
   }),
 };
+/** (e) and (f): ids of the sample catalogue, a different window of them per request. */
+const SAMPLE_IDS: string[] = readFileSync(join(projectRoot(), 'data', 'sample', 'items.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => (JSON.parse(line) as { id: string }).id);
+const window = (i: number, n: number) =>
+  Array.from({ length: n }, (_, k) => SAMPLE_IDS[(i * 7 + k) % SAMPLE_IDS.length]);
+const RANK = (u: string, i: number) => ({
+  query: `query ($u: ID!, $ids: [ID!]!) { user(id: $u) { rank(itemIds: $ids) { score item { id } } } }`,
+  variables: { u, ids: window(i, 100) },
+});
+const IMPRESSIONS = (u: string, i: number) => ({
+  query: `mutation ($u: ID!, $ids: [ID!]!) { recordImpressions(userId: $u, itemIds: $ids) { recorded } }`,
+  variables: { u, ids: window(i, 20) },
+});
 const RECORD = (userId: string, key: string) => ({
   query: `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`,
   variables: { input: { userId, itemId: 'B00005N7NQ', kind: 'VIEW', idempotencyKey: key } },
@@ -136,6 +152,8 @@ async function sqlPerRequest(url: string): Promise<Record<string, number>> {
       b: await count(() => QUERIES.b(USER)),
       c: await count(() => QUERIES.c(USER)),
       d: await count((run) => RECORD('bench-sql', `bench-sql-${Date.now()}-${run}`)),
+      e: await count((run) => RANK(USER, run)),
+      f: await count((run) => IMPRESSIONS(USER, run)),
     };
   } finally {
     pg.Client.prototype.query = clientQuery;
@@ -189,6 +207,8 @@ async function main() {
       b: ['(b) 10 recommendations with features', (i) => QUERIES.b(USERS[i % USERS.length])],
       c: ['(c) (b) + personalised descriptions, warm', (i) => QUERIES.c(USERS[i % USERS.length])],
       d: ['(d) recordInteraction', (i) => RECORD(`bench-user-${i % 2000}`, `bench-${Date.now()}-${i}`)],
+      e: ['(e) rank of 100 ids', (i) => RANK(USERS[i % USERS.length], i)],
+      f: ['(f) recordImpressions of 20 ids', (i) => IMPRESSIONS(`bench-user-${i % 2000}`, i)],
     };
     const results: Record<string, autocannon.Result> = {};
     for (const [k, [title, body]] of Object.entries(scenarios))
@@ -207,6 +227,8 @@ async function main() {
       b: '(b) 10 recommendations + features',
       c: '(c) (b) + personalised descriptions (warm)',
       d: '(d) recordInteraction',
+      e: '(e) `rank` of 100 ids',
+      f: '(f) `recordImpressions` of 20 ids',
     };
     const lines = [
       `| scenario | req/s | ratio to (a) | p50 ms | p99 ms | errors + non-2xx | SQL per request |`,
@@ -220,7 +242,7 @@ async function main() {
     const header = `npm run bench:http (${CONNECTIONS} connections, ${DURATION} s each, server NODE_ENV=production in a child process${flags}, sample data; ${new Date().toISOString().slice(0, 10)})`;
     const table = [header, '', ...lines].join('\n');
     process.stdout.write(`\n${table}\n`);
-    if (ONLY.size === 4) writeResults(table);
+    if (ONLY.size === SCENARIOS) writeResults(table);
   } finally {
     await tailor.stop();
   }

@@ -4,7 +4,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { findItemsByIds } from '../db/repositories/items';
-import { addImpressions, deleteRejections, resetImpressions } from '../db/repositories/feedback';
+import { addImpressions, deleteRejections } from '../db/repositories/feedback';
 import { findByIdempotencyKey, insertInteraction } from '../db/repositories/interactions';
 import { addToCoOccurrence } from '../db/repositories/pairs';
 import { applyProfileUpdate, lockUser } from '../db/repositories/users';
@@ -83,7 +83,13 @@ export class InteractionService {
       const terms = await this.termsOf(tx, input);
       if (!user.consent && !this.options.storeEventsWithoutConsent) return { interaction: null, replayed: false };
       // Counted (learned from) only with consent and when it is not a repeat within the window.
-      const interaction = await insertInteraction(tx, { ...input, counted: user.consent }, this.options.dedupeWindowMs);
+      const engaged = input.itemId !== null && ENGAGEMENT_KINDS.includes(input.kind);
+      const interaction = await insertInteraction(
+        tx,
+        { ...input, counted: user.consent },
+        this.options.dedupeWindowMs,
+        engaged,
+      );
       if (!interaction) {
         // Lost a race with the same key: the winner has committed, answer as it did.
         const earlier = input.idempotencyKey
@@ -95,8 +101,6 @@ export class InteractionService {
       }
       // NOT_INTERESTED teaches no interest: it is applied when the profile is read (feedback.ts).
       const learn = interaction.counted && input.kind !== NOT_INTERESTED;
-      if (input.itemId !== null && ENGAGEMENT_KINDS.includes(input.kind))
-        await resetImpressions(tx, input.userId, input.itemId);
       if (learn && terms.size > 0) {
         const refMs = user.profile_ref_time ? user.profile_ref_time.getTime() : -Infinity;
         const update = eventUpdate(

@@ -1,4 +1,7 @@
-/** Negative feedback and impressions (issue 16): the writes; reads go with the profile (users.ts). */
+/**
+ * Negative feedback and impressions (issue 16): the writes. Reads go with the profile (users.ts);
+ * an engagement resets impressions inside the statement that logs it (interactions.ts).
+ */
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
@@ -22,11 +25,6 @@ export async function addImpressions(
     [userId, itemIds, at],
   );
   return rows.length;
-}
-
-/** The user engaged with the item: its showings start again from zero. */
-export async function resetImpressions(db: EntityManager, userId: string, itemId: string): Promise<void> {
-  await db.query(`DELETE FROM impressions WHERE user_id = $1 AND item_id = $2`, [userId, itemId]);
 }
 
 /** Withdraws the user's NOT_INTERESTED of an item; returns how many events were removed. */

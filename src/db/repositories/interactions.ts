@@ -34,9 +34,12 @@ export async function insertInteraction(
   db: EntityManager,
   row: Omit<NewInteraction, 'counted'> & { counted: boolean },
   dedupeWindowMs: number,
+  /** An engagement: the item's impressions for this user start again from zero (issue 16), in the same statement. */
+  resetsImpressions = false,
 ): Promise<InteractionEntity | null> {
   const rows: InteractionEntity[] = await db.query(
-    `WITH item AS (SELECT 1 FROM items WHERE id = $2::text FOR KEY SHARE)
+    `WITH item AS (SELECT 1 FROM items WHERE id = $2::text FOR KEY SHARE),
+          reset AS (DELETE FROM impressions WHERE $9::boolean AND user_id = $1 AND item_id = $2::text)
      INSERT INTO interactions (user_id, item_id, kind, query, occurred_at, idempotency_key, counted)
      SELECT $1, $2, $3, $4, $5, $6, $7::boolean AND NOT ($8::float8 > 0 AND EXISTS (
        SELECT 1 FROM interactions
@@ -54,6 +57,7 @@ export async function insertInteraction(
       row.idempotencyKey,
       row.counted,
       dedupeWindowMs / 1000,
+      resetsImpressions,
     ],
   );
   return rows[0] ?? null;
