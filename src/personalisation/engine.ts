@@ -16,6 +16,7 @@
  */
 import { Facets, type FacetSource } from './index/facets';
 import { Segments, TermCounts } from './index/segments';
+import { indexStats, type IndexStats } from './index/stats';
 import { IdfRule, SMOOTH_IDF, TermCounter } from './index/vocabulary';
 import type { BaseQuery, ExhaustiveOption } from './query/base-query';
 import { prunedJaccard } from './query/bitsliced-jaccard';
@@ -218,39 +219,8 @@ export class RecommendationEngine {
   }
 
   /** Sizes for the benchmark: postings, and bytes of the posting-proportional and all typed arrays. */
-  stats(): { items: number; postings: number; postingBytes: number; totalBytes: number } {
-    const { base, inv, baseDead, vocab } = this.segments;
-    const postingArrays = [base.termIds, base.tfs, inv.docs, inv.weights];
-    const other = [
-      base.offsets,
-      base.norms,
-      inv.starts,
-      inv.maxWeight,
-      inv.maxTf,
-      baseDead,
-      this.baseRank,
-      vocab.idf,
-      vocab.liveDf,
-    ];
-    const s = this.scratch;
-    const { from, to } = s;
-    const scratch = [
-      s.skip,
-      s.member,
-      s.done,
-      from.docs,
-      from.acc,
-      from.inverseNorm,
-      to.docs,
-      to.acc,
-      to.inverseNorm,
-      ...s.levels,
-    ];
-    const bytes = (arrays: ArrayBufferView[]) => arrays.reduce((sum, a) => sum + a.byteLength, 0);
-    // Bitsets of common terms count with the postings they mirror.
-    const postingBytes = bytes(postingArrays) + inv.bitsetBytes;
-    const totalBytes = postingBytes + bytes(other) + bytes(scratch);
-    return { items: this.segments.live, postings: base.postings, postingBytes, totalBytes };
+  stats(): IndexStats {
+    return indexStats(this.segments, this.scratch, this.baseRank);
   }
 
   private load(n: number, docs: Iterable<TermCounts>, facets: Facets): void {
