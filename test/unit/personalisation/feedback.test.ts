@@ -1,3 +1,4 @@
+import { eventTerms } from '../../../src/domain/terms';
 import {
   DEFAULT_FEEDBACK,
   impressionPenalty,
@@ -28,6 +29,12 @@ describe('feedback read into a profile', () => {
       ]),
     );
     expect(weights.get('a')).toBe(2);
+  });
+
+  it('NOT_INTERESTED adds no terms to the interests, on every path that asks eventTerms', () => {
+    const lookup = { itemTerms: () => new Map([['a', 1]]), queryTerms: () => ['a'] };
+    expect(eventTerms({ kind: 'NOT_INTERESTED', itemId: 'x', query: null }, lookup)).toBeUndefined();
+    expect(eventTerms({ kind: 'VIEW', itemId: 'x', query: null }, lookup)).toEqual(new Map([['a', 1]]));
   });
 
   it('penalises an item shown GRACE times or more: DECAY^(n - GRACE + 1)', () => {
