@@ -36,7 +36,8 @@ const schema = z.object({
   HYBRID_ALPHA: z.coerce.number().min(0).max(1).default(0.4),
   POPULARITY_WINDOW_DAYS: z.coerce.number().positive().default(30),
   // Issue 16: negative feedback and impressions (personalisation/feedback.ts), trending's smoothing.
-  NEGATIVE_WEIGHT: z.coerce.number().min(0).max(1).default(0.5),
+  // Chosen by eval:recommend's NOT_INTERESTED simulation on the validation split (docs/evaluation-recommend.md).
+  NEGATIVE_WEIGHT: z.coerce.number().min(0).max(1).default(0),
   IMPRESSION_DECAY: z.coerce.number().gt(0).max(1).default(0.7),
   IMPRESSION_GRACE: z.coerce.number().int().min(1).max(1000).default(3),
   TRENDING_SMOOTHING: z.coerce.number().positive().default(5),

@@ -4,7 +4,8 @@
  *    seed from those outside the user's history); HR@10 and NDCG@10 of the position the same
  *    restricted search `User.rank` serves gives it, for COSINE, HYBRID and popularity;
  *  - negative feedback: each user marks NOT_INTERESTED the first item of their top 10 whose
- *    category (its most specific one) they never bought; the next top 10 is ranked with that
+ *    category they never bought (categories(): Beauty's release names none, see there), other
+ *    than the item they go on to choose; the next top 10 is ranked with that
  *    item excluded and its terms weakened by NEGATIVE_WEIGHT (feedback.ts), as the API does.
  *    Reported per weight: the share of the rejected category in the next list, and HR@10 beside
  *    the list without feedback.
@@ -99,7 +100,7 @@ export interface FeedbackResult {
 
 /** The NOT_INTERESTED simulation (HYBRID, the API's best ranking) for each weight. */
 export function evaluateNegative(c: Context, cases: UserCase[], weights: number[], k = 10): FeedbackResult[] {
-  const categoryOf = new Map(c.items.map((i) => [i.id, i.categories[i.categories.length - 1] ?? null]));
+  const categoryOf = categories(c.items);
   const prepared = cases.map((u) => {
     const profile = profileOf(c, u);
     const exclude = historyIds(u);
@@ -108,9 +109,11 @@ export function evaluateNegative(c: Context, cases: UserCase[], weights: number[
       hybridRank(c.engine, { profile: weights }, collab, { alpha: c.alpha, k, exclude: excluded }).map((s) => s.itemId);
     const before = rank(profile, exclude);
     const bought = new Set([...exclude].map((id) => categoryOf.get(id)));
+    // Never the item the user goes on to choose: marking it "not interested" would contradict
+    // what they did (and would measure the simulation, not the feedback).
     const rejected = before.find((id) => {
       const cat = categoryOf.get(id);
-      return cat != null && !bought.has(cat);
+      return id !== u.target.itemId && cat != null && !bought.has(cat);
     });
     return { u, profile, exclude, rank, before, rejected };
   });
@@ -146,4 +149,24 @@ export function evaluateNegative(c: Context, cases: UserCase[], weights: number[
       users: hr.count,
     };
   });
+}
+
+/**
+ * Each item's category: its most specific one where the data names categories; otherwise its
+ * most frequent attribute. The S3-Rec release of Beauty has only anonymised attributes (category
+ * levels and brand mixed, as tags); an item's most frequent one splits the catalogue into 7
+ * groups of 330 to 3,814 items, which is how top-level categories of a beauty shop look.
+ */
+export function categories(items: readonly EvalItem[]): Map<string, string | null> {
+  const df = new Map<string, number>();
+  for (const i of items) for (const t of new Set(i.tags)) df.set(t, (df.get(t) ?? 0) + 1);
+  return new Map(
+    items.map((i) => {
+      if (i.categories.length > 0) return [i.id, i.categories[i.categories.length - 1]];
+      let best: string | null = null;
+      for (const t of i.tags)
+        if (best === null || df.get(t)! > df.get(best)! || (df.get(t) === df.get(best) && t < best)) best = t;
+      return [i.id, best];
+    }),
+  );
 }
