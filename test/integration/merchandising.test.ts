@@ -244,6 +244,19 @@ describe('filters, negative feedback, impressions, trending and rank', () => {
     }
   });
 
+  it('rank and recordImpressions cost one statement each (items already in memory)', async () => {
+    const ids = Array.from({ length: 100 }, (_, k) => id(k));
+    const RANK = `query ($ids: [ID!]!) { user(id: "ann") { rank(itemIds: $ids) { score item { id } } } }`;
+    await app.run(RANK, { ids });
+    db.resetQueries();
+    await app.run(RANK, { ids });
+    const own = () => db.queries.filter((q) => !/updated_at >=|model_versions/.test(q));
+    expect(own()).toHaveLength(1);
+    db.resetQueries();
+    await app.run(IMPRESSIONS, { u: 'ann', ids: ids.slice(0, 20) });
+    expect(own()).toHaveLength(1);
+  });
+
   it('forgetUser removes negative feedback and impressions', async () => {
     await app.run(RECORD, { input: { userId: 'bob', itemId: id(4), kind: 'NOT_INTERESTED' } });
     await app.run(IMPRESSIONS, { u: 'bob', ids: [id(5)] });
