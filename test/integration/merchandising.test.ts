@@ -257,6 +257,17 @@ describe('filters, negative feedback, impressions, trending and rank', () => {
     expect(own()).toHaveLength(1);
   });
 
+  it('an imported engagement resets impressions shown before it, not those shown after it', async () => {
+    for (let k = 0; k < 3; k++) await app.run(IMPRESSIONS, { u: 'cara', ids: [id(6), id(8)] });
+    const later = new Date(Date.now() + 60_000).toISOString();
+    await insertInteractions(db.dataSource, [
+      { userId: 'cara', itemId: id(6), kind: 'VIEW', occurredAt: later },
+      { userId: 'cara', itemId: id(8), kind: 'VIEW', occurredAt: daysAgo(5) },
+    ]);
+    const rows = await db.dataSource.query(`SELECT item_id, shown FROM impressions WHERE user_id = 'cara'`);
+    expect(rows).toEqual([{ item_id: id(8), shown: 3 }]);
+  });
+
   it('forgetUser removes negative feedback and impressions', async () => {
     await app.run(RECORD, { input: { userId: 'bob', itemId: id(4), kind: 'NOT_INTERESTED' } });
     await app.run(IMPRESSIONS, { u: 'bob', ids: [id(5)] });
