@@ -67,6 +67,8 @@ export interface QueryOptions extends ExhaustiveOption, Restriction {
   exclude?: ReadonlySet<string>;
   /** 0 = pure relevance order; towards 1, MMR trades relevance for items unlike those already picked. */
   diversity?: number;
+  /** With diversity: a factor on each candidate's relevance before MMR picks (impressions, feedback.ts). */
+  penalty?: (itemId: string) => number;
 }
 
 export const DEFAULT_JACCARD_TOP_N = 50;
@@ -317,6 +319,11 @@ export class RecommendationEngine {
       }
       let ranked = top.sorted();
       if (diversity > 0) {
+        const { penalty } = opts;
+        if (penalty)
+          ranked = ranked
+            .map((r, at) => ({ ...r, score: r.score * penalty(segments.idOf(r.handle)), at }))
+            .sort((a, b) => b.score - a.score || a.at - b.at);
         const relevance = ranked.map((r) => r.score);
         const picks = mmr(relevance, k, diversity, (i, j) => this.itemCosine(ranked[i].handle, ranked[j].handle));
         ranked = picks.map((i) => ranked[i]);

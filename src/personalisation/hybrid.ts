@@ -26,6 +26,8 @@ export interface HybridOptions {
   diversity?: number;
   /** Only items passing this (a filter, or only some ids): both halves honour it, and score-0 items complete the answer. */
   restriction?: Restriction;
+  /** With diversity: a factor on each candidate's score before MMR picks (impressions, feedback.ts). */
+  penalty?: (itemId: string) => number;
 }
 
 export interface HybridScored extends Scored {
@@ -116,6 +118,12 @@ export function hybridRank(
       top.push({ itemId, score: 0, content: 0, collab: 0 });
   }
   if (diversity > 0) {
+    const { penalty } = options;
+    if (penalty)
+      top = top
+        .map((r, at) => ({ ...r, score: r.score * penalty(r.itemId), at }))
+        .sort((a, b) => b.score - a.score || a.at - b.at)
+        .map(({ at: _, ...r }) => r);
     const vectors = top.map((r) => featureMap(engine, r.itemId));
     top = mmr(
       top.map((r) => r.score),

@@ -117,6 +117,9 @@ export class PersonalisationService {
     for (const id of profile.impressions.keys()) if (!exclude.has(id) && penalty(id) < 1) penalised++;
     const k = args.first + penalised;
     const restriction: Restriction = { filter: args.filter, only: args.only };
+    // With diversity the penalty applies to relevance before MMR picks (re-sorting MMR's order afterwards would undo it).
+    const diversified = args.diversity > 0 && penalised > 0;
+    const mmrPenalty = diversified ? { penalty } : {};
     let ranked: Recommendation[] = [];
     if (args.similarity === 'HYBRID') {
       if (!coSignal) throw new Error("HYBRID needs the user's co-occurrence signal");
@@ -127,15 +130,26 @@ export class PersonalisationService {
         exclude,
         diversity: args.diversity,
         restriction,
+        ...mmrPenalty,
       }).map(personalised);
     } else if (weights.size > 0) {
       ranked = engine
-        .recommend(weights, { similarity: args.similarity, k, exclude, diversity: args.diversity, ...restriction })
+        .recommend(weights, {
+          similarity: args.similarity,
+          k,
+          exclude,
+          diversity: args.diversity,
+          ...restriction,
+          ...mmrPenalty,
+        })
         .map(personalised);
     }
     // A list of score-0 items only carries no personal signal: popularity orders it better.
     if (ranked.length === 0 || !(ranked[0].score > 0)) ranked = await this.popularItems(k, exclude, restriction);
-    return penalised > 0 ? penalise(ranked, args.first, penalty) : ranked.slice(0, args.first);
+    const personal = ranked.length > 0 && ranked[0].strategy === 'PERSONALISED';
+    return penalised > 0 && !(diversified && personal)
+      ? penalise(ranked, args.first, penalty)
+      : ranked.slice(0, args.first);
   }
 
   /**

@@ -203,6 +203,21 @@ describe('filters, negative feedback, impressions, trending and rank', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('impressions down-rank with diversity too, before MMR picks, for COSINE and HYBRID', async () => {
+    const DIVERSE = `query ($s: Similarity) { user(id: "dee") { recommendations(similarity: $s, first: 5, diversity: 0.5) { score item { id } } } }`;
+    for (const i of [11, 12, 15]) await app.run(RECORD, { input: { userId: 'dee', itemId: id(i), kind: 'PURCHASE' } });
+    for (const s of ['COSINE', 'HYBRID']) {
+      const before = await app.run(DIVERSE, { s });
+      const top: string = before.data!.user.recommendations[0].item.id;
+      for (let k = 0; k < 8; k++) await app.run(IMPRESSIONS, { u: 'dee', ids: [top] });
+      const after = await app.run(DIVERSE, { s });
+      expect(after.errors).toBeUndefined();
+      const ids: string[] = after.data!.user.recommendations.map((r: Rec) => r.item.id);
+      expect(ids).toHaveLength(5);
+      expect(ids[0]).not.toBe(top);
+    }
+  });
+
   it('trending: the known riser first, tiny counts smoothed away, a falling item absent; score and counts exposed', async () => {
     const res = await app.run(`{ trending(first: 5, window: DAY) { score recentCount previousCount item { id } } }`);
     expect(res.errors).toBeUndefined();
