@@ -273,7 +273,10 @@ export class RecommendationEngine {
   private query(v: QueryVector, opts: QueryOptions, exclude: ReadonlySet<string>): Scored[] {
     const k = Math.max(0, Math.floor(opts.k));
     if (k === 0) return [];
-    if (v.ids.length === 0) return isRestricted(opts) ? this.zeroScores(k, opts, exclude) : [];
+    if (v.ids.length === 0)
+      return isRestricted(opts)
+        ? this.completion(k, opts, new Set(), exclude).map((itemId) => ({ itemId, score: 0, reasons: [] }))
+        : [];
     const diversity = Math.min(1, Math.max(0, opts.diversity ?? 0));
     const cosine = opts.similarity === 'COSINE';
     const { segments, scratch } = this;
@@ -308,7 +311,7 @@ export class RecommendationEngine {
       };
       const scanAll = cosine && !opts.pruned && base.count <= SCAN_ITEMS_PER_TERM * n;
       if (opts.exhaustive || scanAll) exhaustiveBase(q, opts.similarity, top);
-      else if (allowed && this.scoreAllowedOnly(allowed.list.length, q.terms))
+      else if (allowed && this.restrictions.scoreAllowedOnly(allowed.list.length, q.terms))
         exhaustiveList(q, opts.similarity, top, allowed.list);
       else if (cosine) prunedCosine(q, top);
       else prunedJaccard(q, top);
@@ -355,46 +358,8 @@ export class RecommendationEngine {
    * Up to `need` allowed items outside `taken` and `exclude`, in id order: the score-0 items that
    * complete a restricted answer (HYBRID and POPULAR use it as the engine's own queries do).
    */
-  completion(
-    need: number,
-    restriction: Restriction,
-    taken: ReadonlySet<string>,
-    exclude: ReadonlySet<string>,
-  ): string[] {
-    const allowed = this.restrictions.allowed(restriction);
-    if (!allowed || need <= 0) return [];
-    const { segments } = this;
-    const handles = new Set<number>();
-    for (const id of taken) {
-      const h = segments.handleOf(id);
-      if (h !== undefined) handles.add(h);
-    }
-    const skipped = (h: number) => exclude.has(segments.idOf(h));
-    return this.restrictions.fill(allowed, need, handles, skipped).map(segments.idOf);
-  }
-
-  /** The score-0 answer of a query with no terms: the first allowed items in id order. */
-  private zeroScores(k: number, restriction: Restriction, exclude: ReadonlySet<string>): Scored[] {
-    return this.completion(k, restriction, new Set(), exclude).map((itemId) => ({ itemId, score: 0, reasons: [] }));
-  }
-
-  /**
-   * Whether scoring only the allowed items beats the pruned search skipping the others: when few
-   * pass (under 1 in 32) and they hold fewer postings than the query's lists. Measured on the
-   * benchmark at 1M items (p50, COSINE top-20): a 1% filter 6.5 ms scoring the allowed items
-   * against 48 ms pruned; a 10% filter 37 ms against 6.8 ms (reading an item's postings costs
-   * cache misses that the pruned search, which skips most items unread, does not pay).
-   */
-  private scoreAllowedOnly(allowed: number, terms: readonly number[]): boolean {
-    const { base } = this.segments;
-    return allowed * 32 < base.count && allowed * (base.postings / Math.max(1, base.count)) < this.postingsOf(terms);
-  }
-
-  private postingsOf(terms: readonly number[]): number {
-    const { inv } = this.segments;
-    let sum = 0;
-    for (const t of terms) sum += inv.length(t);
-    return sum;
+  completion(need: number, r: Restriction, taken: ReadonlySet<string>, exclude: ReadonlySet<string>): string[] {
+    return this.restrictions.completion(need, r, taken, exclude);
   }
 
   private scoreHandles(v: QueryVector, itemIds: Iterable<string>, withReasons: boolean): Scored[] {

@@ -60,6 +60,33 @@ export class Restrictions {
     return { bits, list: Int32Array.from(list.sort((a, b) => a - b)) };
   }
 
+  /** See RecommendationEngine.completion. */
+  completion(need: number, r: Restriction, taken: ReadonlySet<string>, exclude: ReadonlySet<string>): string[] {
+    const allowed = this.allowed(r);
+    if (!allowed || need <= 0) return [];
+    const { segments } = this;
+    const handles = new Set<number>();
+    for (const id of taken) {
+      const h = segments.handleOf(id);
+      if (h !== undefined) handles.add(h);
+    }
+    return this.fill(allowed, need, handles, (h) => exclude.has(segments.idOf(h))).map(segments.idOf);
+  }
+
+  /**
+   * Whether scoring only the allowed items beats the pruned search skipping the others: when few
+   * pass (under 1 in 32) and they hold fewer postings than the query's lists. Measured on the
+   * benchmark at 1M items (p50, COSINE top-20): a 1% filter 6.5 ms scoring the allowed items
+   * against 48 ms pruned; a 10% filter 37 ms against 6.8 ms (reading an item's postings costs
+   * cache misses that the pruned search, which skips most items unread, does not pay).
+   */
+  scoreAllowedOnly(allowed: number, terms: readonly number[]): boolean {
+    const { base, inv } = this.segments;
+    let postings = 0;
+    for (const t of terms) postings += inv.length(t);
+    return allowed * 32 < base.count && allowed * (base.postings / Math.max(1, base.count)) < postings;
+  }
+
   passes(itemId: string, r: Restriction): boolean {
     const h = this.segments.handleOf(itemId);
     if (h === undefined) return false;
