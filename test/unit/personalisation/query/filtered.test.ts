@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import type { ItemFilter } from '../../../../src/domain/filter';
 import { CatalogueItem, RecommendationEngine, SimilarityKind } from '../../../../src/personalisation/engine';
+import { hybridRank } from '../../../../src/personalisation/hybrid';
 import { seededRandom } from '../../../../src/util/random';
 import { expectSameRanking, Reference, RefResult } from '../reference';
 
@@ -136,5 +137,52 @@ describe('filtered exact top-K equals scoring every passing item', () => {
     expect(only.map((r) => r.itemId)).toEqual(['item3']);
     expect(engine.passes('item4', { filter: { categories: [items[4].categories![0].toLowerCase()] } })).toBe(true);
     expect(engine.passes('item1', {})).toBe(false);
+  });
+});
+
+describe('filtered HYBRID equals blending every passing item', () => {
+  const items = catalogue(3_000, 21);
+  const engine = RecommendationEngine.build(items);
+  const byId = new Map(items.map((i) => [i.id, i]));
+
+  it('for random profiles, co-occurrence scores and filters', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.double({ min: 0.1, max: 5, noNaN: true })), {
+            maxLength: 20,
+          })
+          .map((e) => new Map(e.map(([r, w]) => [`z${r}`, w]))),
+        fc.array(fc.tuple(fc.nat(2_999), fc.double({ min: 0.01, max: 3, noNaN: true })), { maxLength: 200 }),
+        fc.constantFrom(50, 10, 1),
+        fc.integer({ min: 1, max: 40 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (raw, co, share, k, alpha) => {
+          const filter: ItemFilter = { categories: Array.from({ length: share }, (_, c) => `c${c}`) };
+          const scores = new Map(co.map(([i, s]) => [`item${i}`, s]));
+          const signal = { scores, evidence: () => [] };
+          const fast = hybridRank(engine, { profile: raw }, signal, { alpha, k, restriction: { filter } });
+          // Every passing item blended: alpha * cosine + (1 - alpha) * collab / (max collab among passing items).
+          const passing = items.filter((i) => passes(i, filter)).map((i) => i.id);
+          const cosine = new Map(engine.scoreItems(raw, passing, { reasons: false }).map((s) => [s.itemId, s.score]));
+          const max = Math.max(0, ...passing.map((id) => scores.get(id) ?? 0));
+          const blended = passing
+            .map((id) => ({
+              itemId: id,
+              score: alpha * (cosine.get(id) ?? 0) + (1 - alpha) * (max > 0 ? (scores.get(id) ?? 0) / max : 0),
+            }))
+            .sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : 1));
+          const positive = blended.filter((b) => b.score > 0);
+          const full = [...positive, ...blended.filter((b) => !(b.score > 0)).map((b) => ({ ...b, score: 0 }))];
+          expectSameRanking(
+            fast.map(({ itemId, score }) => ({ itemId, score })),
+            full,
+            k,
+          );
+          expect(fast.every((r) => passes(byId.get(r.itemId)!, filter))).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
