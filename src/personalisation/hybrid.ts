@@ -69,6 +69,8 @@ export function hybridRank(
     'profile' in query
       ? engine.recommend(query.profile, { similarity: 'COSINE', k: pool, exclude, ...restriction })
       : engine.similarItems(query.itemId, { similarity: 'COSINE', k: pool, exclude, ...restriction });
+  // A restricted content query ends with score-0 items (no reasons): candidates all the same.
+  const inContent = new Set(content.map((s) => s.itemId));
   const contentOf = new Map<string, Scored>(content.filter((s) => s.score > 0).map((s) => [s.itemId, s]));
   // ...and the items with co-occurrence evidence, strongest first. Any of them outside the content
   // pool has a cosine of at most the pool's last (0 when the pool is not full: then every item
@@ -77,7 +79,7 @@ export function hybridRank(
   const others: { itemId: string; collab: number }[] = [];
   const restricted = Boolean(restriction.filter) || Boolean(restriction.only);
   for (const [itemId, c] of collab.scores)
-    if (!exclude.has(itemId) && !contentOf.has(itemId) && (!restricted || engine.passes(itemId, restriction)))
+    if (!exclude.has(itemId) && !inContent.has(itemId) && (!restricted || engine.passes(itemId, restriction)))
       others.push({ itemId, collab: c });
   others.sort((a, b) => b.collab - a.collab || (a.itemId < b.itemId ? -1 : 1));
   // The scale: the strongest evidence among items the catalogue still has.
@@ -95,7 +97,6 @@ export function hybridRank(
 
   const best = new BestList(pool);
   content.forEach(offer);
-  // A restricted content query ends with score-0 items; those count here only as collab offers them.
   // Score the others exactly, in order of evidence, until even a perfect-for-its-rank one
   // (cosine = bar) could not enter: every later one has less evidence.
   const CHUNK = 32;
