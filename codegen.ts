@@ -20,6 +20,7 @@ const config: CodegenConfig = {
           CoPurchase: '../graphql/models#CoPurchaseModel',
           Reason: '../graphql/models#ReasonModel',
           Interaction: '../graphql/models#InteractionModel',
+          TrendingItem: '../graphql/models#TrendingItemModel',
         },
       },
     },

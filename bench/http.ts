@@ -5,9 +5,10 @@
  * recommendations with item features, going round 5,000 users (--users=N; the sample's 60);
  * (c) HYBRID with personalised descriptions (warm cache; COSINE on the sample); (s) an item's
  * 10 similarItems by HYBRID, going round the items; (d) recordInteraction, a different item each
- * time. Prints requests per second, p50/p99 latency and errors for each, each ratio to (a)
- * measured in the same run, the SQL statements one request of each kind makes, and the machine's
- * load average before and after.
+ * time; (e) User.rank of 100 ids and (f) recordImpressions of 20 ids (issue 16). Prints requests
+ * per second, p50/p99 latency and errors for each, each ratio to (a) measured in the same run,
+ * the SQL statements one request of each kind makes, and the machine's load average before and
+ * after.
  *
  * The server runs as a child process (NODE_ENV=production, identity from gateway headers),
  * so the load generator does not share its event loop. Options: --duration=10 --connections=50,
@@ -50,7 +51,7 @@ const USERS = SAMPLE
   ? Array.from({ length: 60 }, (_, i) => `sim-user-${String(i + 1).padStart(3, '0')}`)
   : beautyUsers(Number(args.get('users') ?? 5000));
 const ITEMS = SAMPLE ? ['B00005N7NQ'] : Array.from({ length: 12_101 }, (_, i) => `i${i + 1}`);
-const ALL = SAMPLE ? 'abcd' : 'abjhcsd';
+const ALL = SAMPLE ? 'abcdef' : 'abjhcsdef';
 /** --only=bh runs just those scenarios (e.g. under --cpu-prof=DIR, which profiles the server process). */
 const ONLY = new Set((args.get('only') ?? ALL).split(''));
 const CPU_PROF = args.get('cpu-prof');
@@ -86,6 +87,23 @@ const QUERIES: Record<string, (key: string) => { query: string; variables?: obje
     variables: { i },
   }),
 };
+/** (e) and (f): ids of the catalogue, a different window of them per request. */
+const CATALOGUE_IDS: string[] = SAMPLE
+  ? readFileSync(join(projectRoot(), 'data', 'sample', 'items.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { id: string }).id)
+  : Array.from({ length: 12_101 }, (_, i) => `i${i + 1}`);
+const window = (i: number, n: number) =>
+  Array.from({ length: n }, (_, k) => CATALOGUE_IDS[(i * 7 + k) % CATALOGUE_IDS.length]);
+const RANK = (u: string, i: number) => ({
+  query: `query ($u: ID!, $ids: [ID!]!) { user(id: $u) { rank(itemIds: $ids) { score item { id } } } }`,
+  variables: { u, ids: window(i, 100) },
+});
+const IMPRESSIONS = (u: string, i: number) => ({
+  query: `mutation ($u: ID!, $ids: [ID!]!) { recordImpressions(userId: $u, itemIds: $ids) { recorded } }`,
+  variables: { u, ids: window(i, 20) },
+});
 /** A VIEW of a different item each time (counted: profile and co-occurrence change), by users who cycle. */
 const RECORD = (userId: string, key: string, i: number) => ({
   query: `mutation ($input: RecordInteractionInput!) { recordInteraction(input: $input) { replayed } }`,
@@ -163,6 +181,8 @@ async function sqlPerRequest(url: string): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const k of ALL) {
       if (k === 'd') out.d = await count((run) => RECORD('bench-sql', `bench-sql-${Date.now()}-${run}`, run));
+      else if (k === 'e') out.e = await count((run) => RANK(USER, run));
+      else if (k === 'f') out.f = await count((run) => IMPRESSIONS(USER, run));
       else out[k] = await count(() => QUERIES[k](k === 's' ? ITEM : USER));
     }
     return out;
@@ -233,6 +253,8 @@ async function main() {
       c: [`(c) ${SAMPLE ? '(b)' : '(h)'} + personalised descriptions (warm)`, (i) => QUERIES.c(user(i))],
       s: ['(s) similarItems HYBRID: 10 + features', (i) => QUERIES.s(ITEMS[(i * 31) % ITEMS.length])],
       d: ['(d) recordInteraction', (i) => RECORD(`bench-user-${i % USERS.length}`, `bench-${Date.now()}-${i}`, i)],
+      e: ['(e) `rank` of 100 ids', (i) => RANK(user(i), i)],
+      f: ['(f) `recordImpressions` of 20 ids', (i) => IMPRESSIONS(`bench-user-${i % USERS.length}`, i)],
     };
     const load = os.loadavg()[0].toFixed(1);
     const results: Record<string, autocannon.Result> = {};

@@ -35,6 +35,12 @@ const schema = z.object({
   /** HYBRID's weight of the content (COSINE) half; the rest is co-occurrence. Chosen on the Beauty validation split. */
   HYBRID_ALPHA: z.coerce.number().min(0).max(1).default(0.4),
   POPULARITY_WINDOW_DAYS: z.coerce.number().positive().default(30),
+  // Issue 16: negative feedback and impressions (personalisation/feedback.ts), trending's smoothing.
+  // Chosen by eval:recommend's NOT_INTERESTED simulation on the validation split (docs/evaluation-recommend.md).
+  NEGATIVE_WEIGHT: z.coerce.number().min(0).max(1).default(0),
+  IMPRESSION_DECAY: z.coerce.number().gt(0).max(1).default(0.7),
+  IMPRESSION_GRACE: z.coerce.number().int().min(1).max(1000).default(3),
+  TRENDING_SMOOTHING: z.coerce.number().positive().default(5),
   /** How often each process looks for catalogue changes made by other processes. */
   INDEX_REFRESH_MS: z.coerce.number().int().min(100).default(2_000),
   MODEL_POLL_MS: z.coerce.number().int().min(100).default(5_000),
@@ -94,6 +100,10 @@ export interface Config {
     jaccardTopN: number;
     hybridAlpha: number;
     popularityWindowMs: number;
+    negativeWeight: number;
+    impressionDecay: number;
+    impressionGrace: number;
+    trendingSmoothing: number;
   };
   indexRefreshMs: number;
   modelPollMs: number;
@@ -167,6 +177,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       jaccardTopN: e.JACCARD_TOP_N,
       hybridAlpha: e.HYBRID_ALPHA,
       popularityWindowMs: e.POPULARITY_WINDOW_DAYS * day,
+      negativeWeight: e.NEGATIVE_WEIGHT,
+      impressionDecay: e.IMPRESSION_DECAY,
+      impressionGrace: e.IMPRESSION_GRACE,
+      trendingSmoothing: e.TRENDING_SMOOTHING,
     },
     indexRefreshMs: e.INDEX_REFRESH_MS,
     modelPollMs: e.MODEL_POLL_MS,

@@ -59,9 +59,16 @@ export const termName = (rank: number) => `t${rank}`;
 export function syntheticCatalogue(options: SyntheticOptions): CatalogueItem[] {
   const zipf = new Zipf(options.vocabulary, options.exponent, seededRandom(options.seed));
   const names = Array.from({ length: options.vocabulary }, (_, r) => termName(r));
+  // Prices 0..99 from a stream of their own (the terms drawn are those of before prices came):
+  // what the filtered rows of bench:recommend restrict on (price is no term).
+  const prices = seededRandom(options.seed + 2);
   const items: CatalogueItem[] = new Array(options.items);
   for (let i = 0; i < options.items; i++)
-    items[i] = { id: `item${i}`, tags: zipf.distinct(options.termsPerItem).map((r) => names[r]) };
+    items[i] = {
+      id: `item${i}`,
+      tags: zipf.distinct(options.termsPerItem).map((r) => names[r]),
+      price: Math.floor(prices() * 100),
+    };
   return items;
 }
 

@@ -38,7 +38,15 @@ export function inventorySchema(data: InventoryData) {
     {
       typeDefs: inventoryTypeDefs(),
       resolvers: {
-        Query: { featuredItems: () => data.featured.map((id) => ({ id })) },
+        Query: {
+          featuredItems: () => data.featured.map((id) => ({ id })),
+          searchItems: (_: unknown, { text }: { text: string }) =>
+            [...data.titles]
+              .filter(([, title]) => title.toLowerCase().includes(text.toLowerCase()))
+              .sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+              .slice(0, 100)
+              .map(([id]) => ({ id })),
+        },
         Item: {
           __resolveReference: ({ id }: { id: string }) => item(id),
           title: ({ id }: { id: string }) => data.titles.get(id) ?? '',

@@ -4,7 +4,9 @@
  *  - users (Amazon Beauty, S3-Rec protocol): leave-one-out, full ranking, HR@10 and NDCG@10 of
  *    COSINE, JACCARD, the co-occurrence signal alone (COLLAB), HYBRID and popularity, next to
  *    the published figures; HYBRID's blend weight is chosen on the validation split first;
- *  - items (Amazon magazines): Recall@10 and NDCG@10 of similarItems against also_buy links.
+ *  - items (Amazon magazines): Recall@10 and NDCG@10 of similarItems against also_buy links;
+ *  - issue 16 (evaluation/merchandising.ts): rank on 100 candidates per user, and the
+ *    NOT_INTERESTED simulation that chooses NEGATIVE_WEIGHT on the validation split.
  * Settings are chosen on the validation split (each user's second-to-last item) with --tune,
  * never on the test item.
  *
@@ -19,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { byUser, readInteractions, readItems } from '../evaluation/data';
 import { evaluateItems, ItemResult } from '../evaluation/item-to-item';
 import { cases, coOccurrence, evaluateUsers, Split, UserResult } from '../evaluation/leave-one-out';
+import { evaluateNegative, evaluateRank, FeedbackResult } from '../evaluation/merchandising';
 import { DEFAULT_COLLAB } from '../personalisation/collab';
 import { RecommendationEngine } from '../personalisation/engine';
 import { DAY_MS } from '../personalisation/interests';
@@ -47,6 +50,8 @@ function main(): void {
       'jaccard-top-n': { type: 'string', default: '3' },
       // HYBRID's blend weights tried on the validation split; the best is used on the test split.
       alphas: { type: 'string', default: '0.2,0.3,0.4,0.5,0.6' },
+      // NEGATIVE_WEIGHTs tried on the validation split: the smallest keeping HR@10 within 2% is chosen.
+      'negative-weights': { type: 'string', default: '1,0.75,0.5,0.25,0.1,0' },
       split: { type: 'string', default: 'test' },
       tune: { type: 'boolean', default: false },
       // Skips the learned ranker (trained here on the validation split, about 4 minutes with its ablation).
@@ -155,6 +160,50 @@ function main(): void {
     log(`\nUsers for whom nothing shares a term (empty list, counted as misses): ${empties.join(', ')}.`);
   if (!values['skip-learned'] && split === 'test')
     learnedSection(engine, items, users, termsOf, settings, userResults, log, (m) => process.stderr.write(`${m}\n`));
+
+  const context = { engine, items, termsOf, settings, alpha: best.alpha };
+  const ranked = evaluateRank({ ...context, co }, userCases);
+  log('');
+  log(`## Re-ranking a candidate list (User.rank), ${split} split`);
+  log('');
+  log(
+    `Each user's ${split} item among 100 candidates: it and 99 items drawn at random (seed 16) from those outside the user's history, ranked by the restricted exact search User.rank serves (HYBRID with alpha = ${best.alpha}); popularity orders the candidates by training-part popularity. ${ranked[0].users} users.`,
+  );
+  log('');
+  log('| method | HR@10 | NDCG@10 |');
+  log('|---|---|---|');
+  for (const r of ranked)
+    log(`| ${r.ranker === 'POPULARITY' ? 'popularity' : r.ranker} | ${r.hr.toFixed(4)} | ${r.ndcg.toFixed(4)} |`);
+
+  const negativeWeights = values['negative-weights'].split(',').map(Number);
+  const validNegative = evaluateNegative({ ...context, co: validCo }, valid, negativeWeights);
+  const keeps = (r: FeedbackResult) => r.hr >= 0.98 * r.baseHr;
+  const kept = validNegative.filter(keeps);
+  // With no weight inside the bound, the mildest (the largest) is the honest choice, and the report says so.
+  const chosen = (kept.length > 0 ? kept : validNegative).reduce((a, b) =>
+    kept.length > 0 ? (b.weight < a.weight ? b : a) : b.weight > a.weight ? b : a,
+  );
+  const testNegative =
+    split === 'valid' ? validNegative : evaluateNegative({ ...context, co }, userCases, negativeWeights);
+  log('');
+  log('## Negative feedback (NOT_INTERESTED) simulation');
+  log('');
+  log(
+    `Each user marks NOT_INTERESTED the first item of their HYBRID top 10 whose category they never bought, other than the item they go on to choose (Beauty's release names no categories: an item's category is its most frequent anonymised attribute, 7 groups; evaluation/merchandising.ts). The next top 10 leaves it out and weakens its terms by NEGATIVE_WEIGHT, as the API does; users with no such item keep their list. NEGATIVE_WEIGHT is chosen on the validation split: the smallest weight whose HR@10 stays within 2% of the HR@10 without feedback. **Chosen: ${chosen.weight}${kept.length > 0 ? '' : ' (no weight stayed within 2%: the mildest is kept)'}.**`,
+  );
+  log('');
+  log(
+    '| NEGATIVE_WEIGHT | split | users rejecting | category share before | after | HR@10 with feedback | without | change |',
+  );
+  log('|---|---|---|---|---|---|---|---|');
+  for (const [name, rows] of [
+    ['validation', validNegative],
+    [split === 'valid' ? 'validation' : 'test', split === 'valid' ? [] : testNegative],
+  ] as const)
+    for (const r of rows)
+      log(
+        `| ${r.weight}${r.weight === chosen.weight ? ' (chosen)' : ''} | ${name} | ${r.rejecting} | ${r.shareBefore.toFixed(4)} | ${r.shareAfter.toFixed(4)} | ${r.hr.toFixed(4)} | ${r.baseHr.toFixed(4)} | ${(((r.hr - r.baseHr) / r.baseHr) * 100).toFixed(2)}% |`,
+      );
 
   if (values.catalogue) {
     const catalogue = readItems(values.catalogue);

@@ -1,6 +1,7 @@
 // The storefront demo: picks a shopper, shows their interests, recommendations (cosine, Jaccard
-// and hybrid side by side, with reasons) and personalised descriptions, and records a view or a
-// purchase on click. Only the public GraphQL API, asked as the shopper (x-user-id, dev identity).
+// and hybrid side by side, with reasons) and personalised descriptions, optionally restricted to
+// one category, and records a view, a purchase or "not interested" on click. Only the public
+// GraphQL API, asked as the shopper (x-user-id, dev identity).
 'use strict';
 
 const SAMPLE_USERS = Array.from({ length: 60 }, (_, i) => `sim-user-${String(i + 1).padStart(3, '0')}`);
@@ -11,13 +12,13 @@ const SHOWN =
   'id title brand personalisedDescription { text claims { text source ref } personalised highlights modelVersion }';
 const REC = `score strategy reasons { label weight kind } item { ${SHOWN} }`;
 const STOREFRONT = `
-  query Storefront($id: ID!) {
+  query Storefront($id: ID!, $filter: RecommendationFilter) {
     user(id: $id) {
       id
       interests(first: 12) { term weight }
-      cosine: recommendations(similarity: COSINE, first: 5) { ${REC} }
-      jaccard: recommendations(similarity: JACCARD, first: 5) { ${REC} }
-      hybrid: recommendations(similarity: HYBRID, first: 5) { ${REC} }
+      cosine: recommendations(similarity: COSINE, first: 5, filter: $filter) { ${REC} }
+      jaccard: recommendations(similarity: JACCARD, first: 5, filter: $filter) { ${REC} }
+      hybrid: recommendations(similarity: HYBRID, first: 5, filter: $filter) { ${REC} }
     }
     items(first: 5) { edges { node { ${SHOWN} } } }
   }`;
@@ -26,6 +27,9 @@ const RECORD = `
   mutation Record($input: RecordInteractionInput!) {
     recordInteraction(input: $input) { replayed interaction { kind counted item { title } } }
   }`;
+
+/** The categories the filter offers: those of the first page of the catalogue. */
+const CATEGORIES = `query Categories { items(first: 100) { edges { node { categories } } } }`;
 
 const $ = (id) => document.getElementById(id);
 let currentUser = null;
@@ -108,6 +112,7 @@ function renderRecs(listId, recs) {
       : "the shop's own description; hover a span for its source";
     li.querySelector('.view').addEventListener('click', () => record('VIEW', item));
     li.querySelector('.buy').addEventListener('click', () => record('PURCHASE', item));
+    li.querySelector('.not-interested').addEventListener('click', () => record('NOT_INTERESTED', item));
     list.append(li);
   }
 }
@@ -145,7 +150,8 @@ function paragraph(text, className) {
 async function load() {
   document.body.dataset.state = 'loading';
   try {
-    const data = await graphql(STOREFRONT, { id: currentUser });
+    const category = $('category').value;
+    const data = await graphql(STOREFRONT, { id: currentUser, filter: category ? { categories: [category] } : null });
     if (data.user) {
       renderInterests(data.user.interests);
       renderRecs('recs-cosine', data.user.cosine);
@@ -176,9 +182,11 @@ async function record(kind, item) {
     const i = data.recordInteraction.interaction;
     const verb = kind === 'PURCHASE' ? 'purchase' : 'view';
     setStatus(
-      i && !i.counted
-        ? `Recorded a repeated ${verb} of “${item.title}” (stored, not counted again).`
-        : `Recorded a ${verb} of “${item.title}”.`,
+      kind === 'NOT_INTERESTED'
+        ? `“${item.title}” will not be shown to this shopper again.`
+        : i && !i.counted
+          ? `Recorded a repeated ${verb} of “${item.title}” (stored, not counted again).`
+          : `Recorded a ${verb} of “${item.title}”.`,
       'ok',
     );
   } catch (err) {
@@ -210,5 +218,18 @@ document.addEventListener('DOMContentLoaded', () => {
     e.preventDefault();
     choose(input.value);
   });
+  $('category').addEventListener('change', () => choose(input.value));
+  currentUser = input.value.trim();
+  graphql(CATEGORIES)
+    .then((data) => {
+      const names = new Set(data.items.edges.flatMap(({ node }) => node.categories));
+      for (const name of [...names].sort()) {
+        const o = document.createElement('option');
+        o.value = name;
+        o.textContent = name;
+        $('category').append(o);
+      }
+    })
+    .catch((err) => setStatus(`Could not load the categories: ${err.message}`, 'error'));
   choose(input.value);
 });

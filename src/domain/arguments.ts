@@ -21,6 +21,7 @@ export const ARGUMENT_BOUNDS = {
   'User.recommendations.first': page(10),
   'User.recommendations.diversity': { default: 0, min: 0, max: 1, integer: false },
   'Item.similarItems.first': page(10),
+  'Query.trending.first': page(10),
   /** The word budget of a personalised text. */
   'Item.personalisedDescription.maxWords': { default: 60, min: 15, max: 200, integer: true },
 } as const satisfies Record<string, ArgumentBounds>;

@@ -11,8 +11,14 @@
 import { z } from 'zod';
 import { eventTimeProblem, storableTimeProblem, stringProblem } from './storable';
 
-export const INTERACTION_KINDS = ['VIEW', 'SEARCH', 'ADD_TO_CART', 'PURCHASE'] as const;
+export const INTERACTION_KINDS = ['VIEW', 'SEARCH', 'ADD_TO_CART', 'PURCHASE', 'NOT_INTERESTED'] as const;
 export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+
+/** Kinds that say the user wants the item: they reset its impression count (issue 16). */
+export const ENGAGEMENT_KINDS: readonly InteractionKind[] = ['VIEW', 'ADD_TO_CART', 'PURCHASE'];
+
+/** Negative feedback: excludes the item for its user and weakens its terms; never counted as interest. */
+export const NOT_INTERESTED: InteractionKind = 'NOT_INTERESTED';
 
 export const INTERACTION_LIMITS = { idLength: 200, queryLength: 500, keyLength: 200 } as const;
 

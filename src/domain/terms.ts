@@ -14,13 +14,15 @@ export interface TermLookup {
 }
 
 /**
- * A SEARCH counts each known term its query names once (its item, if any, adds nothing); any
- * other event counts its item's term counts. Undefined when there is nothing to count from.
+ * A SEARCH counts each known term its query names once (its item, if any, adds nothing); a
+ * NOT_INTERESTED counts nothing; any other event counts its item's term counts. Undefined when there is nothing to count from.
  */
 export function eventTerms(
   event: { kind: InteractionKind; itemId: string | null; query: string | null },
   lookup: TermLookup,
 ): ReadonlyMap<string, number> | undefined {
+  // Negative feedback is no interest: it acts when the profile is read (personalisation/feedback.ts).
+  if (event.kind === 'NOT_INTERESTED') return undefined;
   if (event.kind === 'SEARCH') return new Map(lookup.queryTerms(event.query ?? '').map((t) => [t, 1]));
   return event.itemId === null ? undefined : lookup.itemTerms(event.itemId);
 }

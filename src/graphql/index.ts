@@ -6,7 +6,7 @@ import { GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Resolvers } from '../__generated__/resolvers-types';
-import { CoPurchase, Item, Reason, Recommendation } from './item';
+import { CoPurchase, Item, Reason, Recommendation, TrendingItem } from './item';
 import { Mutation } from './mutation';
 import { Query } from './query';
 import { User } from './user';
@@ -21,6 +21,7 @@ export const resolvers: Resolvers = {
   User,
   Item,
   Recommendation,
+  TrendingItem,
   Reason,
   CoPurchase,
   Interaction: {

@@ -3,9 +3,11 @@ import type {
   ItemResolvers,
   ReasonResolvers,
   RecommendationResolvers,
+  TrendingItemResolvers,
 } from '../__generated__/resolvers-types';
 import type { Reason as ReasonValue } from '../domain/recommendation';
 import { bounded } from '../domain/arguments';
+import { parseFilter } from '../domain/filter';
 
 export const Item: ItemResolvers = {
   // A representation without a usable id names nothing: null, as for an unknown id.
@@ -17,8 +19,13 @@ export const Item: ItemResolvers = {
   similarItems: async (item, args, { loaders, services }) => {
     const first = bounded('Item.similarItems.first', args.first);
     const similarity = args.similarity ?? 'COSINE';
+    const filter = parseFilter(args.filter);
     const feed = similarity === 'HYBRID' ? await loaders.pairFeed() : undefined;
-    return services.personalisation.similarItems(item.id, { similarity, first }, feed);
+    return services.personalisation.similarItems(
+      item.id,
+      { similarity, first, filter: filter.items, exclude: new Set(filter.excludeIds) },
+      feed,
+    );
   },
   personalisedDescription: async (item, { userId, maxWords }, { loaders, services, viewer }) => {
     const budget = bounded('Item.personalisedDescription.maxWords', maxWords);
@@ -67,6 +74,14 @@ export const CoPurchase: CoPurchaseResolvers = {
   item: async (co, _, { loaders }) => {
     const item = await loaders.item.load(co.itemId);
     if (!item) throw new Error(`item ${co.itemId} is in the co-occurrence tables but no longer in the catalogue`);
+    return item;
+  },
+};
+
+export const TrendingItem: TrendingItemResolvers = {
+  item: async (t, _, { loaders }) => {
+    const item = await loaders.item.load(t.itemId);
+    if (!item) throw new Error(`item ${t.itemId} is trending but no longer in the catalogue`);
     return item;
   },
 };

@@ -2,6 +2,7 @@
 import type { Item } from '../domain/catalogue';
 import type { Interaction } from '../domain/interaction';
 import type { CoPurchase, Reason, Recommendation } from '../domain/recommendation';
+import type { Trending } from '../services/trending';
 
 export interface UserModel {
   id: string;
@@ -16,3 +17,5 @@ export type CoPurchaseModel = CoPurchase;
 export type ReasonModel = Reason;
 
 export type InteractionModel = Interaction;
+
+export type TrendingItemModel = Trending;

@@ -10,7 +10,12 @@ export const Mutation: MutationResolvers = {
       query: input.query ?? null,
       occurredAt: input.occurredAt ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
+      undo: input.undo ?? false,
     });
+  },
+  recordImpressions: async (_, { userId, itemIds }, { services, viewer }) => {
+    viewer.assertCanActFor(userId);
+    return { userId, recorded: await services.interactions.recordImpressions(userId, itemIds) };
   },
   setPersonalisationConsent: (_, { userId, enabled }, { services, viewer }) => {
     viewer.assertCanActFor(userId);

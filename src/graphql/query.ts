@@ -1,5 +1,6 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 import { bounded } from '../domain/arguments';
+import { parseFilter } from '../domain/filter';
 import { decodeCursor, encodeCursor } from './cursor';
 import { loadUser } from './loaders';
 import { userNeeds } from './user';
@@ -16,5 +17,10 @@ export const Query: QueryResolvers = {
       edges,
       pageInfo: { hasNextPage: page.hasMore, endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null },
     };
+  },
+  trending: (_, args, { services }) => {
+    const first = bounded('Query.trending.first', args.first);
+    const filter = parseFilter(args.filter);
+    return services.trending.top(first, args.window ?? 'DAY', filter.items, new Set(filter.excludeIds));
   },
 };

@@ -14,13 +14,16 @@
  * the delta plus the dead items exceed `rebuildShare` of the base (and `minDelta`), the engine
  * rebuilds fully, after which it equals a plain `build(liveItems)` exactly.
  */
+import { Facets, type FacetSource } from './index/facets';
 import { Segments, TermCounts } from './index/segments';
+import { indexStats, type IndexStats } from './index/stats';
 import { IdfRule, SMOOTH_IDF, TermCounter } from './index/vocabulary';
 import type { BaseQuery, ExhaustiveOption } from './query/base-query';
 import { prunedJaccard } from './query/bitsliced-jaccard';
-import { exhaustiveBase } from './query/exhaustive';
+import { exhaustiveBase, exhaustiveList } from './query/exhaustive';
 import { mmr, mmrPoolSize } from './query/mmr';
 import { prunedCosine } from './query/pruned-cosine';
+import { isRestricted, type Restriction, Restrictions } from './query/restrict';
 import type { WeightedTerm } from '../domain/recommendation';
 import { explain } from './query/reasons';
 import { DenseVector, Scratch } from './query/scratch';
@@ -33,7 +36,7 @@ import { queryTerms, type TermSource } from './tokenise';
 export type { WeightedTerm } from '../domain/recommendation';
 
 /** An item as the engine indexes it: its id and the labels its terms come from. */
-export interface CatalogueItem extends TermSource {
+export interface CatalogueItem extends TermSource, FacetSource {
   id: string;
 }
 
@@ -57,12 +60,16 @@ export interface EngineOptions {
   idf?: (term: string) => number;
 }
 
-export interface QueryOptions extends ExhaustiveOption {
+export type { Restriction } from './query/restrict';
+
+export interface QueryOptions extends ExhaustiveOption, Restriction {
   similarity: SimilarityKind;
   k: number;
   exclude?: ReadonlySet<string>;
   /** 0 = pure relevance order; towards 1, MMR trades relevance for items unlike those already picked. */
   diversity?: number;
+  /** With diversity: a factor on each candidate's relevance before MMR picks (impressions, feedback.ts). */
+  penalty?: (itemId: string) => number;
 }
 
 export const DEFAULT_JACCARD_TOP_N = 50;
@@ -83,6 +90,7 @@ export class RecommendationEngine {
   private readonly rule: IdfRule;
 
   private segments!: Segments;
+  private restrictions!: Restrictions;
   /** Each base item's position in id order: ties in the top K settled without comparing strings. */
   private baseRank: Int32Array = new Int32Array(0);
   private scratch!: Scratch;
@@ -106,11 +114,14 @@ export class RecommendationEngine {
     const latest = new Map<string, CatalogueItem>();
     for (const item of items) latest.set(item.id, item);
     const counter = engine.counter;
+    const facets = new Facets();
+    for (const item of latest.values()) facets.append(item);
     engine.load(
       latest.size,
       (function* () {
         for (const item of latest.values()) yield [item.id, counter.counts(item)] as const;
       })(),
+      facets,
     );
     return engine;
   }
@@ -184,60 +195,34 @@ export class RecommendationEngine {
     for (const item of items) {
       this.segments.remove(item.id);
       this.segments.append(item.id, this.counter.counts(item));
+      this.restrictions.facets.append(item);
     }
+    this.restrictions.invalidate();
     this.maybeRebuild();
   }
 
   remove(itemIds: string[]): void {
     for (const id of itemIds) this.segments.remove(id);
+    this.restrictions.invalidate();
     this.maybeRebuild();
   }
 
   /** Merges base and delta into a new base, recomputing IDF over the live items. */
   rebuild(): void {
     const docs = this.segments.liveDocs();
-    this.load(docs.length, docs);
+    // Facets follow the handles: live base items, then live delta items, as liveDocs orders them.
+    this.load(docs.length, docs, this.restrictions.facets.compact(this.restrictions.alive));
   }
 
   /** Sizes for the benchmark: postings, and bytes of the posting-proportional and all typed arrays. */
-  stats(): { items: number; postings: number; postingBytes: number; totalBytes: number } {
-    const { base, inv, baseDead, vocab } = this.segments;
-    const postingArrays = [base.termIds, base.tfs, inv.docs, inv.weights];
-    const other = [
-      base.offsets,
-      base.norms,
-      inv.starts,
-      inv.maxWeight,
-      inv.maxTf,
-      baseDead,
-      this.baseRank,
-      vocab.idf,
-      vocab.liveDf,
-    ];
-    const s = this.scratch;
-    const { from, to } = s;
-    const scratch = [
-      s.skip,
-      s.member,
-      s.done,
-      from.docs,
-      from.acc,
-      from.inverseNorm,
-      to.docs,
-      to.acc,
-      to.inverseNorm,
-      ...s.levels,
-    ];
-    const bytes = (arrays: ArrayBufferView[]) => arrays.reduce((sum, a) => sum + a.byteLength, 0);
-    // Bitsets of common terms count with the postings they mirror.
-    const postingBytes = bytes(postingArrays) + inv.bitsetBytes;
-    const totalBytes = postingBytes + bytes(other) + bytes(scratch);
-    return { items: this.segments.live, postings: base.postings, postingBytes, totalBytes };
+  stats(): IndexStats {
+    return indexStats(this.segments, this.scratch, this.baseRank);
   }
 
-  private load(n: number, docs: Iterable<TermCounts>): void {
+  private load(n: number, docs: Iterable<TermCounts>, facets: Facets): void {
     this.segments = new Segments(n, docs, this.rule);
     this.baseRank = idRanks(this.segments.baseIds, this.segments.baseOf);
+    this.restrictions = new Restrictions(this.segments, facets, this.baseRank);
     this.scratch = new Scratch(this.segments.baseIds.length);
   }
 
@@ -281,7 +266,11 @@ export class RecommendationEngine {
 
   private query(v: QueryVector, opts: QueryOptions, exclude: ReadonlySet<string>): Scored[] {
     const k = Math.max(0, Math.floor(opts.k));
-    if (k === 0 || v.ids.length === 0) return [];
+    if (k === 0) return [];
+    if (v.ids.length === 0)
+      return isRestricted(opts)
+        ? this.completion(k, opts, new Set(), exclude).map((itemId) => ({ itemId, score: 0, reasons: [] }))
+        : [];
     const diversity = Math.min(1, Math.max(0, opts.diversity ?? 0));
     const cosine = opts.similarity === 'COSINE';
     const { segments, scratch } = this;
@@ -291,6 +280,7 @@ export class RecommendationEngine {
     this.dense.reserve(vocab.size);
     this.dense.load(v.ids, v.weights, n);
     const { values: dense, bits: inQuery } = this.dense;
+    const allowed = this.restrictions.allowed(opts);
     try {
       const top = new TopK(diversity > 0 ? mmrPoolSize(k) : k, segments.idOf, this.baseRank);
       const stamp = scratch.next();
@@ -311,21 +301,36 @@ export class RecommendationEngine {
         query: dense,
         inQuery,
         terms: v.ids.slice(0, n),
+        allowed: allowed?.bits,
       };
       const scanAll = cosine && !opts.pruned && base.count <= SCAN_ITEMS_PER_TERM * n;
       if (opts.exhaustive || scanAll) exhaustiveBase(q, opts.similarity, top);
+      else if (allowed && this.restrictions.scoreAllowedOnly(allowed.list.length, q.terms))
+        exhaustiveList(q, opts.similarity, top, allowed.list);
       else if (cosine) prunedCosine(q, top);
       else prunedJaccard(q, top);
       const offset = base.count;
       for (let j = 0; j < delta.count; j++) {
-        if (segments.deltaDead[j] === 1 || skippedDelta.has(j)) continue;
+        if (segments.deltaDead[j] === 1 || skippedDelta.has(j) || (allowed && allowed.bits[offset + j] === 0)) continue;
         top.offer(cosine ? delta.cosine(j, vocab.idf, dense, inQuery) : delta.jaccard(j, inQuery, n), offset + j);
       }
       let ranked = top.sorted();
       if (diversity > 0) {
+        const { penalty } = opts;
+        if (penalty)
+          ranked = ranked
+            .map((r, at) => ({ ...r, score: r.score * penalty(segments.idOf(r.handle)), at }))
+            .sort((a, b) => b.score - a.score || a.at - b.at);
         const relevance = ranked.map((r) => r.score);
         const picks = mmr(relevance, k, diversity, (i, j) => this.itemCosine(ranked[i].handle, ranked[j].handle));
         ranked = picks.map((i) => ranked[i]);
+      }
+      if (allowed && ranked.length < k) {
+        // Every allowed item scoring above 0 is in: the rest score 0, in id order.
+        const taken = new Set(ranked.map((r) => r.handle));
+        const skipped = (h: number) => (h < offset ? scratch.skip[h] === stamp : skippedDelta.has(h - offset));
+        for (const h of this.restrictions.fill(allowed, k - ranked.length, taken, skipped))
+          ranked.push({ handle: h, score: 0 });
       }
       return ranked.map(({ handle, score }) => ({
         itemId: segments.idOf(handle),
@@ -336,6 +341,19 @@ export class RecommendationEngine {
       this.dense.clear(v.ids, n);
       this.unloadOther();
     }
+  }
+
+  /** Whether the item is live and passes the restriction. */
+  passes(itemId: string, restriction: Restriction): boolean {
+    return this.restrictions.passes(itemId, restriction);
+  }
+
+  /**
+   * Up to `need` allowed items outside `taken` and `exclude`, in id order: the score-0 items that
+   * complete a restricted answer (HYBRID and POPULAR use it as the engine's own queries do).
+   */
+  completion(need: number, r: Restriction, taken: ReadonlySet<string>, exclude: ReadonlySet<string>): string[] {
+    return this.restrictions.completion(need, r, taken, exclude);
   }
 
   private scoreHandles(v: QueryVector, itemIds: Iterable<string>, withReasons: boolean): Scored[] {

@@ -13,7 +13,7 @@
  * alpha * cosine is at most that of the pool's last item, whose own score is at least that much.
  */
 import type { CoEvidence, CollabSignal } from './collab';
-import type { RecommendationEngine, Scored, WeightedTerm } from './engine';
+import type { RecommendationEngine, Restriction, Scored, WeightedTerm } from './engine';
 import { mmr, mmrPoolSize } from './query/mmr';
 import { REASONS } from './query/reasons';
 import { before } from './query/top-k';
@@ -24,6 +24,10 @@ export interface HybridOptions {
   k: number;
   exclude?: ReadonlySet<string>;
   diversity?: number;
+  /** Only items passing this (a filter, or only some ids): both halves honour it, and score-0 items complete the answer. */
+  restriction?: Restriction;
+  /** With diversity: a factor on each candidate's score before MMR picks (impressions, feedback.ts). */
+  penalty?: (itemId: string) => number;
 }
 
 export interface HybridScored extends Scored {
@@ -54,6 +58,7 @@ export function hybridRank(
   const exclude = new Set(options.exclude ?? []);
   if ('itemId' in query) exclude.add(query.itemId);
   const pool = diversity > 0 ? mmrPoolSize(k) : k;
+  const restriction: Restriction = options.restriction ?? {};
   const score = (items: Iterable<string>, reasons: boolean) =>
     'profile' in query
       ? engine.scoreItems(query.profile, items, { reasons })
@@ -62,18 +67,21 @@ export function hybridRank(
   // Candidates: the content top-pool from the index (with reasons)...
   const content =
     'profile' in query
-      ? engine.recommend(query.profile, { similarity: 'COSINE', k: pool, exclude })
-      : engine.similarItems(query.itemId, { similarity: 'COSINE', k: pool, exclude });
-  const contentOf = new Map<string, Scored>(content.map((s) => [s.itemId, s]));
+      ? engine.recommend(query.profile, { similarity: 'COSINE', k: pool, exclude, ...restriction })
+      : engine.similarItems(query.itemId, { similarity: 'COSINE', k: pool, exclude, ...restriction });
+  // A restricted content query ends with score-0 items (no reasons): candidates all the same.
+  const inContent = new Set(content.map((s) => s.itemId));
+  const contentOf = new Map<string, Scored>(content.filter((s) => s.score > 0).map((s) => [s.itemId, s]));
   // ...and the items with co-occurrence evidence, strongest first. Any of them outside the content
   // pool has a cosine of at most the pool's last (0 when the pool is not full: then every item
   // with a cosine is in it).
   const bar = content.length === pool ? content[pool - 1].score : 0;
+  const restricted = Boolean(restriction.filter) || Boolean(restriction.only);
+  const allowed = (itemId: string) => !exclude.has(itemId) && (!restricted || engine.passes(itemId, restriction));
   // The scale: the strongest evidence among items the catalogue still has.
   let maxCollab = 0;
   for (const s of content) maxCollab = Math.max(maxCollab, collab.scores.get(s.itemId) ?? 0);
-  for (const [itemId, c] of collab.scores)
-    if (c > maxCollab && !exclude.has(itemId) && engine.has(itemId)) maxCollab = c;
+  for (const [itemId, c] of collab.scores) if (c > maxCollab && engine.has(itemId) && allowed(itemId)) maxCollab = c;
   const collabPart = (itemId: string) => (maxCollab > 0 ? (collab.scores.get(itemId) ?? 0) / maxCollab : 0);
   const offer = (s: Scored) => best.offer(s.itemId, alpha * s.score + (1 - alpha) * collabPart(s.itemId), s.score);
 
@@ -85,7 +93,7 @@ export function hybridRank(
   const floor = best.full ? best.lastScore : -Infinity;
   const others: { itemId: string; collab: number }[] = [];
   for (const [itemId, c] of collab.scores)
-    if (bound(c) >= floor && !exclude.has(itemId) && !contentOf.has(itemId)) others.push({ itemId, collab: c });
+    if (bound(c) >= floor && !inContent.has(itemId) && allowed(itemId)) others.push({ itemId, collab: c });
   others.sort((a, b) => b.collab - a.collab || (a.itemId < b.itemId ? -1 : 1));
   // Score the others exactly, in order of evidence, until even a perfect-for-its-rank one
   // (cosine = bar) could not enter: every later one has less evidence.
@@ -101,7 +109,19 @@ export function hybridRank(
     content: e.content,
     collab: collabPart(e.itemId),
   }));
+  if (restricted && top.length < pool) {
+    // Every allowed item scoring above 0 is in: the rest score 0, in id order.
+    const taken = new Set(top.map((r) => r.itemId));
+    for (const itemId of engine.completion(pool - top.length, restriction, taken, exclude))
+      top.push({ itemId, score: 0, content: 0, collab: 0 });
+  }
   if (diversity > 0) {
+    const { penalty } = options;
+    if (penalty)
+      top = top
+        .map((r, at) => ({ ...r, score: r.score * penalty(r.itemId), at }))
+        .sort((a, b) => b.score - a.score || a.at - b.at)
+        .map(({ at: _, ...r }) => r);
     const vectors = top.map((r) => featureMap(engine, r.itemId));
     top = mmr(
       top.map((r) => r.score),

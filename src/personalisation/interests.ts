@@ -17,6 +17,8 @@ export const DEFAULT_KIND_WEIGHTS: KindWeights = Object.freeze({
   SEARCH: 2,
   ADD_TO_CART: 3,
   PURCHASE: 5,
+  // Negative feedback adds nothing: it is applied when the profile is read (feedback.ts).
+  NOT_INTERESTED: 0,
 });
 
 export const DAY_MS = 86_400_000;

@@ -30,7 +30,7 @@ export interface CatalogueOptions {
   itemCacheSize?: number;
 }
 
-type FeatureRow = Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>;
+type FeatureRow = Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'price' | 'updatedAt'>;
 
 export class Catalogue {
   private engineRef: RecommendationEngine;
@@ -192,5 +192,5 @@ export class Catalogue {
 }
 
 function toCatalogueItem(row: FeatureRow): CatalogueItem {
-  return { id: row.id, tags: row.tags, categories: row.categories, brand: row.brand };
+  return { id: row.id, tags: row.tags, categories: row.categories, brand: row.brand, price: row.price };
 }

@@ -9,6 +9,7 @@ import { UserReads } from './user-reads';
 import { Descriptions } from './descriptions';
 import { InteractionService } from './interactions';
 import { PersonalisationService } from './personalisation';
+import { TrendingService } from './trending';
 import { PrivacyService } from './privacy';
 import { CoOccurrenceFollower } from './co-occurrence';
 import { DEFAULT_COLLAB } from '../personalisation/collab';
@@ -24,6 +25,7 @@ export interface Services {
   personalisation: PersonalisationService;
   /** Every item's strongest co-occurrence pairs, followed from the pair feed. */
   coOccurrence: CoOccurrenceFollower;
+  trending: TrendingService;
   interactions: InteractionService;
   privacy: PrivacyService;
   descriptions: Descriptions;
@@ -54,8 +56,14 @@ export async function buildServices({ db, url, schema, config, logger }: Service
   const personalisation = new PersonalisationService(db, catalogue, coOccurrence, {
     popularityWindowMs: p.popularityWindowMs,
     hybridAlpha: p.hybridAlpha,
+    feedback: {
+      negativeWeight: p.negativeWeight,
+      impressionDecay: p.impressionDecay,
+      impressionGrace: p.impressionGrace,
+    },
     clock: config.clock,
   });
+  const trending = new TrendingService(db, catalogue, { smoothing: p.trendingSmoothing, clock: config.clock });
   const feed = new ChangeFeed(url, channel, logger);
   feed.on('items', () => catalogue.refreshInBackground());
   feed.on('users', () => personalisation.forgetCaches());
@@ -81,6 +89,7 @@ export async function buildServices({ db, url, schema, config, logger }: Service
     coOccurrence,
     channel,
     personalisation,
+    trending,
     interactions,
     privacy,
     descriptions,

@@ -4,11 +4,20 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { findItemsByIds } from '../db/repositories/items';
+import { addImpressions, deleteRejections } from '../db/repositories/feedback';
 import { findByIdempotencyKey, insertInteraction } from '../db/repositories/interactions';
 import { addToCoOccurrence } from '../db/repositories/pairs';
 import { applyProfileUpdate, lockUser } from '../db/repositories/users';
 import { InvalidInput } from '../domain/errors';
-import { type Interaction, type InteractionKind, parseInteraction, type ValidEvent } from '../domain/interaction';
+import {
+  ENGAGEMENT_KINDS,
+  type Interaction,
+  type InteractionKind,
+  NOT_INTERESTED,
+  parseInteraction,
+  parseUserId,
+  type ValidEvent,
+} from '../domain/interaction';
 import { eventTerms } from '../domain/terms';
 import { CollabOptions, DEFAULT_COLLAB } from '../personalisation/collab';
 import { eventUpdate, ProfileOptions } from '../personalisation/interests';
@@ -23,7 +32,12 @@ export interface RecordInput {
   query: string | null;
   occurredAt: Date | null;
   idempotencyKey: string | null;
+  /** NOT_INTERESTED only: withdraw the user's earlier NOT_INTERESTED of the item. */
+  undo?: boolean | null;
 }
+
+/** The most item ids one recordImpressions call may carry (one page shown). */
+export const MAX_IMPRESSIONS = 100;
 
 export interface RecordResult {
   interaction: Interaction | null;
@@ -51,6 +65,14 @@ export class InteractionService {
 
   async record(raw: RecordInput): Promise<RecordResult> {
     const input = validate(raw, this.options.clock.now());
+    if (raw.undo) {
+      if (input.kind !== NOT_INTERESTED) throw new InvalidInput('undo is only for NOT_INTERESTED', 'undo');
+      return this.db.transaction(async (tx) => {
+        await lockUser(tx, input.userId);
+        await deleteRejections(tx, input.userId, input.itemId!);
+        return { interaction: null, replayed: false };
+      });
+    }
     return this.db.transaction(async (tx) => {
       // Serialises this user's events so profile updates never interleave.
       const user = await lockUser(tx, input.userId);
@@ -61,7 +83,13 @@ export class InteractionService {
       const terms = await this.termsOf(tx, input);
       if (!user.consent && !this.options.storeEventsWithoutConsent) return { interaction: null, replayed: false };
       // Counted (learned from) only with consent and when it is not a repeat within the window.
-      const interaction = await insertInteraction(tx, { ...input, counted: user.consent }, this.options.dedupeWindowMs);
+      const engaged = input.itemId !== null && ENGAGEMENT_KINDS.includes(input.kind);
+      const interaction = await insertInteraction(
+        tx,
+        { ...input, counted: user.consent },
+        this.options.dedupeWindowMs,
+        engaged,
+      );
       if (!interaction) {
         // Lost a race with the same key: the winner has committed, answer as it did.
         const earlier = input.idempotencyKey
@@ -71,7 +99,8 @@ export class InteractionService {
         // Otherwise the item was in this process's memory but has since left the catalogue.
         throw noSuchItem(input.itemId);
       }
-      const learn = interaction.counted;
+      // NOT_INTERESTED teaches no interest: it is applied when the profile is read (feedback.ts).
+      const learn = interaction.counted && input.kind !== NOT_INTERESTED;
       if (learn && terms.size > 0) {
         const refMs = user.profile_ref_time ? user.profile_ref_time.getTime() : -Infinity;
         const update = eventUpdate(
@@ -86,6 +115,19 @@ export class InteractionService {
       }
       return { interaction, replayed: false };
     });
+  }
+
+  /**
+   * Counts one showing of each known item for the user (unknown ids are ignored), in one
+   * statement; impressions are never interest. Returns how many were counted.
+   */
+  async recordImpressions(userIdRaw: string, itemIds: readonly string[]): Promise<number> {
+    const user = parseUserId(userIdRaw);
+    if (!user.ok) throw new InvalidInput(user.refusal.reason, user.refusal.argument);
+    if (itemIds.length > MAX_IMPRESSIONS)
+      throw new InvalidInput(`itemIds may hold at most ${MAX_IMPRESSIONS} ids (got ${itemIds.length})`, 'itemIds');
+    const known = [...new Set(itemIds)].filter((id) => this.catalogue.engine.has(id));
+    return addImpressions(this.db, user.value, known, new Date(this.options.clock.now()));
   }
 
   /** The event's terms (domain/terms.ts); its item, if any, must exist. */

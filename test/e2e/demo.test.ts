@@ -171,6 +171,43 @@ interface Shown {
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   });
 
+  it('"Not interested" removes the item from every column at once, and tailor records it', async () => {
+    const rejected = (await shown('hybrid'))[0].id;
+    const n = await loads();
+    await page.click(`[data-testid=recs-hybrid] li.rec[data-item-id="${rejected}"] button.not-interested`);
+    await afterLoad(n + 1);
+    expect(await page.textContent('#status')).toMatch(/^“.+” will not be shown to this shopper again\.$/);
+    for (const list of ['cosine', 'jaccard', 'hybrid'] as const)
+      expect((await shown(list)).map((r) => r.id)).not.toContain(rejected);
+    const rows = await db.dataSource.query(`SELECT kind FROM interactions WHERE user_id = $1 AND item_id = $2`, [
+      SHOPPER,
+      rejected,
+    ]);
+    expect(rows).toEqual([{ kind: 'NOT_INTERESTED' }]);
+  });
+
+  it('restricts the three columns to the category chosen, as the API filter does', async () => {
+    const options: string[] = await page.$$eval('[data-testid=category] option', (os: any[]) =>
+      os.map((o) => o.value).filter(Boolean),
+    );
+    expect(options.length).toBeGreaterThan(1);
+    const category = options[0];
+    const n = await loads();
+    await page.selectOption('[data-testid=category]', category);
+    await afterLoad(n + 1);
+    const api = await app.run(
+      `query ($id: ID!, $c: String!) { user(id: $id) { recommendations(similarity: HYBRID, first: 5, filter: { categories: [$c] }) { score item { id categories } } } }`,
+      { id: SHOPPER, c: category },
+      SHOPPER,
+    );
+    const recs = api.data!.user.recommendations;
+    expect(recs.length).toBeGreaterThan(0);
+    for (const r of recs) expect(r.item.categories).toContain(category);
+    expect((await shown('hybrid')).map((r) => r.id)).toEqual(recs.map((r: { item: { id: string } }) => r.item.id));
+    await page.selectOption('[data-testid=category]', '');
+    await afterLoad(n + 2);
+  });
+
   it('switches shopper from the picker, and offers the catalogue to one tailor has never seen', async () => {
     const n = await loads();
     await page.fill('#user', 'brand-new-shopper');

@@ -238,6 +238,31 @@ describe('tailor in a supergraph behind @apollo/gateway', () => {
     expect(calls.slice(0, 3)).toEqual(['accounts', 'tailor', 'inventory']);
   });
 
+  it("personalises a search subgraph's results: inventory finds the items, tailor's rank orders them for the viewer", async () => {
+    const found = await viaGateway(`{ searchItems(text: "a") { id } }`, ALICE);
+    expect(found.errors).toBeUndefined();
+    const ids: string[] = [...found.data.searchItems.map((i: { id: string }) => i.id), 'not-in-the-catalogue'];
+    expect(ids.length).toBeGreaterThan(10);
+    const res = await viaGateway(
+      `query ($ids: [ID!]!) { me { rank(itemIds: $ids) { score strategy item { id title inStock } } } }`,
+      ALICE,
+      { ids },
+    );
+    expect(res.errors).toBeUndefined();
+    const ranked = res.data.me.rank;
+    expect(ranked.map((r: { item: { id: string } }) => r.item.id).sort()).toEqual(ids.slice(0, -1).sort());
+    const direct = await app.run(
+      `query ($ids: [ID!]!) { user(id: "${ALICE}") { rank(itemIds: $ids) { score strategy item { id title } } } }`,
+      { ids },
+      ALICE,
+    );
+    expect(ranked.map(({ item: { inStock: _s, ...item }, ...r }: any) => ({ ...r, item }))).toEqual(
+      direct.data!.user.rank,
+    );
+    expect(ranked[0].strategy).toBe('PERSONALISED');
+    for (const r of ranked) expect(r.item.inStock).toBe((inventory.stock.get(r.item.id) ?? 0) > 0);
+  });
+
   it('serves typed reasons through the gateway, the deprecated `term` beside `label`', async () => {
     const res = await viaGateway(
       `{ me { recommendations(first: 3) { reasons { label term kind weight item { id inStock } } } } }`,

@@ -70,10 +70,27 @@ describe('the request path after the speed-ups', () => {
         ['__proto__', 2.5],
       ]),
       refMs: Date.parse('2026-01-02T03:04:05.678Z'),
+      rejected: new Set(),
+      impressions: new Map(),
     });
-    expect(profiles.get('quiet')).toEqual({ weights: new Map(), refMs: Date.parse('2026-01-02T03:04:05Z') });
-    expect(profiles.get('new')).toEqual({ weights: new Map(), refMs: -Infinity });
-    expect(profiles.get('nobody')).toEqual({ weights: new Map(), refMs: -Infinity });
+    expect(profiles.get('quiet')).toEqual({
+      weights: new Map(),
+      refMs: Date.parse('2026-01-02T03:04:05Z'),
+      rejected: new Set(),
+      impressions: new Map(),
+    });
+    expect(profiles.get('new')).toEqual({
+      weights: new Map(),
+      refMs: -Infinity,
+      rejected: new Set(),
+      impressions: new Map(),
+    });
+    expect(profiles.get('nobody')).toEqual({
+      weights: new Map(),
+      refMs: -Infinity,
+      rejected: new Set(),
+      impressions: new Map(),
+    });
   });
 
   it('answers over HTTP with Cache-Control: no-store', async () => {

@@ -113,4 +113,21 @@ export class UserInterestEntity {
   weight!: number;
 }
 
-export const ENTITIES = [UserEntity, ItemEntity, InteractionEntity, UserInterestEntity];
+/** Items shown to a user: one row per user and item, counted since the user last engaged with it (issue 16). */
+@Entity({ name: 'impressions' })
+export class ImpressionEntity {
+  @PrimaryColumn({ name: 'user_id', type: 'text' })
+  @ForeignKey(() => UserEntity, 'id', { name: 'impressions_user_id_fkey', onDelete: 'CASCADE' })
+  userId!: string;
+
+  @PrimaryColumn({ name: 'item_id', type: 'text' })
+  itemId!: string;
+
+  @Column({ type: 'integer' })
+  shown!: number;
+
+  @Column({ name: 'last_shown_at', type: 'timestamptz' })
+  lastShownAt!: Date;
+}
+
+export const ENTITIES = [UserEntity, ItemEntity, InteractionEntity, UserInterestEntity, ImpressionEntity];

@@ -1,6 +1,6 @@
 /** The append-only interaction log. */
 import { DataSource, EntityManager } from 'typeorm';
-import type { Interaction, InteractionKind, ValidEvent } from '../../domain/interaction';
+import { ENGAGEMENT_KINDS, type Interaction, type InteractionKind, type ValidEvent } from '../../domain/interaction';
 import type { InteractionEntity } from '../entities';
 
 export type NewInteraction = ValidEvent & Pick<Interaction, 'idempotencyKey' | 'counted'>;
@@ -34,9 +34,12 @@ export async function insertInteraction(
   db: EntityManager,
   row: Omit<NewInteraction, 'counted'> & { counted: boolean },
   dedupeWindowMs: number,
+  /** An engagement: the item's impressions for this user start again from zero (issue 16), in the same statement. */
+  resetsImpressions = false,
 ): Promise<InteractionEntity | null> {
   const rows: InteractionEntity[] = await db.query(
-    `WITH item AS (SELECT 1 FROM items WHERE id = $2::text FOR KEY SHARE)
+    `WITH item AS (SELECT 1 FROM items WHERE id = $2::text FOR KEY SHARE),
+          reset AS (DELETE FROM impressions WHERE $9::boolean AND user_id = $1 AND item_id = $2::text)
      INSERT INTO interactions (user_id, item_id, kind, query, occurred_at, idempotency_key, counted)
      SELECT $1, $2, $3, $4, $5, $6, $7::boolean AND NOT ($8::float8 > 0 AND EXISTS (
        SELECT 1 FROM interactions
@@ -54,6 +57,7 @@ export async function insertInteraction(
       row.idempotencyKey,
       row.counted,
       dedupeWindowMs / 1000,
+      resetsImpressions,
     ],
   );
   return rows[0] ?? null;
@@ -71,7 +75,12 @@ export async function insertInteractionsBulk(
   const result: { user_id: string }[] = await db.query(
     // The items are locked as a foreign key check would lock them, and a row whose item has
     // left the catalogue since the caller looked is not inserted (the log has no foreign key).
-    `WITH live AS (SELECT id FROM items WHERE id = ANY($2::text[]) FOR KEY SHARE)
+    // An imported engagement resets the item's impressions for its user, as one recorded through
+    // the API does, when every showing came before it (issue 16).
+    `WITH live AS (SELECT id FROM items WHERE id = ANY($2::text[]) FOR KEY SHARE),
+          reset AS (DELETE FROM impressions m
+                     USING unnest($1::text[], $2::text[], $3::text[], $5::timestamptz[]) AS e(u, i, k, t)
+                     WHERE e.k = ANY($8::text[]) AND m.user_id = e.u AND m.item_id = e.i AND m.last_shown_at <= e.t)
      INSERT INTO interactions (user_id, item_id, kind, query, occurred_at, idempotency_key, counted)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::bool[]) AS r(u, i, k, q, t, key, c)
       WHERE r.i IS NULL OR r.i IN (SELECT id FROM live)
@@ -85,6 +94,7 @@ export async function insertInteractionsBulk(
       rows.map((r) => r.occurredAt),
       rows.map((r) => r.idempotencyKey),
       rows.map((r) => r.counted),
+      ENGAGEMENT_KINDS,
     ],
   );
   return { inserted: result.length, users: [...new Set(result.map((r) => r.user_id))] };

@@ -49,11 +49,11 @@ export async function findItemsPage(
 export async function* streamItemFeatureSources(
   db: DataSource,
   chunk = 10_000,
-): AsyncGenerator<Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>[]> {
+): AsyncGenerator<Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'price' | 'updatedAt'>[]> {
   let after: string | null = null;
   for (;;) {
-    const rows: Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>[] = await db.query(
-      `SELECT id, tags, categories, brand, updated_at AS "updatedAt" FROM items
+    const rows: Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'price' | 'updatedAt'>[] = await db.query(
+      `SELECT id, tags, categories, brand, price::float8 AS price, updated_at AS "updatedAt" FROM items
         WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`,
       [after, chunk],
     );
@@ -74,19 +74,19 @@ export async function findItemsChangedSince(
   since: Date,
 ): Promise<{
   polledAt: Date;
-  rows: Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'>[];
+  rows: Pick<ItemEntity, 'id' | 'tags' | 'categories' | 'brand' | 'price' | 'updatedAt'>[];
   deleted: string[];
 }> {
   const result: ({ polledAt: Date; deleted: string[] } & Pick<
     ItemEntity,
-    'id' | 'tags' | 'categories' | 'brand' | 'updatedAt'
+    'id' | 'tags' | 'categories' | 'brand' | 'price' | 'updatedAt'
   >)[] = await db.query(
     `SELECT now() AS "polledAt",
             (SELECT coalesce(json_agg(d.id), '[]') FROM item_deletions d
               WHERE d.deleted_at >= $1 AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = d.id)) AS deleted,
             c.*
        FROM (SELECT 1) AS one LEFT JOIN LATERAL (
-       SELECT id, tags, categories, brand, updated_at AS "updatedAt" FROM items WHERE updated_at >= $1 ORDER BY updated_at
+       SELECT id, tags, categories, brand, price::float8 AS price, updated_at AS "updatedAt" FROM items WHERE updated_at >= $1 ORDER BY updated_at
      ) AS c ON true`,
     [since],
   );

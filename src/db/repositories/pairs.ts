@@ -7,7 +7,7 @@
  * the next request. `findUserCoSignals` and `findItemNeighbours` read pairs per request, as HYBRID
  * did before the table: the tests hold the table to them.
  *
- * A user's history here is their distinct items with a counted, non-SEARCH interaction, ordered
+ * A user's history here is their distinct items with a counted interaction other than SEARCH and NOT_INTERESTED, ordered
  * by first appearance (time, then log order) for building pairs, and by latest appearance for
  * voting.
  */
@@ -17,7 +17,8 @@ import { replaceTableContents } from '../replace-table';
 
 type Db = DataSource | EntityManager;
 
-const HISTORY = `counted AND item_id IS NOT NULL AND kind <> 'SEARCH'`;
+// NOT_INTERESTED is no interaction with the item in this sense: it neither pairs nor votes (issue 16).
+export const HISTORY = `counted AND item_id IS NOT NULL AND kind NOT IN ('SEARCH', 'NOT_INTERESTED')`;
 
 /** The user's distinct items by first appearance, newest first, leaving out one interaction. */
 async function sequenceNewestFirst(db: Db, userId: string, exceptInteractionId: string): Promise<string[]> {

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { UserEntity } from '../entities';
 import { storableIds } from './items';
 import { feedCountColumn } from './pair-feed';
+import { HISTORY } from './pairs';
 
 /** The columns of UserEntity under its property names, from `users u`. */
 const USER_COLUMNS = `u.id, u.consent, u.profile_ref_time AS "profileRefTime", u.created_at AS "createdAt"`;
@@ -46,14 +47,34 @@ export async function ensureUsers(db: DataSource | EntityManager, ids: readonly 
 export interface StoredProfile {
   weights: Map<string, number>;
   refMs: number;
+  /** Items the user marked NOT_INTERESTED (and did not undo). */
+  rejected: Set<string>;
+  /** Items shown IMPRESSIONS_READ_MIN times or more since the user last engaged with them, with the count. */
+  impressions: Map<string, number>;
 }
+
+/**
+ * Impressions below this count are not read: no penalty starts before the second showing
+ * (IMPRESSION_GRACE >= 1 gives DECAY^(n - GRACE + 1) < 1 only from n >= GRACE), and a user's
+ * once-shown items are the bulk of the rows. The most recent 1,000 are read.
+ */
+const IMPRESSIONS_READ_MIN = 2;
 
 /** A user's interest weights as one JSON object (null without consent), from `users u`. */
 const WEIGHTS_COLUMN = `CASE WHEN u.consent THEN (SELECT json_object_agg(ui.term, ui.weight) FROM user_interests ui WHERE ui.user_id = u.id) END AS weights`;
 
+/**
+ * A user's rejected items and repeated impressions, from `users u`: read with the profile in the
+ * statement a ranking request already makes (issue 16), so feedback costs no extra round trip.
+ */
+const FEEDBACK_COLUMNS = `(SELECT json_agg(DISTINCT n.item_id) FROM interactions n WHERE n.user_id = u.id AND n.kind = 'NOT_INTERESTED') AS rejected,
+  (SELECT json_object_agg(s.item_id, s.shown) FROM (SELECT item_id, shown FROM impressions i WHERE i.user_id = u.id AND i.shown >= ${IMPRESSIONS_READ_MIN} ORDER BY last_shown_at DESC LIMIT 1000) s) AS impressions`;
+
 interface ProfileRow {
   ref: Date | null;
   weights: Record<string, number> | null;
+  rejected?: string[] | null;
+  impressions?: Record<string, number> | null;
 }
 
 /** Users without a profile, and users who turned personalisation off, get an empty one: every personal output then falls back to generic. */
@@ -61,6 +82,8 @@ function toProfile(row: ProfileRow | undefined): StoredProfile {
   return {
     weights: new Map(row?.weights ? Object.entries(row.weights) : []),
     refMs: row?.ref ? row.ref.getTime() : -Infinity,
+    rejected: new Set(row?.rejected ?? []),
+    impressions: new Map(row?.impressions ? Object.entries(row.impressions) : []),
   };
 }
 
@@ -78,7 +101,7 @@ export async function findProfiles(
     wanted.length === 0
       ? []
       : await db.query(
-          `SELECT u.id AS user_id, u.profile_ref_time AS ref, ${WEIGHTS_COLUMN} FROM "users" u WHERE u.id = ANY($1::text[])`,
+          `SELECT u.id AS user_id, u.profile_ref_time AS ref, ${WEIGHTS_COLUMN}, ${FEEDBACK_COLUMNS} FROM "users" u WHERE u.id = ANY($1::text[])`,
           [wanted],
         );
   const byId = new Map(rows.map((r) => [r.user_id, r]));
@@ -96,16 +119,16 @@ export interface UserWithPersonalData {
 
 /** What HYBRID reads with the user: their recent items, and how many pair feed rows lay above `low`. */
 export interface UserCoHistory {
-  /** Distinct items by latest counted, non-SEARCH interaction, newest first (at most historyLength). */
+  /** Distinct items by latest counted interaction (not SEARCH or NOT_INTERESTED), newest first (at most historyLength). */
   history: string[];
   feed: { low: number; count: number };
 }
 
-/** HYBRID's history: distinct items by their latest counted, non-SEARCH event, newest first (collab.ts). */
+/** HYBRID's history: distinct items by their latest counted event of pairs.ts's HISTORY, newest first (collab.ts). */
 export const RECENT_HISTORY = (userColumn: string, limit: string) =>
   `(SELECT json_agg(h.item_id) FROM (
       SELECT x.item_id FROM interactions x
-       WHERE x.user_id = ${userColumn} AND x.counted AND x.item_id IS NOT NULL AND x.kind <> 'SEARCH'
+       WHERE x.user_id = ${userColumn} AND ${HISTORY}
        GROUP BY x.item_id ORDER BY max(x.occurred_at) DESC, max(x.id) DESC LIMIT ${limit}) h)`;
 
 /**
@@ -122,12 +145,13 @@ export async function findUsersWithPersonalData(
   const wanted = storableIds(ids);
   if (wanted.length === 0) return new Map();
   // Repeats are dropped by the Set below, which is cheaper than a DISTINCT's sort in Postgres.
+  // The history a ranking needs: what the user interacted with, rejected and was shown.
   const history = withHistory
-    ? `, (SELECT json_agg(x.item_id) FROM interactions x WHERE x.user_id = u.id AND x.item_id IS NOT NULL) AS interacted`
+    ? `, (SELECT json_agg(x.item_id) FROM interactions x WHERE x.user_id = u.id AND x.item_id IS NOT NULL) AS interacted, ${FEEDBACK_COLUMNS}`
     : '';
   const co = hybrid ? `, ${RECENT_HISTORY('u.id', '$2')} AS recent, ${feedCountColumn('$3')}` : '';
   const rows: (UserEntity &
-    Pick<ProfileRow, 'weights'> & {
+    Omit<ProfileRow, 'ref'> & {
       interacted?: string[] | null;
       recent?: string[] | null;
       pair_feed_count?: number;
@@ -136,11 +160,11 @@ export async function findUsersWithPersonalData(
     hybrid ? [wanted, hybrid.historyLength, hybrid.feedLow] : [wanted],
   );
   return new Map(
-    rows.map(({ weights, interacted, recent, pair_feed_count, ...user }) => [
+    rows.map(({ weights, rejected, impressions, interacted, recent, pair_feed_count, ...user }) => [
       user.id,
       {
         user,
-        profile: toProfile({ ref: user.profileRefTime, weights }),
+        profile: toProfile({ ref: user.profileRefTime, weights, rejected, impressions }),
         ...(withHistory ? { interacted: new Set(interacted ?? []) } : {}),
         ...(hybrid
           ? { coSignal: { history: recent ?? [], feed: { low: hybrid.feedLow, count: pair_feed_count ?? 0 } } }

@@ -24,4 +24,6 @@ export interface BaseQuery {
   /** Bitset of the query's terms (U for JACCARD). */
   inQuery: Uint32Array;
   terms: readonly number[];
+  /** When a filter restricts the query: 1 for each allowed base document, 0 for the others. */
+  allowed?: Uint8Array;
 }

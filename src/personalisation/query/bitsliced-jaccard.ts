@@ -54,6 +54,7 @@ export function prunedJaccard(q: BaseQuery, top: TopK): void {
   let min = needed();
   const rare = new Int32Array(Math.max(1, depth));
   const { skip } = scratch;
+  const { allowed } = q;
   const { offsets } = fwd;
   const itemCount = fwd.count;
   const odd = f & 1;
@@ -127,7 +128,8 @@ export function prunedJaccard(q: BaseQuery, top: TopK): void {
         32 * ((c5 >>> lane) & 1);
       for (let j = 0; j < hits; j++) c += (rare[j] >>> lane) & 1;
       const score = jaccardFromCounts(c, size, offsets[d + 1] - offsets[d]);
-      if (score >= top.threshold && skip[d] !== stamp && dead[d] === 0) top.offer(score, d);
+      if (score >= top.threshold && skip[d] !== stamp && dead[d] === 0 && (allowed === undefined || allowed[d] === 1))
+        top.offer(score, d);
     }
     min = Math.max(min, needed());
   }

@@ -64,7 +64,8 @@ export function prunedCosine(q: BaseQuery, top: TopK): void {
   const exact = (d: number) => cosineDoc(termIds, tfs, offsets[d], offsets[d + 1], norms[d], idf, query, inQuery);
   const bounds = new LowerBounds(top.k, scratch.member, stamp);
   const settled: number[] = [];
-  const excluded = (d: number) => skip[d] === stamp || dead[d] === 1;
+  const { allowed } = q;
+  const excluded = (d: number) => skip[d] === stamp || dead[d] === 1 || (allowed !== undefined && allowed[d] === 0);
   let from = scratch.from;
   let to = scratch.to;
   from.count = 0;
@@ -198,7 +199,7 @@ function windows(
   bounds: LowerBounds,
   settle: () => number,
 ): number {
-  const { inv, query, fwd, dead, scratch, stamp } = q;
+  const { inv, query, fwd, dead, scratch, stamp, allowed } = q;
   const { skip, windowAcc: acc, windowInverseNorm: inverseNorm, windowBits: bits } = scratch;
   const { starts, docs, weights } = inv;
   const g = group.length;
@@ -256,7 +257,7 @@ function windows(
         inverseNorm[o] = Infinity;
         if (v + Math.min(later, perNorm * x) + margin < bar) continue;
         if (v > low) {
-          if (skip[d] === stamp || dead[d] === 1) continue;
+          if (skip[d] === stamp || dead[d] === 1 || (allowed !== undefined && allowed[d] === 0)) continue;
           low = bounds.raise(d, v);
           if (low > bar) bar = low;
         }
