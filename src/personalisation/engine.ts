@@ -28,9 +28,7 @@ import type { WeightedTerm } from '../domain/recommendation';
 import { explain } from './query/reasons';
 import { DenseVector, Scratch } from './query/scratch';
 import { idRanks, TopK } from './query/top-k';
-import { byWeight, QueryVector, toQueryVector, VectorEntry } from './query/query-vector';
-import { termWeight } from './similarity';
-import { scaleToUnit } from './tfidf';
+import { itemEntries, QueryVector, queryFromRaw, toQueryVector } from './query/query-vector';
 import { queryTerms, type TermSource } from './tokenise';
 
 export type { WeightedTerm } from '../domain/recommendation';
@@ -151,17 +149,17 @@ export class RecommendationEngine {
   }
 
   features(itemId: string): WeightedTerm[] | null {
-    const entries = this.itemEntries(itemId);
+    const entries = itemEntries(this.segments, itemId);
     return entries && entries.map(({ term, weight }) => ({ term, weight }));
   }
 
   interestVector(raw: ReadonlyMap<string, number>): WeightedTerm[] {
-    const v = this.queryFromRaw(raw);
+    const v = queryFromRaw(this.segments, raw);
     return v.terms.map((term, i) => ({ term, weight: v.weights[i] }));
   }
 
   recommend(raw: ReadonlyMap<string, number>, opts: QueryOptions): Scored[] {
-    return this.query(this.queryFromRaw(raw), opts, opts.exclude ?? new Set());
+    return this.query(queryFromRaw(this.segments, raw), opts, opts.exclude ?? new Set());
   }
 
   similarItems(itemId: string, opts: QueryOptions): Scored[] {
@@ -182,7 +180,7 @@ export class RecommendationEngine {
     itemIds: Iterable<string>,
     options: { reasons?: boolean } = {},
   ): Scored[] {
-    return this.scoreHandles(this.queryFromRaw(raw), itemIds, options.reasons ?? true);
+    return this.scoreHandles(queryFromRaw(this.segments, raw), itemIds, options.reasons ?? true);
   }
 
   /** The same for an item's own feature vector (item-to-item HYBRID). */
@@ -231,37 +229,10 @@ export class RecommendationEngine {
     if (changed > Math.max(this.minDelta, this.rebuildShare * base.count)) this.rebuild();
   }
 
-  /** An item's feature vector (its unit TF-IDF weights), heaviest first, or null if it is not live. */
-  private itemEntries(itemId: string): VectorEntry[] | null {
-    const handle = this.segments.handleOf(itemId);
-    if (handle === undefined) return null;
-    const { vocab } = this.segments;
-    const { fwd, d } = this.segments.locate(handle);
-    const entries: VectorEntry[] = [];
-    for (let p = fwd.offsets[d]; p < fwd.offsets[d + 1]; p++) {
-      const id = fwd.termIds[p];
-      entries.push({ id, term: vocab.terms[id], weight: termWeight(fwd.tfs[p], vocab.idf[id], fwd.norms[d]) });
-    }
-    return byWeight(entries);
-  }
-
   /** The same as a query. */
   private itemVector(itemId: string): QueryVector | null {
-    const entries = this.itemEntries(itemId);
+    const entries = itemEntries(this.segments, itemId);
     return entries && toQueryVector(entries);
-  }
-
-  /** Known terms only, raw * idf, L2-normalised. */
-  private queryFromRaw(raw: ReadonlyMap<string, number>): QueryVector {
-    const { vocab } = this.segments;
-    const entries: VectorEntry[] = [];
-    for (const [term, w] of raw) {
-      const id = vocab.id(term);
-      if (id === undefined || vocab.liveDf[id] <= 0) continue;
-      const weight = w * vocab.idf[id];
-      if (weight > 0 && Number.isFinite(weight)) entries.push({ id, term, weight });
-    }
-    return toQueryVector(byWeight(scaleToUnit(entries)));
   }
 
   private query(v: QueryVector, opts: QueryOptions, exclude: ReadonlySet<string>): Scored[] {
