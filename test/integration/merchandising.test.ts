@@ -5,7 +5,7 @@
  */
 import { createTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
-import { daysAgo } from '../support/config';
+import { clock, daysAgo } from '../support/config';
 import { insertInteractions, insertItems, item } from '../support/factories';
 import { RECORD } from '../support/documents';
 
@@ -274,7 +274,7 @@ describe('filters, negative feedback, impressions, trending and rank', () => {
 
   it('an imported engagement resets impressions shown before it, not those shown after it', async () => {
     for (let k = 0; k < 3; k++) await app.run(IMPRESSIONS, { u: 'cara', ids: [id(6), id(8)] });
-    const later = new Date(Date.now() + 60_000).toISOString();
+    const later = new Date(clock.now() + 60_000).toISOString();
     await insertInteractions(db.dataSource, [
       { userId: 'cara', itemId: id(6), kind: 'VIEW', occurredAt: later },
       { userId: 'cara', itemId: id(8), kind: 'VIEW', occurredAt: daysAgo(5) },
