@@ -43,6 +43,7 @@ const schema = z.object({
   TRENDING_SMOOTHING: z.coerce.number().positive().default(5),
   /** How often each process looks for catalogue changes made by other processes. */
   INDEX_REFRESH_MS: z.coerce.number().int().min(100).default(2_000),
+  PAIR_FEED_RETENTION_MINUTES: z.coerce.number().positive().default(60),
   MODEL_POLL_MS: z.coerce.number().int().min(100).default(5_000),
   /** Item rows each process keeps in memory (about 2 kB each); 0 reads every item from Postgres. */
   ITEM_CACHE_SIZE: z.coerce.number().int().min(0).default(20_000),
@@ -106,6 +107,8 @@ export interface Config {
     trendingSmoothing: number;
   };
   indexRefreshMs: number;
+  /** How long pair change feed rows are kept (services/co-occurrence.ts). */
+  pairFeedRetentionMs: number;
   modelPollMs: number;
   itemCacheSize: number;
   allowDevUserHeader: boolean;
@@ -183,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trendingSmoothing: e.TRENDING_SMOOTHING,
     },
     indexRefreshMs: e.INDEX_REFRESH_MS,
+    pairFeedRetentionMs: e.PAIR_FEED_RETENTION_MINUTES * 60_000,
     modelPollMs: e.MODEL_POLL_MS,
     itemCacheSize: e.ITEM_CACHE_SIZE,
     allowDevUserHeader: e.ALLOW_DEV_USER_HEADER ?? !isProduction,

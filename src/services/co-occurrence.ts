@@ -14,7 +14,7 @@
  * its number; recordInteraction's transactions last milliseconds).
  */
 import type { DataSource } from 'typeorm';
-import { loadAllNeighbourLists, readPairChanges } from '../db/repositories/pair-feed';
+import { loadAllNeighbourLists, prunePairChanges, readPairChanges } from '../db/repositories/pair-feed';
 import type { Logger } from '../logger';
 import type { Neighbour } from '../personalisation/collab';
 import { NeighbourTable } from '../personalisation/neighbour-table';
@@ -37,6 +37,7 @@ export class CoOccurrenceFollower {
   /** Numbers seen above the watermark (only while there are gaps). */
   private readonly seen = new Set<number>();
   private running: Promise<void> | undefined;
+  private pruner: NodeJS.Timeout | undefined;
   private again = false;
   private loadMs = 0;
 
@@ -111,10 +112,34 @@ export class CoOccurrenceFollower {
     return n >= state.count;
   }
 
+  /**
+   * Prunes the feed's rows older than `retentionMs` every `retentionMs / 4` (any number of
+   * processes may; each prune is one statement). A process that fell further behind than the
+   * retention reads every list again at its next request instead of missing what was pruned.
+   */
+  startPruning(retentionMs: number): void {
+    if (this.pruner) return;
+    this.pruner = setInterval(
+      () => {
+        prunePairChanges(this.db, retentionMs)
+          .then((pruned) => pruned > 0 && this.logger.debug({ pruned }, 'pair feed pruned'))
+          .catch((err: unknown) => this.logger.warn({ err }, 'pair feed prune failed'));
+      },
+      Math.max(1_000, retentionMs / 4),
+    );
+    this.pruner.unref();
+  }
+
+  stop(): void {
+    if (this.pruner) clearInterval(this.pruner);
+    this.pruner = undefined;
+  }
+
   private async readChanges(): Promise<void> {
     const low = this.low();
-    const { changes, lists } = await readPairChanges(this.db, low, [...this.seen], this.neighbours);
-    if (changes.some((c) => c.itemId === null)) {
+    const { changes, lists, floor } = await readPairChanges(this.db, low, [...this.seen], this.neighbours);
+    // Rows above the watermark were pruned before this process read them: read everything again.
+    if (floor > low || changes.some((c) => c.itemId === null)) {
       await this.reloadAll();
       return;
     }
@@ -129,8 +154,9 @@ export class CoOccurrenceFollower {
     this.table.set(lists);
     this.gaps.clear();
     this.seen.clear();
-    // Numbers missing just below the head may belong to transactions still running.
-    this.maxSeen = Math.max(0, feed.head - LOOKBACK);
+    // Numbers missing just below the head may belong to transactions still running; nothing at or
+    // below the pruning floor is awaited (what is left there is in the snapshot).
+    this.maxSeen = Math.max(0, feed.head - LOOKBACK, feed.floor);
     this.note(feed.recent);
     this.loadMs = Date.now() - started;
     this.logger.info({ pairs: this.table.pairs, bytes: this.table.bytes, ms: this.loadMs }, 'co-occurrence loaded');

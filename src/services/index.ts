@@ -53,6 +53,7 @@ export async function buildServices({ db, url, schema, config, logger }: Service
   });
   catalogue.follow();
   const coOccurrence = await CoOccurrenceFollower.load(db, DEFAULT_COLLAB.neighbours, logger);
+  coOccurrence.startPruning(config.pairFeedRetentionMs);
   const personalisation = new PersonalisationService(db, catalogue, coOccurrence, {
     popularityWindowMs: p.popularityWindowMs,
     hybridAlpha: p.hybridAlpha,
@@ -96,6 +97,7 @@ export async function buildServices({ db, url, schema, config, logger }: Service
     close: async () => {
       await feed.stop();
       catalogue.stop();
+      coOccurrence.stop();
       await generation.close();
     },
   };

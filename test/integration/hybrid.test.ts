@@ -4,6 +4,7 @@
  * and the API ranks exactly as hybridRank over those numbers, with reasons a person can read.
  */
 import { daysAgo, testConfig } from '../support/config';
+import { prunePairChanges } from '../../src/db/repositories/pair-feed';
 import { findItemNeighbours, findUserCoSignals, rebuildCoOccurrence } from '../../src/db/repositories/pairs';
 import { findUserCoHistories } from '../../src/db/repositories/users';
 import { seedSample } from '../../src/ingest/seed';
@@ -162,6 +163,31 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
     expect(held).toEqual(read);
     await db.dataSource.query(`UPDATE item_pairs SET weight = weight - 100 WHERE item_a = $1`, [itemIds[1]]);
     await db.dataSource.query(`INSERT INTO item_pair_changes (item_id) VALUES ($1)`, [itemIds[1]]);
+  });
+
+  it('after the feed is pruned, a process that had fallen behind reads every list again; one that kept up reads nothing', async () => {
+    const caughtUp = async (t: TestApp) => t.services.coOccurrence.ensure(await t.services.personalisation.pairFeed());
+    await caughtUp(app);
+    await caughtUp(other);
+    // A change that app follows and other, idle, does not; then the feed is pruned under other.
+    await db.dataSource.query(`UPDATE item_pairs SET weight = weight + 50 WHERE item_a = $1`, [itemIds[3]]);
+    await db.dataSource.query(`INSERT INTO item_pair_changes (item_id) VALUES ($1)`, [itemIds[3]]);
+    await caughtUp(app);
+    expect(await prunePairChanges(db.dataSource, 0)).toBeGreaterThan(0);
+    expect(await db.dataSource.query(`SELECT seq FROM item_pair_changes`)).toEqual([]);
+    // The pruned row is not there to count, but the floor above other's watermark is.
+    const behind = await other.services.personalisation.pairFeed();
+    expect(behind.count).toBe(1);
+    await other.services.coOccurrence.ensure(behind);
+    expect(await other.services.personalisation.pairFeed()).toMatchObject({ count: 0 });
+    const ahead = await app.services.personalisation.pairFeed();
+    expect(ahead.count).toBe(0);
+    for (const process of [app, other]) {
+      const { held, read } = await heldAndRead(process);
+      expect(held).toEqual(read);
+    }
+    await db.dataSource.query(`UPDATE item_pairs SET weight = weight - 50 WHERE item_a = $1`, [itemIds[3]]);
+    await db.dataSource.query(`INSERT INTO item_pair_changes (item_id) VALUES ($1)`, [itemIds[3]]);
   });
 
   it('ranks exactly as hybridRank over the stored numbers, explained by shared terms and co-purchases', async () => {

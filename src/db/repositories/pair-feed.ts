@@ -25,7 +25,11 @@ export interface FeedHead {
   head: number;
   /** The feed's numbers in (head - lookback, head]. */
   recent: number[];
+  /** The highest number pruned: every row at or below it that still exists is in the snapshot. */
+  floor: number;
 }
+
+const FLOOR = `(SELECT pruned_through FROM item_pair_feed_floor)`;
 
 /**
  * Every item's strongest pairs and the feed's head, from one snapshot (REPEATABLE READ), so
@@ -37,40 +41,65 @@ export async function loadAllNeighbourLists(
   lookback: number,
 ): Promise<{ lists: NeighbourList[]; feed: FeedHead }> {
   return db.transaction('REPEATABLE READ', async (tx) => {
-    const [{ head }]: { head: string }[] = await tx.query(
-      `SELECT coalesce(max(seq), 0)::text AS head FROM item_pair_changes`,
+    const [{ head, floor }]: { head: string; floor: string }[] = await tx.query(
+      `SELECT coalesce(max(seq), 0)::text AS head, ${FLOOR}::text AS floor FROM item_pair_changes`,
     );
     const recent: { seq: string }[] = await tx.query(`SELECT seq::text FROM item_pair_changes WHERE seq > $1`, [
       Number(head) - lookback,
     ]);
     const lists: NeighbourList[] = await tx.query(LISTS(`item_pair_users src`), [neighbours]);
-    return { lists, feed: { head: Number(head), recent: recent.map((r) => Number(r.seq)) } };
+    return { lists, feed: { head: Number(head), recent: recent.map((r) => Number(r.seq)), floor: Number(floor) } };
   });
 }
 
-/** The feed's rows above `low` that are not among `seen`, with the current lists of the items they name, in one statement. */
+/**
+ * The feed's rows above `low` that are not among `seen`, with the current lists of the items they
+ * name, and the pruning floor, in one statement.
+ */
 export async function readPairChanges(
   db: Db,
   low: number,
   seen: readonly number[],
   neighbours: number,
-): Promise<{ changes: { seq: number; itemId: string | null }[]; lists: NeighbourList[] }> {
-  const [row]: { changes: [number, string | null][] | null; lists: NeighbourList[] | null }[] = await db.query(
-    `WITH ch AS (SELECT seq, item_id FROM item_pair_changes WHERE seq > $2 AND seq <> ALL($3::bigint[])),
-          named AS (SELECT DISTINCT item_id FROM ch WHERE item_id IS NOT NULL)
-     SELECT (SELECT json_agg(json_build_array(seq, item_id)) FROM ch) AS changes,
-            (SELECT json_agg(l) FROM (${LISTS(`named src`)}) l) AS lists`,
-    [neighbours, low, seen],
-  );
+): Promise<{ changes: { seq: number; itemId: string | null }[]; lists: NeighbourList[]; floor: number }> {
+  const [row]: { changes: [number, string | null][] | null; lists: NeighbourList[] | null; floor: string }[] =
+    await db.query(
+      `WITH ch AS (SELECT seq, item_id FROM item_pair_changes WHERE seq > $2 AND seq <> ALL($3::bigint[])),
+            named AS (SELECT DISTINCT item_id FROM ch WHERE item_id IS NOT NULL)
+       SELECT (SELECT json_agg(json_build_array(seq, item_id)) FROM ch) AS changes,
+              (SELECT json_agg(l) FROM (${LISTS(`named src`)}) l) AS lists,
+              ${FLOOR}::text AS floor`,
+      [neighbours, low, seen],
+    );
   return {
     changes: (row.changes ?? []).map(([seq, itemId]) => ({ seq: Number(seq), itemId })),
     lists: row.lists ?? [],
+    floor: Number(row.floor),
   };
 }
 
-/** SQL for a column: how many feed rows lie above the value of parameter `param`. */
+/**
+ * Deletes the feed rows written more than `retentionMs` ago and raises the floor to the highest
+ * number deleted, in one statement; returns how many rows went. Any process may run it.
+ */
+export async function prunePairChanges(db: Db, retentionMs: number): Promise<number> {
+  const [row]: { pruned: number }[] = await db.query(
+    `WITH gone AS (DELETE FROM item_pair_changes WHERE created_at < now() - $1 * interval '1 millisecond' RETURNING seq),
+          raised AS (UPDATE item_pair_feed_floor SET pruned_through = greatest(pruned_through, (SELECT max(seq) FROM gone))
+                      WHERE EXISTS (SELECT 1 FROM gone) RETURNING 1)
+     SELECT (SELECT count(*)::int FROM gone) AS pruned, (SELECT count(*) FROM raised) AS raised`,
+    [retentionMs],
+  );
+  return row.pruned;
+}
+
+/**
+ * SQL for a column: how many feed rows lie above the value of parameter `param`, plus one when
+ * rows above it were pruned (the process must then catch up, and will read everything again).
+ */
 export function feedCountColumn(param: string): string {
-  return `(SELECT count(*)::int FROM item_pair_changes WHERE seq > ${param}::bigint) AS pair_feed_count`;
+  return `((SELECT count(*)::int FROM item_pair_changes WHERE seq > ${param}::bigint)
+           + (SELECT (pruned_through > ${param}::bigint)::int FROM item_pair_feed_floor)) AS pair_feed_count`;
 }
 
 /** How many feed rows lie above `low`: one cheap index range, for requests that read nothing else. */
