@@ -334,4 +334,23 @@ describe('HYBRID: content blended with co-occurrence kept in Postgres', () => {
     // The user, profile, items seen, recent items and the pair feed's count: one statement.
     expect(one).toBe(1);
   });
+
+  // Last: it deletes an item of the sample.
+  it('an item deleted from the catalogue leaves every process’s lists, and the next pair takes its place', async () => {
+    const [{ item_b: gone }] = await db.dataSource.query(
+      `SELECT item_b FROM item_pairs GROUP BY item_b ORDER BY count(*) DESC, item_b LIMIT 1`,
+    );
+    const named = (t: TestApp) =>
+      itemIds.filter((id) => t.services.coOccurrence.neighboursOf(id).some((n) => n.itemId === gone));
+    await heldAndRead(other);
+    expect(named(other).length).toBeGreaterThan(0);
+    await db.dataSource.query(`DELETE FROM items WHERE id = $1`, [gone]);
+    itemIds = itemIds.filter((id) => id !== gone);
+    for (const process of [app, other]) {
+      const { held, read } = await heldAndRead(process);
+      expect(held).toEqual(read);
+      expect(named(process)).toEqual([]);
+      expect(process.services.coOccurrence.neighboursOf(gone)).toEqual([]);
+    }
+  });
 });
