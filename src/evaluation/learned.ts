@@ -92,8 +92,7 @@ export function rankingGroups(
 ): GroupSet {
   const co = coOccurrence([...all]);
   // Forward pairs only (backward weight 0): what came after what, for the transition features.
-  const forward = new CoOccurrence({ ...DEFAULT_COLLAB, backwardWeight: 0 });
-  for (const c of all) forward.addHistory(c.history.map((e) => e.itemId).filter((id): id is string => id !== null));
+  const forward = coOccurrence([...all], { ...DEFAULT_COLLAB, backwardWeight: 0 });
   const timeline = new Timeline(all);
   const facts = new Map<string, ItemFacts>(
     items.map((i) => [i.id, { categories: i.categories, brand: i.brand, price: i.price ?? null }]),

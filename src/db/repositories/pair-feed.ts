@@ -83,11 +83,12 @@ export async function readPairChanges(
  * number deleted, in one statement; returns how many rows went. Any process may run it.
  */
 export async function prunePairChanges(db: Db, retentionMs: number): Promise<number> {
+  // A data-modifying WITH runs to completion whether or not the query reads it: the floor is raised.
   const [row]: { pruned: number }[] = await db.query(
     `WITH gone AS (DELETE FROM item_pair_changes WHERE created_at < now() - $1 * interval '1 millisecond' RETURNING seq),
           raised AS (UPDATE item_pair_feed_floor SET pruned_through = greatest(pruned_through, (SELECT max(seq) FROM gone))
-                      WHERE EXISTS (SELECT 1 FROM gone) RETURNING 1)
-     SELECT (SELECT count(*)::int FROM gone) AS pruned, (SELECT count(*) FROM raised) AS raised`,
+                      WHERE EXISTS (SELECT 1 FROM gone))
+     SELECT count(*)::int AS pruned FROM gone`,
     [retentionMs],
   );
   return row.pruned;
