@@ -130,6 +130,8 @@ export function featureRows(candidates: readonly string[], signals: RankerSignal
     const list = signals.neighbours(from);
     const m = Math.min(options.neighbours, list.length);
     const band = h === 0 ? 1 : h === 1 ? 2 : h <= 3 ? 3 : 4;
+    const fast = Math.pow(0.3, h);
+    const slow = Math.pow(0.9, h);
     for (let j = 0; j < m; j++) {
       const i = position.get(list[j].itemId);
       if (i === undefined) continue;
@@ -137,8 +139,8 @@ export function featureRows(candidates: readonly string[], signals: RankerSignal
       const v = i * 9;
       votes[v] += decay * sim;
       votes[v + band] += sim;
-      votes[v + 5] += Math.pow(0.3, h) * sim;
-      votes[v + 6] += Math.pow(0.9, h) * sim;
+      votes[v + 5] += fast * sim;
+      votes[v + 6] += slow * sim;
       votes[v + 7] += 1;
       // sim * sqrt(users(to) / users(from)) = w / users(from): P(item | from)
       const conditional = (sim * Math.sqrt(Math.max(1, signals.usersOf(list[j].itemId)))) / Math.sqrt(usersFrom);
